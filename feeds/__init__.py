@@ -1,0 +1,1 @@
+"""Renderers: airings in, the bytes of each output file out."""

@@ -1,0 +1,1 @@
+"""The imperative shell: command line, state, locking, files and serving."""

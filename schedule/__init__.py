@@ -1,0 +1,1 @@
+"""The rules engine: config model, rule parsing and expansion into airings."""

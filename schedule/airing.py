@@ -1,0 +1,88 @@
+"""Airings: concrete broadcasts of a show, and their stable identity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from schedule.site import Segment
+
+__all__ = ["Airing", "AiringId"]
+
+_ID_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class AiringId:
+    """An airing's identity: its show and original start instant.
+
+    Its string form (``lets-meet/20260103T100000Z``) round-trips and is the
+    source of every GUID, Atom id and UID; a move keeps it.
+    """
+
+    show: str
+    start: datetime  # aware, UTC
+
+    def __str__(self) -> str:
+        return f"{self.show}/{self.start.astimezone(UTC).strftime(_ID_FORMAT)}"
+
+    @classmethod
+    def from_string(cls, text: str) -> AiringId:
+        """Parse the string form; ValueError if it is not one."""
+        show, _, stamp = text.rpartition("/")
+        if not show:
+            msg = f"not an airing id: {text!r}"
+            raise ValueError(msg)
+        return cls(show=show, start=datetime.strptime(stamp, _ID_FORMAT).replace(tzinfo=UTC))
+
+    @classmethod
+    def of(cls, show: str, start: datetime) -> AiringId:
+        """Return the id of ``show``'s airing originally starting at ``start``."""
+        return cls(show=show, start=start.astimezone(UTC))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Airing:
+    """One broadcast of one show.
+
+    ``start``/``end`` are aware, in the show's zone, after any move.
+    ``show_title`` is the show's, ``title`` the episode's (or the extra's).
+    ``rerun`` marks a repeat; ``rerun_of`` the episode number it repeats.
+    ``moved_from`` is the original start of a moved airing; ``reason`` a
+    cancellation's reason ("" when none was given). ``extra`` marks a one-off.
+    """
+
+    id: AiringId
+    show: str
+    show_title: str
+    channel: str | None
+    start: datetime
+    end: datetime
+    season: int | None = None
+    episode: int | None = None
+    title: str | None = None
+    summary: str = ""
+    link: str | None = None
+    segments: tuple[Segment, ...] = ()
+    status: Literal["scheduled", "cancelled"] = "scheduled"
+    reason: str | None = None
+    rerun: bool = False
+    rerun_of: int | None = None
+    moved_from: datetime | None = None
+    extra: bool = False
+
+    @property
+    def cancelled(self) -> bool:
+        """True when the airing is cancelled."""
+        return self.status == "cancelled"
+
+    @property
+    def duration(self) -> timedelta:
+        """The airing's length."""
+        return self.end - self.start
+
+    @property
+    def uid(self) -> str:
+        """The id's string form, the root of every output identifier."""
+        return str(self.id)

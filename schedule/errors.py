@@ -1,0 +1,115 @@
+"""The errors airdates reports, each carrying where the problem is.
+
+    AirdatesError                 base of everything airdates raises on purpose
+     ├── ConfigError              one problem in a config file         (exit 1)
+     │    └── RuleError           a rule string that cannot be read    (exit 1)
+     ├── ConfigErrors             every ConfigError found in one pass  (exit 1)
+     ├── LockTimeout              another publish held the lock        (exit 3)
+     └── OutputError              an output could not be written       (exit 4)
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+__all__ = [
+    "AirdatesError",
+    "ConfigError",
+    "ConfigErrors",
+    "LockTimeout",
+    "OutputError",
+    "RuleError",
+]
+
+
+class AirdatesError(Exception):
+    """Base class: a problem airdates explains to its user in one line."""
+
+    exit_code = 1
+
+
+class ConfigError(AirdatesError):
+    """One problem in a config file, with its location.
+
+    ``file`` is the file's path as the user gave it, ``key`` the key path
+    (``shows[lets-meet].changes[2].at``), ``value`` the offending value,
+    ``hint`` a suggested fix, ``line``/``column`` where known (1-based).
+    """
+
+    def __init__(  # noqa: PLR0913 - every part of a location is optional
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        key: str | None = None,
+        value: object = None,
+        hint: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.key = key
+        self.value = value
+        self.hint = hint
+        self.line = line
+        self.column = column
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """Return the one-line form: ``file:line:col: key: message (hint)``."""
+        where = self.file or "<config>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: "
+        if self.key:
+            text += f"{self.key}: "
+        text += self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return " ".join(text.split("\n"))
+
+    def located(self, *, file: str | None = None, key_prefix: str | None = None) -> ConfigError:
+        """Return a copy placed in ``file`` and under ``key_prefix`` (``shows[x]``)."""
+        clone = copy.copy(self)
+        clone.file = file or self.file
+        if key_prefix:
+            joiner = "" if not self.key or self.key.startswith("[") else "."
+            clone.key = f"{key_prefix}{joiner}{self.key or ''}"
+        clone.args = (clone.describe(),)
+        return clone
+
+
+class RuleError(ConfigError):
+    """A rule string with a word that cannot be read; ``word`` is that word."""
+
+    def __init__(self, message: str, *, word: str | None = None, **location: object) -> None:
+        self.word = word
+        super().__init__(message, **location)  # type: ignore[arg-type]
+
+
+class ConfigErrors(AirdatesError):
+    """Every problem found in one pass over a config, in file order."""
+
+    def __init__(self, errors: Iterable[ConfigError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("\n".join(e.describe() for e in self.errors))
+
+
+class LockTimeout(AirdatesError):
+    """Another publish held the state lock for longer than ``--wait``."""
+
+    exit_code = 3
+
+
+class OutputError(AirdatesError):
+    """An output file could not be written; ``path`` is the file."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(message)
