@@ -1,0 +1,237 @@
+"""The ``airdates`` command line: init, check, upcoming, publish, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
+
+from publisher.clock import current_time, parse_time
+from schedule.airing import Airing
+from schedule.errors import AirdatesError
+from schedule.site import Site
+
+__all__ = ["main", "run"]
+
+_DEFAULT_CONFIG = "airdates.toml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="airdates",
+        description="Turn a broadcast schedule written as rules into calendars, feeds and pages.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-c", "--config", default=_DEFAULT_CONFIG, help="config file (default: airdates.toml)")
+    common.add_argument("--now", help="pretend it is this ISO 8601 time (default: $AIRDATES_NOW or the clock)")
+
+    init = commands.add_parser("init", help="write an example config to start from")
+    init.add_argument("dir", nargs="?", default=".", help="folder to write it to (default: here)")
+
+    commands.add_parser("check", parents=[common], help="validate the config and show each show's rules")
+
+    upcoming = commands.add_parser("upcoming", parents=[common], help="list airings")
+    upcoming.add_argument("--show", help="only this show (its id)")
+    upcoming.add_argument("--days", type=_positive_int, default=14, help="how many days (default 14)")
+    upcoming.add_argument("--from", dest="start", help="start here instead of now (ISO 8601)")
+    upcoming.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+
+    publish = commands.add_parser("publish", parents=[common], help="render and write what changed")
+    publish.add_argument("--output", help="output folder (default: site.output)")
+    publish.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
+    publish.add_argument("--wait", type=float, default=60.0, help="seconds to wait for another publish (default 60)")
+    publish.add_argument("-v", "--verbose", action="store_true", help="say what was written")
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the output folder for preview")
+    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--output", help="folder to serve (default: site.output)")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        msg = "must be 1 or more"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run one command; return its exit code (0 ok, 1 config, 2 usage, 3 lock, 4 output)."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed the usage error
+        return int(exit_.code or 0)
+    try:
+        return _COMMANDS[args.command](args, out, err)
+    except AirdatesError as error:
+        for line in str(error).splitlines():
+            print(f"airdates: {line}", file=err)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())
+
+
+def _load(args: argparse.Namespace, err: TextIO) -> Site:
+    from schedule.loading import load_site  # noqa: PLC0415 - keeps `airdates --help` fast
+
+    site, warnings = load_site(args.config)
+    for warning in warnings:
+        print(f"airdates: warning: {warning}", file=err)
+    return site
+
+
+def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from publisher.example import write_example  # noqa: PLC0415
+
+    written = write_example(Path(args.dir))
+    if written is None:
+        print(f"airdates: {Path(args.dir) / _DEFAULT_CONFIG} exists; choose another folder", file=err)
+        return 1
+    print(f"wrote {written}; try: airdates check -c {written}", file=out)
+    return 0
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from schedule.timeline import show_airings  # noqa: PLC0415
+
+    site = _load(args, err)
+    now = current_time(args.now, site.timezone)
+    print(f"{site.source}: ok, {len(site.shows)} shows, {len(site.channels)} channels", file=out)
+    for show in site.shows:
+        print(f"\n{show.id}: {show.title}", file=out)
+        for recurrence in show.airs:
+            print(f"  RRULE:{recurrence.rule.to_rrule()}", file=out)
+        upcoming = [a for a in show_airings(site, show, now, now + timedelta(days=3660)) if not a.cancelled]
+        for airing in upcoming[:3]:
+            print(f"  next: {_row(airing)}", file=out)
+        if not upcoming:
+            print("  next: no airings ahead", file=out)
+    return 0
+
+
+def _upcoming(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from schedule.timeline import show_airings, site_airings  # noqa: PLC0415
+
+    site = _load(args, err)
+    start = parse_time(args.start, site.timezone, source="--from") if args.start else current_time(
+        args.now, site.timezone
+    )
+    stop = start + timedelta(days=args.days)
+    if args.show:
+        try:
+            show = site.show(args.show)
+        except KeyError:
+            known = ", ".join(s.id for s in site.shows)
+            print(f"airdates: --show: no show {args.show!r}; known: {known}", file=err)
+            return 2
+        airings = show_airings(site, show, start, stop)
+    else:
+        airings = site_airings(site, start, stop)
+    if args.json:
+        json.dump([_as_json(a) for a in airings], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    else:
+        _table(airings, out)
+    return 0
+
+
+def _as_json(airing: Airing) -> dict[str, object]:
+    return {
+        "id": airing.uid,
+        "show": airing.show,
+        "channel": airing.channel,
+        "start": airing.start.isoformat(),
+        "end": airing.end.isoformat(),
+        "season": airing.season,
+        "episode": airing.episode,
+        "title": airing.title,
+        "status": airing.status,
+        "rerun_of": airing.rerun_of,
+        "moved_from": airing.moved_from.isoformat() if airing.moved_from else None,
+        "reason": airing.reason,
+        "rerun": airing.rerun,
+    }
+
+
+def _row(airing: Airing) -> str:
+    episode = _episode(airing)
+    parts = [
+        airing.start.strftime("%Y-%m-%d %H:%M %a %Z"),
+        airing.show,
+        episode,
+        airing.title or "",
+        airing.status if not airing.rerun else f"{airing.status} (rerun)",
+    ]
+    return "  ".join(parts)
+
+
+def _episode(airing: Airing) -> str:
+    number = airing.rerun_of if airing.rerun else airing.episode
+    if number is None:
+        return "-"
+    return f"S{airing.season}E{number}" if airing.season is not None else str(number)
+
+
+def _table(airings: Sequence[Airing], out: TextIO) -> None:
+    header = ("date", "time", "day", "show", "episode", "title", "status")
+    rows = [
+        (
+            a.start.strftime("%Y-%m-%d"),
+            a.start.strftime("%H:%M %Z"),
+            a.start.strftime("%a"),
+            a.show,
+            _episode(a),
+            a.title or "",
+            a.status + (" (rerun)" if a.rerun else "") + (f": {a.reason}" if a.reason else ""),
+        )
+        for a in airings
+    ]
+    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip(), file=out)
+    if not rows:
+        print("(no airings in this range)", file=out)
+
+
+def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from publisher.publish import publish  # noqa: PLC0415
+
+    site = _load(args, err)
+    now = current_time(args.now, site.timezone)
+    report = publish(
+        site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=err if args.verbose else None
+    )
+    print(report.summary(), file=out)
+    return 0
+
+
+def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from publisher.serve import serve  # noqa: PLC0415
+
+    site = _load(args, err)
+    folder = Path(args.output or site.output)
+    serve(folder, bind=args.bind, port=args.port, hub=site.hub, self_base=site.base_url, log=out)
+    return 0
+
+
+_COMMANDS = {
+    "init": _init,
+    "check": _check,
+    "upcoming": _upcoming,
+    "publish": _publish,
+    "serve": _serve,
+}

@@ -1,0 +1,27 @@
+"""Text a user can type that formats must carry intact (less XML-forbidden controls)."""
+
+from __future__ import annotations
+
+import re
+
+HOSTILE = {
+    "script": "<script>alert('x')</script>",
+    "entity": "Tom &amp; Jerry & friends &lt;",
+    "quotes": "\"double\" and 'single' and `back`",
+    "emoji_zwj": "Family 👨‍👩‍👧‍👦 and flags 🇨🇳🇬🇧 and 🏳️‍🌈",
+    "cjk_fold": "重庆卫视国际频道" * 12,
+    "accents_fold": "Crème brûlée à la façon de Zoë — naïve café " * 4,
+    "rtl": "مرحبا بكم في تشونغتشينغ עברית",
+    "controls": "bell\x07 null\x00 escape\x1b tab\t end",
+    "ical_specials": "a;b,c\\d:e",
+    "crlf": "line one\r\nline two\nline three",
+    "cdata_end": "]]> and <![CDATA[ x ]]>",
+    "long": "Long description. " * 1112,
+}
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def expected(text: str) -> str:
+    """Return what a consumer must see: ``text`` without XML-forbidden control characters."""
+    return _XML_FORBIDDEN.sub("", text)
