@@ -1,0 +1,364 @@
+"""Reading a config file (and the files it includes) into a validated Site.
+
+This is the one module of ``schedule`` that touches files: the config, its
+``include`` files and ``episodes_file`` spreadsheets. Everything it reads is
+handed to pure readers (``fields``, ``show_config``, ``episodes_csv``).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from schedule import fields as f
+from schedule.episodes_csv import parse_episodes_csv
+from schedule.errors import ConfigError, ConfigErrors
+from schedule.show_config import ShowContext, build_show, show_place
+from schedule.site import Channel, EpisodeInfo, Show, Site
+from schedule.zones import zone_named
+
+__all__ = ["load_config"]
+
+_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_END = re.compile(r"\s*\(at end of document\)$")
+# What tv_validate_file accepts as a channel id: DNS-like labels joined by dots.
+_XMLTV_ID = re.compile(r"[-a-zA-Z0-9]+(?:\.[-a-zA-Z0-9]+)+")
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What reading any one file of a config needs to know about the others."""
+
+    folder: str  # the main config's folder, absolute
+    main: str  # the main config's path as given
+    zone: ZoneInfo  # the site's zone, or UTC while it is unreadable
+    host: str  # the host of base_url, for default XMLTV ids
+    channel_ids: frozenset[str]
+    seen_shows: dict[str, str] = field(default_factory=dict)
+    seen_channels: dict[str, str] = field(default_factory=dict)
+
+
+def load_config(path: str) -> Site:
+    """Read and validate the config at ``path`` and every file it includes.
+
+    Raises ConfigErrors holding every problem found, in file order (the main
+    file first, then each included file).
+    """
+    errors: list[ConfigError] = []
+    document = _read_toml(path, errors)
+    if document is None:
+        raise ConfigErrors(errors)
+    folder = os.path.dirname(os.path.abspath(path))
+    included = [(file, *_read_quietly(file)) for file in _included_files(document, path, folder)]
+    context = _context(document, path, folder, [doc for _, doc, _ in included])
+    found = f.read_table(document, _main_schema(context), f.Where(path, "", errors), required=("site",))
+    channels, shows = list(found.get("channels", ())), list(found.get("shows", ()))
+    for file, doc, read_errors in included:
+        errors.extend(read_errors)
+        more = f.read_table(doc, _included_schema(context), f.Where(file, "", errors)) if doc is not None else {}
+        channels.extend(more.get("channels", ()))
+        shows.extend(more.get("shows", ()))
+    if errors:
+        raise ConfigErrors(errors)
+    return _site(found["site"], path, folder, channels, shows)
+
+
+def _site(found: Mapping[str, Any], path: str, folder: str, channels: list[Channel], shows: list[Show]) -> Site:
+    """Build the Site from the ``[site]`` keys read, with the defaults SPEC §2 gives."""
+    values = {key: value for key, value in found.items() if key not in {"include", "output", "state"}}
+    return Site(
+        **values,
+        source=path,
+        output=_absolute(folder, found.get("output", "public")),
+        state=_absolute(folder, found.get("state", ".airdates")),
+        channels=tuple(channels),
+        shows=tuple(shows),
+    )
+
+
+def _absolute(folder: str, value: str) -> str:
+    """Return ``value`` as an absolute path, relative ones taken from ``folder``."""
+    return os.path.normpath(os.path.join(folder, value))
+
+
+# --- reading files -----------------------------------------------------------------
+
+
+def _read_toml(path: str, errors: list[ConfigError]) -> dict[str, Any] | None:
+    """Parse the TOML file at ``path``; None (with the error recorded) if it cannot be read."""
+    where = f.Where(path, "", errors)
+    text = _read_text(path, where)
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        _report_syntax(str(error), text, where)
+    except RecursionError:
+        where.report("not valid TOML: values are nested too deeply")
+    except ValueError as error:  # e.g. an integer longer than Python converts
+        where.report(f"not valid TOML: {error}")
+    return None
+
+
+def _read_quietly(path: str) -> tuple[dict[str, Any] | None, list[ConfigError]]:
+    """Parse an included file, keeping its errors apart so they can follow the main file's."""
+    errors: list[ConfigError] = []
+    return _read_toml(path, errors), errors
+
+
+def _read_text(path: str, where: f.Where) -> str | None:
+    """Return the file's text (UTF-8, a leading byte-order mark dropped), or None."""
+    try:
+        with open(path, "rb") as handle:  # noqa: PTH123 - the one place schedule reads a file
+            data = handle.read()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        where.report(f"cannot read the file: {reason}")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        where.report("not UTF-8 text", hint="save the file as UTF-8", line=line, column=column)
+        return None
+
+
+def _report_syntax(message: str, text: str, where: f.Where) -> None:
+    """Record a TOML syntax error with the line and column tomllib names."""
+    place = _TOML_PLACE.search(message)
+    if place:
+        line, column = int(place.group(1)), int(place.group(2))
+    elif _TOML_END.search(message):
+        lines = text.split("\n")
+        line, column = len(lines), len(lines[-1]) + 1
+    else:
+        line = column = None
+    summary = _TOML_END.sub("", _TOML_PLACE.sub("", message))
+    where.report(f"TOML syntax error: {summary}", line=line, column=column)
+
+
+def _included_files(document: Mapping[str, Any], path: str, folder: str) -> list[str]:
+    """Return the files the ``include`` patterns match, as paths like the config's own."""
+    files: list[str] = []
+    for pattern in _include_patterns(document):
+        for match in _matches(pattern, folder):
+            shown = match if os.path.isabs(match) else os.path.join(os.path.dirname(path), match)
+            if shown not in files and not _same_file(shown, path):
+                files.append(shown)
+    return files
+
+
+def _include_patterns(document: Mapping[str, Any]) -> list[str]:
+    """Every string in ``site.include`` and a top-level ``include`` (others are reported later)."""
+    site = document.get("site")
+    lists = [document.get("include"), site.get("include") if isinstance(site, dict) else None]
+    return [item for items in lists if isinstance(items, list) for item in items if isinstance(item, str)]
+
+
+def _matches(pattern: str, folder: str) -> list[str]:
+    """Return the files ``pattern`` matches, sorted; relative patterns from ``folder``."""
+    try:
+        if os.path.isabs(pattern):
+            found = glob.glob(pattern, recursive=True)
+        else:
+            found = glob.glob(pattern, root_dir=folder, recursive=True)
+    except (OSError, ValueError):
+        return []
+    return sorted(match for match in found if os.path.isfile(os.path.join(folder, match)))
+
+
+def _same_file(one: str, other: str) -> bool:
+    """True when both paths name the same file (an include pattern may match the config)."""
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):
+        return False
+
+
+def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
+    """Read a show's ``episodes_file``, relative to the file that names it."""
+    csv_path = value if os.path.isabs(value) else os.path.join(os.path.dirname(where.file), value)
+    try:
+        with open(csv_path, "rb") as handle:  # noqa: PTH123 - the one place schedule reads a file
+            data = handle.read()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ConfigError(f"cannot read {csv_path!r}: {reason}", value=value) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{csv_path!r} is not UTF-8 text", value=value, hint="save it as UTF-8 CSV") from None
+    return parse_episodes_csv(text, f.Where(csv_path, where.key, where.errors))
+
+
+# --- the shape of the files ------------------------------------------------------------
+
+
+def _context(document: Mapping[str, Any], path: str, folder: str, others: list[Any]) -> _Context:
+    """Peek at what every file's readers need: the site zone and host, all channel ids."""
+    site = document.get("site") if isinstance(document.get("site"), dict) else {}
+    try:
+        zone = zone_named(site.get("timezone", "UTC"))
+    except ConfigError:
+        zone = ZoneInfo("UTC")  # reported when site.timezone itself is read
+    ids = {
+        entry["id"]
+        for doc in (document, *others)
+        if isinstance(doc, dict) and isinstance(doc.get("channels"), list)
+        for entry in doc["channels"]
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    }
+    return _Context(folder=folder, main=path, zone=zone, host=_host(site.get("base_url")), channel_ids=frozenset(ids))
+
+
+def _host(base_url: object) -> str:
+    """Return the host of ``base_url`` ("invalid" while it is not a URL; that is reported)."""
+    try:
+        host = urlsplit(base_url).hostname if isinstance(base_url, str) else None
+    except ValueError:
+        host = None
+    return host or "invalid"
+
+
+def _main_schema(context: _Context) -> dict[str, f.Reader]:
+    """Return the readers of the main file's top-level keys."""
+    return {
+        "site": lambda value, where: _read_site(value, where, context),
+        "include": f.array_of(lambda value, where: _include(value, where, context)),
+        "channels": _array_of_tables("channels", lambda v, w, i: _channel(v, w, i, context)),
+        "shows": _array_of_tables("shows", lambda v, w, i: _show(v, w, i, context)),
+    }
+
+
+def _included_schema(context: _Context) -> dict[str, f.Reader]:
+    """Return the readers of an included file's top-level keys ([site] stays in the main file)."""
+    return {
+        **_main_schema(context),
+        "site": _main_file_only,
+        "include": _main_file_only,
+    }
+
+
+def _main_file_only(value: object, _where: f.Where) -> None:
+    """Refuse a key that only the main config file may hold."""
+    hint = "an included file holds only [[channels]] and [[shows]]"
+    raise ConfigError("belongs in the main config file", value=value, hint=hint)
+
+
+def _array_of_tables(header: str, build: Any) -> f.Reader:
+    """Return a reader of ``[[header]]`` entries, each built with its index."""
+
+    def read(value: object, where: f.Where) -> tuple[Any, ...]:
+        if isinstance(value, dict):
+            raise ConfigError("must be an array of tables", value=value, hint=f"write [[{header}]]")
+        if not isinstance(value, list):
+            raise ConfigError(f"must be an array of tables, not {f.type_name(value)}", value=value)
+        built = (build(entry, where, index) for index, entry in enumerate(value))
+        return tuple(entry for entry in built if entry is not None)
+
+    return read
+
+
+def _read_site(value: object, where: f.Where, context: _Context) -> dict[str, Any]:
+    """Read the ``[site]`` table."""
+    schema: dict[str, f.Reader] = {
+        "title": f.title,
+        "base_url": _base_url,
+        "timezone": lambda v, _w: zone_named(v),
+        "language": f.language,
+        "description": f.text,
+        "output": f.title,
+        "state": f.title,
+        "past": f.duration(allow_zero=True),
+        "future": f.duration(allow_zero=True),
+        "feed_items": f.integer(1),
+        "refresh": f.duration(),
+        "hub": f.url,
+        "include": f.array_of(lambda v, w: _include(v, w, context)),
+    }
+    found = f.read_table(value, schema, where, required=("title", "base_url"))
+    _check_state_folder(value, found, where, context.folder)
+    return found
+
+
+def _base_url(value: object, where: f.Where) -> str:
+    """Read ``base_url``: an absolute http(s) URL of a folder, so it always ends in "/"."""
+    read = f.url(value, where)
+    parts = urlsplit(read)
+    if parts.query or parts.fragment:
+        raise ConfigError("must not have a query (?...) or a fragment (#...)", value=read)
+    return read if read.endswith("/") else read + "/"
+
+
+def _check_state_folder(value: object, found: Mapping[str, Any], where: f.Where, folder: str) -> None:
+    """Report a state folder inside the output folder (it would be published)."""
+    output = _absolute(folder, found.get("output", "public"))
+    state = _absolute(folder, found.get("state", ".airdates"))
+    if os.path.commonpath([output, state]) == output:
+        key = "state" if isinstance(value, dict) and "state" in value else "output"
+        hint = "keep the state folder outside the output folder, e.g. state = \".airdates\" next to the config"
+        where.child(key).report("the state folder is inside the output folder", value=state, hint=hint)
+
+
+def _include(value: object, where: f.Where, context: _Context) -> str:
+    """Read one ``include`` pattern; a plain file name must exist."""
+    pattern = f.text(value, where)
+    if not _matches(pattern, context.folder) and not _GLOB_CHARS.search(pattern):
+        raise ConfigError(f"no file {pattern!r} next to the config", value=pattern)
+    return pattern
+
+
+def _channel(value: object, where: f.Where, index: int, context: _Context) -> Channel | None:
+    """Read one ``[[channels]]`` entry; the XMLTV id defaults to id + "." + the site host."""
+    place = _place("channels", value, index, where, f.slug)  # where: the "channels" key
+    schema = {"id": f.slug, "name": f.title, "xmltv_id": _xmltv_id, "url": f.url, "icon": f.url}
+    found = f.read_table(value, schema, place, required=("id", "name"))
+    if "id" not in found or "name" not in found:
+        return None
+    if found["id"] in context.seen_channels:
+        hint = f"first used in {context.seen_channels[found['id']]}"
+        place.child("id").report(f"duplicate channel id {found['id']!r}", value=found["id"], hint=hint)
+    context.seen_channels.setdefault(found["id"], place.file)
+    found.setdefault("xmltv_id", f"{found['id']}.{context.host}")
+    return Channel(**found)
+
+
+def _xmltv_id(value: object, where: f.Where) -> str:
+    """Read an XMLTV channel id: DNS-like, as XMLTV tools expect."""
+    read = f.text(value, where)
+    if not _XMLTV_ID.fullmatch(read):
+        hint = 'e.g. "cqtv.example.org"'
+        raise ConfigError(f"{read!r} is not a DNS-like XMLTV id", value=read, hint=hint)
+    return read
+
+
+def _show(value: object, where: f.Where, index: int, context: _Context) -> Show | None:
+    """Read one ``[[shows]]`` entry."""
+    place = show_place(value, index, where)
+    show_context = ShowContext(
+        site_zone=context.zone,
+        channels=context.channel_ids,
+        read_episodes=_read_episodes,
+        seen=context.seen_shows,
+    )
+    return build_show(value, place, show_context)
+
+
+def _place(header: str, value: object, index: int, where: f.Where, read_id: f.Reader) -> f.Where:
+    """Return ``header[ID]`` when the entry's id reads cleanly, else ``header[N]``."""
+    raw = value.get("id") if isinstance(value, dict) else None
+    try:
+        entry_id = read_id(raw, where)
+    except ConfigError:
+        return where.child(index)
+    return f.Where(where.file, f"{header}[{entry_id}]", where.errors)

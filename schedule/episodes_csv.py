@@ -1,0 +1,115 @@
+"""Episode metadata from a spreadsheet: the ``episodes_file`` CSV of a show."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+
+from schedule.errors import ConfigError
+from schedule.fields import Where, nearest_key, url
+from schedule.site import EpisodeInfo
+
+__all__ = ["COLUMNS", "parse_episodes_csv"]
+
+COLUMNS = ("number", "title", "season", "summary", "link")
+_REQUIRED = ("number", "title")
+
+
+def parse_episodes_csv(text: str, where: Where) -> tuple[EpisodeInfo, ...]:
+    """Read the rows of ``text`` (a CSV with a header row) as episode metadata.
+
+    ``where`` names the CSV file and the ``episodes_file`` key; each bad row is
+    recorded there with its line and column. Blank rows are skipped.
+    """
+    rows = _rows(text, where)
+    header = next(rows, None)
+    if header is None:
+        where.report("the file is empty; it needs a header row: " + ",".join(COLUMNS), line=1)
+        return ()
+    names = [name.strip().lower() for name in header[1]]
+    if not _header_ok(names, where):
+        return ()
+    episodes: dict[tuple[int | None, int], EpisodeInfo] = {}
+    for line, cells in rows:
+        episode = _episode(dict(zip(names, cells, strict=False)), names, line, where)
+        _keep(episodes, episode, line, where)
+    return tuple(episodes.values())
+
+
+def _rows(text: str, where: Where) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line, cells) for each non-blank row, recording a CSV that cannot be read."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            where.report(f"not a readable CSV: {error}", line=reader.line_num)
+            return
+        if any(cell.strip() for cell in cells):
+            yield reader.line_num, cells
+
+
+def _header_ok(names: list[str], where: Where) -> bool:
+    """Check the header names known columns, each once, including the required ones."""
+    fine = True
+    for column, name in enumerate(names, start=1):
+        if name not in COLUMNS or names.index(name) != column - 1:
+            what = "repeated" if name in COLUMNS else "unknown"
+            hint = nearest_key(name, COLUMNS)
+            where.report(f"{what} column {name!r} in the header", value=name, hint=hint, line=1, column=column)
+            fine = False
+    for name in _REQUIRED:
+        if name not in names:
+            where.report(f"the header has no {name!r} column", hint="columns: " + ", ".join(COLUMNS), line=1)
+            fine = False
+    return fine
+
+
+def _episode(row: Mapping[str, str], names: list[str], line: int, where: Where) -> EpisodeInfo | None:
+    """Read one row; None (with the error recorded) when it is not a valid episode."""
+    try:
+        number = _whole(row.get("number", ""), "number", required=True)
+        season = _whole(row.get("season", ""), "season", required=False)
+        link = row.get("link", "").strip() or None
+        if link is not None:
+            url(link, where)
+    except ConfigError as error:
+        name = _column_of(error)
+        message = f"row {line}: {name}: {error.message}"
+        where.report(message, value=error.value, hint=error.hint, line=line, column=names.index(name) + 1)
+        return None
+    title = row.get("title", "").strip() or None
+    return EpisodeInfo(number=number, season=season, title=title, summary=row.get("summary", "").strip(), link=link)
+
+
+def _whole(cell: str, column: str, *, required: bool) -> int | None:
+    """Read a positive whole number from a cell (empty allowed unless ``required``)."""
+    cell = cell.strip()
+    if not cell and not required:
+        return None
+    if not cell.isascii() or not cell.isdigit() or int(cell) < 1:
+        shown = repr(cell) if cell else "empty"
+        raise ConfigError(f"{shown} is not a whole number of 1 or more", value=cell, key=column)
+    return int(cell)
+
+
+def _column_of(error: ConfigError) -> str:
+    """Name the column an error came from (number and season errors carry it as their key)."""
+    return error.key if error.key in COLUMNS else "link"
+
+
+def _keep(
+    episodes: dict[tuple[int | None, int], EpisodeInfo], episode: EpisodeInfo | None, line: int, where: Where
+) -> None:
+    """Add a row's episode, reporting a second row for the same episode."""
+    if episode is None or episode.number is None:
+        return
+    identity = (episode.season, episode.number)
+    if identity in episodes:
+        season = f" of season {episode.season}" if episode.season else ""
+        where.report(f"row {line}: episode {episode.number}{season} is listed twice", value=episode.number, line=line)
+        return
+    episodes[identity] = episode

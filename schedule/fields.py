@@ -1,0 +1,299 @@
+"""Typed readers for config values, collecting every error with its file and key path."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from schedule.durations import parse_duration
+from schedule.errors import ConfigError
+from schedule.localtime import parse_date, parse_local_datetime, type_name
+
+__all__ = [
+    "RESERVED_IDS",
+    "Reader",
+    "Where",
+    "array_of",
+    "boolean",
+    "duration",
+    "integer",
+    "language",
+    "local_date",
+    "local_datetime",
+    "read_table",
+    "slug",
+    "show_id",
+    "tables_of",
+    "text",
+    "type_name",
+    "title",
+    "url",
+]
+
+T = TypeVar("T")
+Reader = Callable[[object, "Where"], Any]
+
+# Names the network files already use ({show}.ics next to schedule.ics, all.rss, ...).
+RESERVED_IDS = frozenset({"all", "schedule", "changes", "index", "xmltv"})
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# BCP 47 in practice: language, optional script, region, variants, extensions, private use.
+_LANGUAGE = re.compile(
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{5,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|\d[a-z0-9]{3}))*(?:-[a-wyz0-9](?:-[a-z0-9]{2,8})+)*(?:-x(?:-[a-z0-9]{1,8})+)?"
+    r"|x(?:-[a-z0-9]{1,8})+",
+    re.IGNORECASE,
+)
+# A few keys users reach for that mean a key we know by another name.
+_SYNONYMS = {
+    "start": "from",
+    "starts": "from",
+    "since": "from",
+    "end": "until",
+    "ends": "until",
+    "to": "until",
+    "tz": "timezone",
+    "zone": "timezone",
+    "time_zone": "timezone",
+    "length": "duration",
+    "runtime": "duration",
+    "time": "at",
+    "date": "at",
+    "name": "title",
+    "url": "link",
+    "lang": "language",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a value sits (file and key path); problems found there go to ``errors``."""
+
+    file: str
+    key: str
+    errors: list[ConfigError]
+
+    def child(self, part: str | int) -> Where:
+        """Return the place of key ``part`` (or array index) inside this one."""
+        if isinstance(part, int):
+            return Where(self.file, f"{self.key}[{part}]", self.errors)
+        name = part if _BARE_KEY.fullmatch(part) else f'"{part}"'
+        return Where(self.file, f"{self.key}.{name}" if self.key else name, self.errors)
+
+    def report(  # noqa: PLR0913 - every part of a location is optional
+        self,
+        message: str,
+        *,
+        value: object = None,
+        hint: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        """Record a problem found here (``line``/``column`` where the file has them)."""
+        error = ConfigError(
+            message, file=self.file, key=self.key or None, value=value, hint=hint, line=line, column=column
+        )
+        self.errors.append(error)
+
+    def adopt(self, error: ConfigError) -> None:
+        """Record a problem found by a reader that did not know where it was."""
+        self.errors.append(error.located(file=self.file, key_prefix=self.key))
+
+
+def read_table(
+    value: object, schema: Mapping[str, Reader], where: Where, *, required: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Read the keys of table ``value`` in file order with ``schema``'s readers.
+
+    Returns the keys that read cleanly; every unknown key, bad value and
+    missing required key is recorded at ``where``.
+    """
+    if not isinstance(value, dict):
+        where.report(f"must be a table, not {type_name(value)}", value=value)
+        return {}
+    found: dict[str, Any] = {}
+    for key, item in value.items():
+        place = where.child(key)
+        reader = schema.get(key)
+        if reader is None:
+            place.report(f"unknown key {key!r}", value=item, hint=nearest_key(key, schema))
+            continue
+        try:
+            found[key] = reader(item, place)
+        except ConfigError as error:
+            place.adopt(error)
+    for key in required:
+        if key not in value:
+            where.child(key).report("missing; it is required")
+    return found
+
+
+def nearest_key(key: str, known: Iterable[str]) -> str:
+    """Return a hint naming the known key closest to ``key`` (or listing them)."""
+    names = sorted(known)
+    close = difflib.get_close_matches(key.lower(), names, n=1, cutoff=0.6)
+    if not close and _SYNONYMS.get(key.lower()) in names:
+        close = [_SYNONYMS[key.lower()]]
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "known keys: " + ", ".join(names)
+
+
+def _type_error(expected: str, value: object) -> ConfigError:
+    """Return the error for a value of the wrong TOML type."""
+    return ConfigError(f"must be {expected}, not {type_name(value)}", value=value)
+
+
+def text(value: object, _where: Where) -> str:
+    """Read a string."""
+    if not isinstance(value, str):
+        raise _type_error("a string", value)
+    return value
+
+
+def title(value: object, where: Where) -> str:
+    """Read a string that must say something (titles, names)."""
+    read = text(value, where)
+    if not read.strip():
+        raise ConfigError("must not be empty", value=value)
+    return read
+
+
+def boolean(value: object, _where: Where) -> bool:
+    """Read true or false."""
+    if not isinstance(value, bool):
+        raise _type_error("true or false", value)
+    return value
+
+
+def integer(minimum: int) -> Reader:
+    """Return a reader of whole numbers of at least ``minimum``."""
+
+    def read(value: object, _where: Where) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _type_error("a whole number", value)
+        if value < minimum:
+            raise ConfigError(f"must be {minimum} or more", value=value)
+        return value
+
+    return read
+
+
+def url(value: object, where: Where) -> str:
+    """Read an absolute http(s) URL."""
+    read = text(value, where)
+    try:
+        parts = urlsplit(read)
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or _has_space(read):
+        hint = f'did you mean "https://{read}"?' if "://" not in read and read.strip() else None
+        raise ConfigError(f"{read!r} is not an absolute http(s) URL", value=read, hint=hint)
+    return read
+
+
+def _has_space(value: str) -> bool:
+    """True if ``value`` holds whitespace or control characters (never valid in a URL)."""
+    return any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value)  # noqa: PLR2004
+
+
+def slug(value: object, where: Where) -> str:
+    """Read an id: a slug that is not one of the names the output files use."""
+    read = text(value, where)
+    if not _SLUG.fullmatch(read):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", read.lower()).strip("-")[:63]
+        hint = f"did you mean {suggestion!r}?" if suggestion else "use a-z, 0-9 and '-'"
+        msg = f"{read!r} is not an id: lowercase letters, digits and '-', at most 63"
+        raise ConfigError(msg, value=read, hint=hint)
+    return read
+
+
+def show_id(value: object, where: Where) -> str:
+    """Read a show id: a slug the output file names do not already use."""
+    read = slug(value, where)
+    if read in RESERVED_IDS:
+        msg = f"{read!r} is reserved for a file every site has"
+        raise ConfigError(msg, value=read, hint=f"try {read + '-show'!r}")
+    return read
+
+
+def language(value: object, where: Where) -> str:
+    """Read a BCP 47 language tag ("en", "zh-Hans-CN")."""
+    read = text(value, where)
+    if not _LANGUAGE.fullmatch(read):
+        fixed = read.replace("_", "-")
+        hint = f"did you mean {fixed!r}?" if _LANGUAGE.fullmatch(fixed) else 'e.g. "en", "zh-CN"'
+        raise ConfigError(f"{read!r} is not a BCP 47 language tag", value=read, hint=hint)
+    return read
+
+
+def duration(*, allow_zero: bool = False) -> Reader:
+    """Return a reader of durations ("30 minutes", "PT30M"), positive unless ``allow_zero``."""
+
+    def read(value: object, where: Where) -> timedelta:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            msg = f"must be a string such as \"{value} minutes\", not {type_name(value)}"
+            raise ConfigError(msg, value=value, hint="durations need a unit")
+        length = parse_duration(text(value, where))
+        if length < timedelta(0) or (length == timedelta(0) and not allow_zero):
+            raise ConfigError("must be longer than zero", value=value)
+        return length
+
+    return read
+
+
+def local_date(value: object, _where: Where) -> date:
+    """Read a local date (a TOML date or "2026-01-03")."""
+    return parse_date(value)
+
+
+def local_datetime(zone: ZoneInfo) -> Reader:
+    """Return a reader of wall-clock times in ``zone`` (offsets are converted to it)."""
+
+    def read(value: object, _where: Where) -> datetime:
+        return parse_local_datetime(value, zone)
+
+    return read
+
+
+def array_of(item: Reader) -> Reader:
+    """Return a reader of an array whose items ``item`` reads, each at its index."""
+
+    def read(value: object, where: Where) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise _type_error("an array", value)
+        items = []
+        for index, entry in enumerate(value):
+            try:
+                items.append(item(entry, where.child(index)))
+            except ConfigError as error:
+                where.child(index).adopt(error)
+        # An item reader that recorded its own errors returns None: leave it out.
+        return tuple(read for read in items if read is not None)
+
+    return read
+
+
+def tables_of(build: Callable[[object, Where], T | None], header: str) -> Reader:
+    """Return a reader of an array of tables (``[[header]]``), each built by ``build``.
+
+    Entries that fail to build are left out; their errors are recorded.
+    """
+
+    def read(value: object, where: Where) -> tuple[T, ...]:
+        if isinstance(value, dict):
+            msg = "must be an array of tables"
+            raise ConfigError(msg, value=value, hint=f"write [[{header}]], with double brackets")
+        if not isinstance(value, list):
+            raise _type_error("an array of tables", value)
+        built = (build(entry, where.child(index)) for index, entry in enumerate(value))
+        return tuple(entry for entry in built if entry is not None)
+
+    return read
