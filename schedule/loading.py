@@ -1,0 +1,212 @@
+"""Load a config and check what only expansion can tell: that every change finds its airing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+
+from schedule.config import load_config
+from schedule.errors import ConfigError, ConfigErrors
+from schedule.plan import Plan, Segment
+from schedule.site import Anchor, Change, Show, Site
+
+__all__ = ["find_episode", "load_site"]
+
+_DAY = timedelta(days=1)
+_HINT_SPAN = timedelta(days=400)
+_SEARCH_LIMIT = 100_000  # numbered airings walked at most to find an episode number
+
+
+def load_site(path: str) -> tuple[Site, tuple[str, ...]]:
+    """Load and fully validate a config; return the site and its warnings.
+
+    Changes given by ``episode`` come back found by ``at`` as well. Raises
+    ConfigErrors holding every problem.
+    """
+    site = load_config(path)
+    shows: list[Show] = []
+    errors: list[ConfigError] = []
+    for show in site.shows:
+        settled, problems = _settle(show)
+        shows.append(settled)
+        errors += [p.located(file=p.file or site.source) for p in problems]
+    if errors:
+        raise ConfigErrors(errors)
+    return replace(site, shows=tuple(shows)), ()
+
+
+def _settle(show: Show) -> tuple[Show, list[ConfigError]]:
+    """Find every change's airing, check anchors and episode entries."""
+    base = Plan(replace(show, changes=tuple(c for c in show.changes if c.at is not None)))
+    problems: list[ConfigError] = []
+    changes: list[Change] = []
+    for change in show.changes:
+        found = _find_change(base, show, change, problems)
+        if found is not None:
+            changes.append(found)
+    problems += _duplicates(show, changes)
+    settled = replace(show, changes=tuple(changes))
+    plan = Plan(settled)
+    problems += _check_moves(plan, show)
+    problems += _check_anchors(plan, show)
+    problems += _check_episodes(plan, show)
+    return settled, problems
+
+
+def _where(show: Show, key: str) -> str:
+    return key if key.startswith("shows[") else f"shows[{show.id}].{key}"
+
+
+def _find_change(base: Plan, show: Show, change: Change, problems: list[ConfigError]) -> Change | None:
+    if change.at is not None:
+        if base.slot_at(change.at) is None:
+            problems.append(_no_airing(base, show, f"{change.key}.at", change.at))
+            return None
+        return change
+    if change.episode is None:
+        return None
+    at = find_episode(base, change.season, change.episode)
+    if at is None:
+        problems.append(ConfigError(
+            f"no airing is episode {change.episode}" + (f" of season {change.season}" if change.season else ""),
+            key=_where(show, f"{change.key}.episode"), value=change.episode,
+            hint="check the number, or give the airing's original start as `at`",
+        ))
+        return None
+    return replace(change, at=at)
+
+
+def _duplicates(show: Show, changes: list[Change]) -> list[ConfigError]:
+    seen: dict[datetime, Change] = {}
+    problems = []
+    for change in changes:
+        assert change.at is not None  # noqa: S101 - _find_change returned it found by `at`
+        if change.at in seen:
+            problems.append(ConfigError(
+                f"a second change for the airing of {_when(change.at)}",
+                key=_where(show, change.key), value=str(change.at),
+                hint=f"merge it with {_where(show, seen[change.at].key)}",
+            ))
+        seen.setdefault(change.at, change)
+    return problems
+
+
+def _check_moves(plan: Plan, show: Show) -> list[ConfigError]:
+    problems = []
+    for at, change in plan.moves:
+        target = change.move_to
+        if target is None or target == at:
+            continue
+        other = plan.slot_at(target)
+        away = plan.changes.get(target)
+        if other is not None and away is None:
+            problems.append(ConfigError(
+                f"moves onto another airing of this show ({_when(target)})",
+                key=_where(show, f"{change.key}.move_to"), value=str(target),
+                hint="cancel or move that airing too, or pick another time",
+            ))
+    return problems
+
+
+def _check_anchors(plan: Plan, show: Show) -> list[ConfigError]:
+    anchors: list[tuple[str, Anchor]] = []
+    if show.numbering is not None:
+        anchors.append(("numbering", show.numbering))
+    anchors += [(f"seasons[{i}]", s.anchor) for i, s in enumerate(show.seasons) if s.anchor is not None]
+    problems = []
+    for key, anchor in anchors:
+        slot = plan.slot_at(anchor.at)
+        if slot is None:
+            problems.append(_no_airing(plan, show, f"{key}.at", anchor.at))
+        elif not slot.numbered or anchor.at in plan.cancelled:
+            problems.append(ConfigError(
+                "this airing takes no episode number (a rerun, a cancelled airing or an unnumbered extra)",
+                key=_where(show, f"{key}.at"), value=str(anchor.at),
+                hint="anchor the numbering on a premiere",
+            ))
+    return problems
+
+
+def _check_episodes(plan: Plan, show: Show) -> list[ConfigError]:
+    problems = []
+    for index, info in enumerate(show.episodes):
+        key = f"episodes[{index}]"
+        if info.at is not None:
+            if plan.slot_at(info.at) is None:
+                problems.append(_no_airing(plan, show, f"{key}.at", info.at))
+        elif info.number is not None and find_episode(plan, info.season, info.number, any_season=True) is None:
+            problems.append(ConfigError(
+                f"no airing is episode {info.number}" + (f" of season {info.season}" if info.season else ""),
+                key=_where(show, f"{key}.number"), value=info.number,
+                hint="check the number and season",
+            ))
+    return problems
+
+
+def find_episode(plan: Plan, season: int | None, number: int, *, any_season: bool = False) -> datetime | None:
+    """Return the local start of episode ``number`` (of ``season``), or None if no airing is.
+
+    With ``any_season`` and no season given, every season is searched in turn.
+    """
+    for segment in plan.segments:
+        if segment.season == season or (any_season and season is None):
+            found = _find_in_segment(plan, segment, number)
+            if found is not None:
+                return found
+    return None
+
+
+def _find_in_segment(plan: Plan, segment: Segment, number: int) -> datetime | None:
+    bounds = [s.lo for s in plan.segments if s.lo > segment.lo]
+    last = _last_possible(plan)
+    hi = min([*bounds, last]) if last is not None else min(bounds, default=None)
+    lo = max(segment.lo, plan.earliest)
+    if segment.anchor is not None:
+        origin, offset = segment.anchor.at, number - segment.anchor.episode
+    else:
+        origin, offset = lo, number - 1
+    if offset >= 0:
+        return _walk_forward(plan, origin, offset, hi)
+    return _walk_back(plan, origin, -offset, lo)
+
+
+def _walk_forward(plan: Plan, origin: datetime, offset: int, hi: datetime | None) -> datetime | None:
+    span, seen, start = timedelta(weeks=8), 0, origin
+    while seen <= _SEARCH_LIMIT and (hi is None or start < hi):
+        stop = start + span if hi is None else min(start + span, hi)
+        starts = plan.numbered_starts(start, stop)
+        if offset - seen < len(starts):
+            return starts[offset - seen]
+        seen, start, span = seen + len(starts), stop, span * 2
+    return None
+
+
+def _walk_back(plan: Plan, origin: datetime, count: int, lo: datetime) -> datetime | None:
+    span, seen, stop = timedelta(weeks=8), 0, origin
+    while seen <= _SEARCH_LIMIT and stop > lo:
+        start = max(stop - span, lo)
+        starts = plan.numbered_starts(start, stop)
+        if count - seen <= len(starts):
+            return starts[len(starts) - (count - seen)]
+        seen, stop, span = seen + len(starts), start, span * 2
+    return None
+
+
+def _last_possible(plan: Plan) -> datetime | None:
+    show = plan.show
+    if any(rec.last is None for rec in show.airs):
+        return None
+    ends = [datetime.combine(rec.last, time()) + _DAY for rec in show.airs if rec.last is not None]
+    ends += [e.at + _DAY for e in show.extras]
+    return max(ends, default=plan.earliest + _DAY)
+
+
+def _no_airing(plan: Plan, show: Show, key: str, at: datetime) -> ConfigError:
+    nearby = plan.slots(at - _HINT_SPAN, at + _HINT_SPAN)
+    nearest = min(nearby, key=lambda s: abs(s.at - at), default=None)
+    hint = f"nearest airing: {_when(nearest.at)}" if nearest is not None else "the show has no airing near it"
+    return ConfigError(f"no airing of this show starts at {_when(at)}", key=_where(show, key), value=str(at), hint=hint)
+
+
+def _when(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M %a")

@@ -1,0 +1,174 @@
+"""A show's rules, changes and metadata indexed once, for fast lookups while expanding."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from schedule.recurrence import occurrences, occurrences_before
+from schedule.site import Anchor, Change, EpisodeInfo, Extra, Recurrence, Show
+
+__all__ = ["Counts", "Plan", "Segment", "Slot", "first_date", "plan_of"]
+
+_EPOCH = datetime(1, 1, 1)  # noqa: DTZ001 - local wall-clock times are naive by design
+_TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Slot:
+    """A place in the schedule before changes: its original local start and source."""
+
+    at: datetime
+    duration: timedelta | None
+    rerun: bool = False
+    numbered: bool = True
+    extra: Extra | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Segment:
+    """A stretch numbered on its own: before the first season, or one season."""
+
+    season: int | None
+    lo: datetime
+    anchor: Anchor | None
+
+
+class Plan:
+    """A show's slots, changes and episode metadata, indexed by local start."""
+
+    def __init__(self, show: Show) -> None:
+        """Index ``show``; changes must already be found by ``at``."""
+        self.show = show
+        self.changes: dict[datetime, Change] = {c.at: c for c in show.changes if c.at is not None}
+        self.cancelled = frozenset(at for at, c in self.changes.items() if c.cancel is not None)
+        self.moves = tuple((at, c) for at, c in self.changes.items() if c.move_to is not None)
+        self.extras: dict[datetime, Extra] = {e.at: e for e in show.extras}
+        self.info_by_at: dict[datetime, EpisodeInfo] = {i.at: i for i in show.episodes if i.at}
+        self.info_by_number: dict[tuple[int | None, int], EpisodeInfo] = {
+            (i.season, i.number): i for i in show.episodes if i.number is not None and i.at is None
+        }
+        self.segments = _segments(show)
+        self.earliest = _earliest(show)
+
+    def slots(self, lo: datetime, hi: datetime) -> list[Slot]:
+        """Return the slots with an original local start in ``[lo, hi)``, in order."""
+        found: dict[datetime, Slot] = {}
+        for extra in self.show.extras:
+            if lo <= extra.at < hi:
+                found[extra.at] = Slot(at=extra.at, duration=extra.duration, numbered=extra.numbered,
+                                       rerun=False, extra=extra)
+        for rec in self.show.airs:
+            for at in occurrences(rec.rule, rec.first, rec.last, lo, hi):
+                # An extra or an earlier rule at the same moment wins: one airing per start.
+                found.setdefault(at, Slot(at=at, duration=rec.duration, rerun=rec.rerun, numbered=not rec.rerun))
+        return [found[at] for at in sorted(found)]
+
+    def slot_at(self, at: datetime) -> Slot | None:
+        """Return the slot originally starting at local ``at``, if there is one."""
+        slots = self.slots(at, at + _TICK)
+        return slots[0] if slots else None
+
+    def numbered_starts(self, lo: datetime, hi: datetime) -> list[datetime]:
+        """Return the local starts of numbered, uncancelled slots in ``[lo, hi)``, ascending."""
+        starts: set[datetime] = {e.at for e in self.show.extras if e.numbered and lo <= e.at < hi}
+        for rec in self._premiere_rules():
+            starts.update(occurrences(rec.rule, rec.first, rec.last, lo, hi))
+        return sorted(starts - self.cancelled)
+
+    def previous_numbered(self, before: datetime) -> datetime | None:
+        """Return the latest numbered, uncancelled start earlier than ``before``."""
+        best: datetime | None = None
+        for rec in self._premiere_rules():
+            for at in occurrences_before(rec.rule, rec.first, rec.last, before):
+                if at not in self.cancelled:
+                    best = at if best is None or at > best else best
+                    break
+        numbered_extras = (e.at for e in self.show.extras if e.numbered and e.at < before)
+        for at in numbered_extras:
+            if at not in self.cancelled and (best is None or at > best):
+                best = at
+        return best
+
+    def segment(self, at: datetime) -> Segment:
+        """Return the numbering segment (season) a local start belongs to."""
+        index = bisect_left([s.lo for s in self.segments], at + _TICK) - 1
+        return self.segments[max(index, 0)]
+
+    def number(self, at: datetime, cache: Counts | None = None) -> tuple[int | None, int | None]:
+        """Return ``(season, episode)`` of the numbered slot at ``at`` (episode None below 1)."""
+        segment = self.segment(at)
+        counts = cache or Counts(self)
+        if segment.anchor is not None:
+            episode = segment.anchor.episode + counts.between(segment.anchor.at, at)
+        else:
+            episode = 1 + counts.between(segment.lo, at)
+        return segment.season, episode if episode >= 1 else None
+
+    def _premiere_rules(self) -> tuple[Recurrence, ...]:
+        return tuple(rec for rec in self.show.airs if not rec.rerun)
+
+
+class Counts:
+    """Counts numbered slots between two local starts, reusing one sorted list."""
+
+    def __init__(self, plan: Plan) -> None:
+        self._plan = plan
+        self._lo = self._hi = _EPOCH
+        self._loaded = False
+        self._starts: list[datetime] = []
+
+    def prepare(self, lo: datetime, hi: datetime) -> None:
+        """Load every numbered start in ``[lo, hi)`` so that counts inside are lookups."""
+        self._lo, self._hi, self._loaded = lo, hi, True
+        self._starts = self._plan.numbered_starts(lo, hi)
+
+    def between(self, a: datetime, b: datetime) -> int:
+        """Return (numbered starts in [a, b)) when a <= b, else minus those in [b, a)."""
+        if a > b:
+            return -self.between(b, a)
+        if not self._loaded:
+            self.prepare(a, b)
+        elif not (self._lo <= a and b <= self._hi):
+            self.prepare(min(a, self._lo), max(b, self._hi))
+        return bisect_left(self._starts, b) - bisect_left(self._starts, a)
+
+
+def _segments(show: Show) -> tuple[Segment, ...]:
+    anchor = show.numbering
+    seasons = sorted(show.seasons, key=lambda s: s.first)
+    bounds = [datetime.combine(s.first, time()) for s in seasons]
+
+    def owns(lo: datetime, hi: datetime | None) -> Anchor | None:
+        if anchor is not None and lo <= anchor.at and (hi is None or anchor.at < hi):
+            return anchor
+        return None
+
+    first_hi = bounds[0] if bounds else None
+    segments = [Segment(season=None, lo=_EPOCH, anchor=owns(_EPOCH, first_hi))]
+    for index, season in enumerate(seasons):
+        hi = bounds[index + 1] if index + 1 < len(bounds) else None
+        segments.append(Segment(season=season.number, lo=bounds[index],
+                                 anchor=season.anchor or owns(bounds[index], hi)))
+    return tuple(segments)
+
+
+def _earliest(show: Show) -> datetime:
+    candidates = [datetime.combine(rec.first, time()) for rec in show.airs]
+    candidates += [e.at for e in show.extras]
+    candidates += [c.move_to for c in show.changes if c.move_to is not None]
+    return min(candidates, default=_EPOCH)
+
+
+def first_date(show: Show) -> date | None:
+    """Return the first local date any of the show's airings can fall on."""
+    earliest = _earliest(show)
+    return None if earliest == _EPOCH else earliest.date()
+
+
+@lru_cache(maxsize=4096)
+def plan_of(show: Show) -> Plan:
+    """Return the (cached) plan of a show."""
+    return Plan(show)

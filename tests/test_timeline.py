@@ -1,0 +1,237 @@
+"""The timeline: numbering, changes, reruns, extras, seasons and windows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from schedule.airing import AiringId
+from schedule.rules import parse_rule
+from schedule.site import Anchor, Change, EpisodeInfo, Extra, Recurrence, Season, Show
+from schedule.timeline import aired, show_airings, window
+from tests.factories import make_site
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def lets_meet(**overrides: object) -> Show:
+    """Return Let's Meet as the seed describes it: Wed and Sat 18:00, episode 173 on 2026-01-03."""
+    values: dict[str, object] = {
+        "id": "lets-meet",
+        "title": "Let's Meet",
+        "timezone": SHANGHAI,
+        "channel": "cqtv",
+        "duration": timedelta(minutes=30),
+        "airs": (Recurrence(rule=parse_rule("every Wednesday and Saturday at 6 PM"),
+                            text="every Wednesday and Saturday at 6 PM", first=date(2024, 6, 1)),),
+        "numbering": Anchor(episode=173, at=datetime(2026, 1, 3, 18, 0)),
+    }
+    values.update(overrides)
+    return Show(**values)  # type: ignore[arg-type]
+
+
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """Return an aware Shanghai time."""
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def airings_between(show: Show, start: datetime, stop: datetime) -> list:
+    """Return the show's airings in [start, stop)."""
+    return list(show_airings(make_site(shows=(show,)), show, start, stop))
+
+
+def by_day(show: Show, start: datetime, stop: datetime) -> dict[date, object]:
+    """Return the show's airings keyed by local date."""
+    return {a.start.date(): a for a in airings_between(show, start, stop)}
+
+
+def test_example_numbering_follows_the_anchor() -> None:
+    """Episode 173 airs Sat 2026-01-03 18:00 +08:00, 172 the Wednesday before, 174 the Wednesday after."""
+    days = by_day(lets_meet(), local(2025, 12, 29), local(2026, 1, 12))
+    assert days[date(2026, 1, 3)].episode == 173
+    assert days[date(2026, 1, 3)].start == datetime(2026, 1, 3, 10, 0, tzinfo=UTC)
+    assert days[date(2025, 12, 31)].episode == 172
+    assert days[date(2026, 1, 7)].episode == 174
+    assert days[date(2026, 1, 10)].episode == 175
+
+
+def test_cancelling_shifts_later_numbers() -> None:
+    """Cancelling Wed 2026-01-07 makes episode 174 air on Sat 2026-01-10; earlier numbers stay."""
+    show = lets_meet(changes=(Change(key="changes[0]", at=datetime(2026, 1, 7, 18, 0), cancel="Gala"),))
+    days = by_day(show, local(2025, 12, 29), local(2026, 1, 15))
+    assert days[date(2026, 1, 7)].status == "cancelled"
+    assert days[date(2026, 1, 7)].episode is None
+    assert days[date(2026, 1, 7)].reason == "Gala"
+    assert days[date(2026, 1, 10)].episode == 174
+    assert days[date(2026, 1, 3)].episode == 173
+    assert days[date(2025, 12, 31)].episode == 172
+
+
+def test_a_move_keeps_identity_and_number() -> None:
+    """A moved airing keeps its id and number, starts at the new time and says where it came from."""
+    show = lets_meet(changes=(Change(key="changes[0]", at=datetime(2026, 1, 7, 18, 0),
+                                     move_to=datetime(2026, 1, 8, 20, 0), duration=timedelta(minutes=45)),))
+    [moved] = [a for a in airings_between(show, local(2026, 1, 5), local(2026, 1, 9)) if a.moved_from]
+    assert moved.id == AiringId.of("lets-meet", local(2026, 1, 7, 18))
+    assert moved.start == local(2026, 1, 8, 20)
+    assert moved.end - moved.start == timedelta(minutes=45)
+    assert moved.episode == 174
+    assert moved.moved_from == local(2026, 1, 7, 18)
+
+
+def test_a_move_into_the_range_from_outside_is_included() -> None:
+    """An airing moved from outside the range into it is listed; one moved out is not."""
+    show = lets_meet(changes=(Change(key="changes[0]", at=datetime(2026, 3, 4, 18, 0),
+                                     move_to=datetime(2026, 1, 8, 20, 0)),))
+    listed = airings_between(show, local(2026, 1, 8), local(2026, 1, 9))
+    assert [a.start for a in listed] == [local(2026, 1, 8, 20)]
+    later = airings_between(show, local(2026, 3, 4), local(2026, 3, 5))
+    assert later == []
+
+
+def test_reruns_repeat_the_latest_premiere() -> None:
+    """A rerun slot shows the most recent numbered airing before it, with its title."""
+    rerun = Recurrence(rule=parse_rule("every Sunday at 10:00"), text="every Sunday at 10:00",
+                       first=date(2025, 1, 1), rerun=True)
+    show = lets_meet(airs=(*lets_meet().airs, rerun),
+                     episodes=(EpisodeInfo(number=173, title="Global Youth Envoys Gather in Chongqing"),))
+    days = by_day(show, local(2026, 1, 3), local(2026, 1, 5))
+    sunday = days[date(2026, 1, 4)]
+    assert sunday.rerun
+    assert sunday.episode is None
+    assert sunday.rerun_of == 173
+    assert sunday.title == "Global Youth Envoys Gather in Chongqing"
+    assert days[date(2026, 1, 3)].title == "Global Youth Envoys Gather in Chongqing"
+
+
+def test_extras_take_numbers_only_when_numbered() -> None:
+    """An unnumbered special takes no number; a numbered one takes the next and shifts later ones."""
+    special = Extra(at=datetime(2026, 1, 1, 20, 0), duration=timedelta(hours=1), title="New Year Special")
+    days = by_day(lets_meet(extras=(special,)), local(2026, 1, 1), local(2026, 1, 8))
+    assert days[date(2026, 1, 1)].episode is None
+    assert days[date(2026, 1, 1)].title == "New Year Special"
+    assert days[date(2026, 1, 1)].extra
+    assert days[date(2026, 1, 7)].episode == 174
+    numbered = replace(special, at=datetime(2026, 1, 4, 20, 0), numbered=True)
+    days = by_day(lets_meet(extras=(numbered,)), local(2026, 1, 1), local(2026, 1, 8))
+    assert days[date(2026, 1, 4)].episode == 174
+    assert days[date(2026, 1, 7)].episode == 175
+
+
+def test_seasons_restart_numbering() -> None:
+    """A season's first numbered airing is episode 1 of that season unless it has its own anchor."""
+    show = lets_meet(numbering=None, seasons=(Season(number=1, first=date(2024, 6, 1)),
+                                              Season(number=2, first=date(2025, 7, 4))))
+    days = by_day(show, local(2025, 6, 28), local(2025, 7, 10))
+    assert (days[date(2025, 7, 5)].season, days[date(2025, 7, 5)].episode) == (2, 1)
+    assert (days[date(2025, 7, 9)].season, days[date(2025, 7, 9)].episode) == (2, 2)
+    assert days[date(2025, 7, 2)].season == 1
+    first = by_day(show, local(2024, 6, 1), local(2024, 6, 6))
+    assert (first[date(2024, 6, 1)].season, first[date(2024, 6, 1)].episode) == (1, 1)
+    assert first[date(2024, 6, 5)].episode == 2
+
+
+def test_numbers_below_one_are_no_number() -> None:
+    """Airings that would count below episode 1 have no number."""
+    show = lets_meet(numbering=Anchor(episode=2, at=datetime(2026, 1, 3, 18, 0)))
+    days = by_day(show, local(2025, 12, 24), local(2026, 1, 4))
+    assert days[date(2026, 1, 3)].episode == 2
+    assert days[date(2025, 12, 31)].episode == 1
+    assert days[date(2025, 12, 27)].episode is None
+
+
+def test_window_moves_once_a_day() -> None:
+    """The window runs from the start of the day `past` before now to the end of the day `future` after."""
+    site = make_site()
+    early = window(site, local(2026, 1, 3, 0, 5))
+    late = window(site, local(2026, 1, 3, 23, 55))
+    assert early == late
+    assert early[0] == local(2025, 11, 8)
+    assert early[1] == local(2026, 7, 5)
+    assert window(site, local(2026, 1, 4, 0, 5)) != early
+
+
+def test_aired_lists_started_premieres_newest_first() -> None:
+    """Feeds get the newest premieres that have started by now, skipping reruns and cancellations."""
+    show = lets_meet(changes=(Change(key="changes[0]", at=datetime(2025, 12, 31, 18, 0), cancel=""),))
+    site = make_site(shows=(show,))
+    entries = aired(site, show, local(2026, 1, 3, 18, 0), 3)
+    assert [a.start for a in entries] == [local(2026, 1, 3, 18), local(2025, 12, 27, 18), local(2025, 12, 24, 18)]
+    assert [a.episode for a in entries] == [173, 172, 171]
+
+
+def test_aired_reaches_back_past_the_window() -> None:
+    """A show that stopped airing long ago still fills its feed with its last episodes."""
+    show = lets_meet(airs=(replace(lets_meet().airs[0], last=date(2026, 2, 1)),))
+    site = make_site(shows=(show,))
+    entries = aired(site, show, local(2029, 1, 1), 5)
+    assert len(entries) == 5
+    assert entries[0].start == local(2026, 1, 31, 18)
+
+
+def test_a_rule_from_the_year_one_costs_only_the_window() -> None:
+    """A rule whose `from` is in the year 1 still expands a 2026 window (numbering from an anchor)."""
+    show = lets_meet(airs=(replace(lets_meet().airs[0], first=date(1, 1, 1)),))
+    days = by_day(show, local(2026, 1, 1), local(2026, 1, 8))
+    assert days[date(2026, 1, 3)].episode == 173
+
+
+WINDOW_STARTS = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=WINDOW_STARTS, days=st.integers(1, 60), cut=st.floats(0, 1))
+def test_splitting_the_range_changes_nothing(start: datetime, days: int, cut: float) -> None:
+    """Two adjacent ranges together list exactly the airings of the whole range, ids and numbers unchanged."""
+    show = lets_meet(changes=(Change(key="changes[0]", at=datetime(2026, 1, 7, 18, 0), cancel=""),
+                              Change(key="changes[1]", at=datetime(2026, 2, 18, 18, 0),
+                                     move_to=datetime(2026, 2, 19, 20, 0))))
+    a = start.replace(tzinfo=SHANGHAI)
+    b = a + timedelta(days=days)
+    middle = a + (b - a) * cut
+    whole = airings_between(show, a, b)
+    parts = airings_between(show, a, middle) + airings_between(show, middle, b)
+    assert whole == parts
+    assert [x.start for x in whole] == sorted(x.start for x in whole)
+    assert len({x.id for x in whole}) == len(whole)
+    assert all(a <= x.start < b for x in whole)
+
+
+@settings(max_examples=40, deadline=None)
+@given(offset=st.integers(-400, 400), cancel_week=st.integers(-30, 30).filter(bool))
+def test_a_cancel_touches_only_its_target_and_the_numbering(offset: int, cancel_week: int) -> None:
+    """Cancelling one airing changes that airing, and shifts numbers on its far side from the anchor by one."""
+    anchor = datetime(2026, 1, 3, 18, 0)
+    target = anchor + timedelta(weeks=cancel_week)
+    span = (local(2025, 6, 1) + timedelta(days=offset), local(2026, 9, 1))
+    before = airings_between(lets_meet(), *span)
+    changed = airings_between(lets_meet(changes=(Change(key="changes[0]", at=target, cancel="x"),)), *span)
+    assert [a.id for a in before] == [a.id for a in changed]
+    target_utc = target.replace(tzinfo=SHANGHAI)
+    for old, new in zip(before, changed, strict=True):
+        assert (new.start, new.end, new.title) == (old.start, old.end, old.title)
+        if old.start == target_utc:
+            assert (new.status, new.episode) == ("cancelled", None)
+            continue
+        assert new.status == "scheduled"
+        if target > anchor and old.start > target_utc:
+            assert new.episode == old.episode - 1
+        elif target < anchor and old.start < target_utc and old.episode is not None:
+            assert new.episode == old.episode + 1
+        else:
+            assert new.episode == old.episode
+
+
+@pytest.mark.parametrize("shift", [timedelta(days=d) for d in (-300, -7, 0, 3, 90, 700)])
+def test_moving_the_window_never_changes_ids_or_numbers(shift: timedelta) -> None:
+    """The same airing has the same id and number whichever range it is listed in."""
+    base = {a.id: a.episode for a in airings_between(lets_meet(), local(2026, 1, 1), local(2026, 3, 1))}
+    moved = {a.id: a.episode for a in airings_between(lets_meet(), local(2026, 1, 1) + shift,
+                                                      local(2026, 3, 1) + shift)}
+    for airing_id in base.keys() & moved.keys():
+        assert base[airing_id] == moved[airing_id]
