@@ -1,0 +1,286 @@
+"""The iCalendar renderer: every airing of the window as a VEVENT (RFC 5545, RFC 7986).
+
+Each event's content lines are written from its values directly, through
+icalendar's own TEXT escaping, value formatting and line folding: building an
+``icalendar.Event`` per airing costs about 25 times as much, which a network
+of 200,000 airings cannot afford. The tests build the same calendar with
+icalendar's object model and compare what the parsers read from both.
+
+Text that iCalendar cannot carry is dropped, as in every other format: the
+control characters XML 1.0 forbids, and DEL (RFC 5545 TEXT allows no control
+character but tab; line breaks are escaped). A CR LF or lone CR in text
+becomes a newline, the only line break iCalendar knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar.parser import Parameters
+from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vTime, vUri
+
+from feeds.edition import Edition, Revision
+from feeds.registry import renderer
+from feeds.text import xml_safe
+from feeds.vtimezone import vtimezone
+from feeds.wording import description_text, headline
+from schedule.airing import Airing
+from schedule.site import Show, Site
+
+try:  # icalendar 7: the functions vText.to_ical and Contentline.to_ical apply
+    from icalendar.parser import _escape_char as _escape_text
+    from icalendar.parser import _foldline as _fold_line
+except ImportError:  # pragma: no cover - icalendar 6 exported them without the underscore
+    from icalendar.parser import escape_char as _escape_text  # type: ignore[attr-defined,no-redef]
+    from icalendar.parser import foldline as _fold_line  # type: ignore[attr-defined,no-redef]
+
+__all__ = ["PRODID", "event_lines", "render_ics"]
+
+PRODID = "-//airdates//airdates//EN"
+
+_CRLF = b"\r\n"
+# icalendar folds a line once it reaches 75 octets; a shorter one it leaves as is.
+_FOLD_AT = 75
+
+
+def render_ics(edition: Edition) -> bytes:
+    """Return the VCALENDAR of ``edition.show`` (the network when None), every airing of the window.
+
+    Events come in start order, then by UID; cancelled airings stay, with
+    ``STATUS:CANCELLED``. The same edition always gives the same bytes.
+    """
+    site = edition.site
+    shows = {show.id: show for show in (*site.shows, *edition.shows)}
+    facts = {show_id: _ShowFacts.of(show, site) for show_id, show in shows.items()}
+    airings = sorted(edition.window, key=_order)
+    events = [_event(airing, facts[airing.show], edition.revision(airing)) for airing in airings]
+    return b"".join(
+        (_head(edition), *_timezones(airings, shows), *events, b"END:VCALENDAR\r\n")
+    )
+
+
+def event_lines(airing: Airing, show: Show, site: Site, revision: Revision) -> bytes:
+    """Return one airing's VEVENT, BEGIN to END, folded and CRLF-terminated.
+
+    The bytes depend on nothing but the four arguments, so the show's file and
+    the network's can share them, and a cache can key on them.
+    """
+    return _event(airing, _ShowFacts.of(show, site), revision)
+
+
+def _order(airing: Airing) -> tuple[datetime, str]:
+    """Sort key: the start instant (not wall time, which repeats at fall-back), then UID."""
+    return airing.start.astimezone(UTC), airing.uid
+
+
+# ---------------------------------------------------------------- the calendar
+
+
+def _head(edition: Edition) -> bytes:
+    """The calendar's own properties, up to its first component."""
+    site, show = edition.site, edition.show
+    title = show.title if show is not None else site.title
+    about = show.description if show is not None else site.description
+    zone = show.timezone if show is not None else site.timezone
+    refresh = _value(vDuration(site.refresh).to_ical())
+    address = _own_url(site, show)
+    lines = [
+        b"BEGIN:VCALENDAR\r\n",
+        _line("VERSION:2.0"),
+        _text_line("PRODID", PRODID),
+        _line("CALSCALE:GREGORIAN"),
+        _line("METHOD:PUBLISH"),
+        _text_line("NAME", title),
+        _text_line("X-WR-CALNAME", title),
+        _text_line("DESCRIPTION", about) if about else b"",
+        _text_line("X-WR-CALDESC", about) if about else b"",
+        _text_line("X-WR-TIMEZONE", zone.key or "UTC"),
+        _line(f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}"),
+        _line(f"X-PUBLISHED-TTL:{refresh}"),
+        _line(f"SOURCE;VALUE=URI:{address}"),
+        _line(f"URL:{address}"),
+    ]
+    return b"".join(lines)
+
+
+def _own_url(site: Site, show: Show | None) -> str:
+    """The address this very file is published at."""
+    name = renderer("ics").file_name(show.id if show is not None else None)
+    return _uri(site.base_url.rstrip("/") + "/" + name)
+
+
+def _timezones(airings: list[Airing], shows: dict[str, Show]) -> list[bytes]:
+    """A VTIMEZONE for every zone the events refer to, by TZID, covering all of them."""
+    if not airings:
+        return []
+    first = min(airing.start for airing in airings)
+    last = max(airing.end for airing in airings)
+    zones = {shows[airing.show].timezone.key: shows[airing.show].timezone for airing in airings}
+    return [vtimezone(zones[key], first, last) for key in sorted(zones, key=str)]
+
+
+# ---------------------------------------------------------------- one event
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _ShowFacts:
+    """What every event of one show shares, worked out once per file."""
+
+    show: Show
+    zone: ZoneInfo
+    tzid: str  # the ";TZID=..." parameter text
+    domain: str
+    channels: dict[str, str]
+    platforms: str
+    categories: bytes
+
+    @classmethod
+    def of(cls, show: Show, site: Site) -> _ShowFacts:
+        """Gather the facts of ``show`` on ``site``."""
+        if show.timezone.key is None:
+            msg = f"show {show.id!r} has a zone without an IANA name"
+            raise ValueError(msg)
+        categories = [_clean(name) for name in show.categories if _clean(name)]
+        return cls(
+            show=show,
+            zone=show.timezone,
+            tzid=_value(Parameters({"TZID": show.timezone.key}).to_ical()),
+            domain=urlsplit(site.base_url).hostname or "localhost",
+            channels={channel.id: channel.name for channel in site.channels},
+            platforms=", ".join(platform.name for platform in show.also_on),
+            categories=_line("CATEGORIES:" + _value(vCategory(categories).to_ical()))
+            if categories
+            else b"",
+        )
+
+
+def _event(airing: Airing, facts: _ShowFacts, revision: Revision) -> bytes:
+    """The VEVENT of one airing."""
+    stamp = _utc(revision.changed)
+    cancelled = airing.cancelled
+    lines = (
+        b"BEGIN:VEVENT\r\n",
+        _text_line("UID", f"{airing.uid}@{facts.domain}"),
+        _line(f"DTSTAMP:{stamp}"),
+        _line(f"LAST-MODIFIED:{stamp}"),
+        _line(f"SEQUENCE:{revision.sequence:d}"),
+        _line(_moment("DTSTART", airing.start, facts)),
+        _line(_moment("DTEND", airing.end, facts)),
+        _text_line("SUMMARY", headline(airing)),
+        _optional_text("DESCRIPTION", description_text(airing, facts.show)),
+        _optional_text("LOCATION", _location(airing, facts)),
+        _optional_uri("URL", airing.link or facts.show.link),
+        facts.categories,
+        b"STATUS:CANCELLED\r\n" if cancelled else b"STATUS:CONFIRMED\r\n",
+        # A cancelled airing no longer takes up the viewer's time.
+        b"TRANSP:TRANSPARENT\r\n" if cancelled else b"TRANSP:OPAQUE\r\n",
+        b"END:VEVENT\r\n",
+    )
+    return b"".join(lines)
+
+
+def _location(airing: Airing, facts: _ShowFacts) -> str:
+    """The channel's name; for a show only online, the platforms it is on."""
+    if airing.channel is not None:
+        return facts.channels.get(airing.channel, "")
+    return facts.platforms
+
+
+def _moment(name: str, moment: datetime, facts: _ShowFacts) -> str:
+    """DTSTART/DTEND as wall-clock time in the show's zone, with its TZID.
+
+    Going through UTC turns a wall time inside a spring-forward gap into the
+    real one (02:30 -> 03:30). The second pass of a repeated fall-back hour
+    cannot be written with a TZID (readers take the first), so it is in UTC.
+    """
+    local = moment.astimezone(UTC).astimezone(facts.zone)
+    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+        return f"{name}:{_utc(local)}"
+    return f"{name};{facts.tzid}:{_date(local.date())}T{_time(local.time())}"
+
+
+# ---------------------------------------------------------------- values
+
+
+@lru_cache(maxsize=4096)
+def _date(day: date) -> str:
+    """A DATE value; an airing list has few distinct days, so each is formatted once."""
+    return _value(vDate(day).to_ical())
+
+
+@lru_cache(maxsize=4096)
+def _time(moment: time) -> str:
+    """A local TIME value (RFC 5545 DATE-TIME is DATE "T" TIME)."""
+    return _value(vTime(moment).to_ical())
+
+
+@lru_cache(maxsize=4096)
+def _utc(moment: datetime) -> str:
+    """A DATE-TIME in UTC; revision stamps repeat, so each is formatted once."""
+    return _value(vDatetime(moment.astimezone(UTC)).to_ical())
+
+
+def _value(formatted: bytes | str) -> str:
+    """icalendar's value types return bytes or str; the lines are built as str."""
+    return formatted.decode() if isinstance(formatted, bytes) else formatted
+
+
+def _clean(text: str) -> str:
+    """Drop what iCalendar TEXT cannot carry: XML's forbidden controls, and DEL."""
+    return xml_safe(text).replace("\x7f", "")
+
+
+def _escaped(text: str) -> str:
+    r"""Escape TEXT with icalendar's escaping, keeping a literal backslash-N.
+
+    icalendar takes a ``\N`` in its input for a line break it wrote itself;
+    in a title it is a backslash and an N, so the pieces around it are
+    escaped separately and the backslash is doubled between them.
+    """
+    clean = _clean(text)
+    if "\\N" not in clean:
+        return _escape_text(clean)
+    return "\\\\N".join(_escape_text(piece) for piece in clean.split("\\N"))
+
+
+def _uri(text: str) -> str:
+    """A URI value: icalendar does not escape URIs, so no line break may get through."""
+    return _value(vUri(_clean(text).replace("\r", "").replace("\n", "")).to_ical())
+
+
+# ---------------------------------------------------------------- content lines
+
+
+def _text_line(name: str, text: str) -> bytes:
+    """A property with a TEXT value."""
+    return _line(f"{name}:{_escaped(text)}")
+
+
+def _optional_text(name: str, text: str) -> bytes:
+    """A TEXT property, or nothing when the text is empty once cleaned."""
+    return _text_line(name, text) if _clean(text) else b""
+
+
+def _optional_uri(name: str, address: str | None) -> bytes:
+    """A URI property, or nothing when there is no address."""
+    value = _uri(address) if address else ""
+    return _line(f"{name}:{value}") if value else b""
+
+
+def _line(line: str) -> bytes:
+    """One content line, folded by icalendar, CRLF-terminated."""
+    data = line.encode()
+    if len(data) < _FOLD_AT:
+        return data + _CRLF
+    return _folded(line)
+
+
+@lru_cache(maxsize=4096)
+def _folded(line: str) -> bytes:
+    """Fold a long line; icalendar walks it character by character, and descriptions repeat."""
+    return _fold_line(line).encode() + _CRLF
+

@@ -1,0 +1,145 @@
+"""VTIMEZONE components from the zone data: one observance per transition, no RDATE lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
+__all__ = ["Observance", "covered_years", "observances", "vtimezone"]
+
+# Zones change offset a few times a year at most (Casablanca's Ramadan break,
+# about five weeks, is the shortest modern observance); sampling once a day finds
+# every change unless a zone left a state and came back within a day, which no
+# zone has done. Each change found is then pinned to the second by bisection.
+_SAMPLE = 24 * 3600
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Observance:
+    """A span during which a zone keeps one offset, from ``onset`` (UTC) on.
+
+    ``offset_from`` is the offset in force just before ``onset`` (equal to
+    ``offset_to`` for the observance already in force when the range starts).
+    """
+
+    onset: datetime
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    daylight: bool
+
+    @property
+    def local_onset(self) -> datetime:
+        """The onset as wall-clock time in the offset before it (RFC 5545 §3.6.5)."""
+        return (self.onset + self.offset_from).replace(tzinfo=None)
+
+
+def covered_years(first: datetime, last: datetime) -> tuple[int, int]:
+    """Return the UTC years a VTIMEZONE must cover for instants ``first`` to ``last``.
+
+    Whole years keep the component the same while the calendar window moves day
+    by day, so files change only when their airings do, and one component per
+    zone serves every file of a publish.
+    """
+    return first.astimezone(UTC).year, last.astimezone(UTC).year
+
+
+def vtimezone(zone: ZoneInfo, first: datetime, last: datetime) -> bytes:
+    """Return the VTIMEZONE of ``zone`` valid for every instant from ``first`` to ``last``.
+
+    It covers whole UTC years around them (see ``covered_years``); the bytes
+    for one zone and range are computed once per process.
+    """
+    if zone.key is None:
+        msg = "a zone without an IANA name cannot be referenced by TZID"
+        raise ValueError(msg)
+    return _vtimezone(zone.key, *covered_years(first, last))
+
+
+@lru_cache(maxsize=512)
+def _vtimezone(key: str, first_year: int, last_year: int) -> bytes:
+    """Build the component with icalendar's own object model (done rarely, so speed is moot)."""
+    component = Timezone()
+    component.add("TZID", key)
+    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    stop = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    for observance in observances(ZoneInfo(key), start, stop):
+        component.add_component(_subcomponent(observance))
+    return component.to_ical()
+
+
+def _subcomponent(observance: Observance) -> TimezoneStandard | TimezoneDaylight:
+    """One STANDARD/DAYLIGHT with a single DTSTART and neither RDATE nor RRULE.
+
+    ical.js (Thunderbird) reads only the first value of a comma-separated RDATE
+    list; a sub-component per transition leaves nothing for any reader to skip.
+    """
+    part = TimezoneDaylight() if observance.daylight else TimezoneStandard()
+    part.add("DTSTART", observance.local_onset)
+    part.add("TZOFFSETFROM", observance.offset_from)
+    part.add("TZOFFSETTO", observance.offset_to)
+    part.add("TZNAME", observance.name)
+    return part
+
+
+def observances(zone: ZoneInfo, start: datetime, stop: datetime) -> tuple[Observance, ...]:
+    """Return the observance in force at ``start``, then one per transition before ``stop``."""
+    first = int(start.timestamp())
+    state = _state(zone, first)
+    found = [_observance(first, state, state)]
+    moment, end = first, int(stop.timestamp())
+    while moment < end:
+        probe = min(moment + _SAMPLE, end)
+        if _state(zone, probe) == state:
+            moment = probe
+            continue
+        moment = _first_change(zone, moment, probe, state)
+        before, state = state, _state(zone, moment)
+        found.append(_observance(moment, before, state))
+    return tuple(found)
+
+
+_State = tuple[timedelta, bool, str]
+
+
+def _state(zone: ZoneInfo, moment: int) -> _State:
+    """The offset, daylight flag and abbreviation ``zone`` shows at a POSIX second."""
+    local = datetime.fromtimestamp(moment, zone)
+    offset, dst, name = local.utcoffset(), local.dst(), local.tzname()
+    if offset is None:  # zoneinfo always answers; this keeps the types honest
+        msg = f"{zone.key} has no offset at {moment}"
+        raise ValueError(msg)
+    return offset, bool(dst), name or _offset_name(offset)
+
+
+def _first_change(zone: ZoneInfo, low: int, high: int, state: _State) -> int:
+    """Return the first second in (low, high] whose state differs from ``state``."""
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _state(zone, middle) == state:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def _observance(moment: int, before: _State, after: _State) -> Observance:
+    """The observance that starts at ``moment``, going from ``before`` to ``after``."""
+    return Observance(
+        onset=datetime.fromtimestamp(moment, UTC),
+        offset_from=before[0],
+        offset_to=after[0],
+        name=after[2],
+        daylight=after[1],
+    )
+
+
+def _offset_name(offset: timedelta) -> str:
+    """A name for an unnamed offset, the way tzdata writes them ("+0530")."""
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02}{minutes % 60:02}"
