@@ -87,5 +87,9 @@ for _record in (
              network="all", render=_lazy("feeds.atom", "render_atom")),
     Renderer(name="json", media_type="application/feed+json", suffix=".json",
              network="all", render=_lazy("feeds.jsonfeed", "render_json")),
+    Renderer(name="changes-rss", media_type="application/rss+xml", suffix=".rss",
+             per_show=False, network="changes", render=_lazy("feeds.changelog", "render_changes_rss")),
+    Renderer(name="changes-atom", media_type="application/atom+xml", suffix=".atom",
+             per_show=False, network="changes", render=_lazy("feeds.changelog", "render_changes_atom")),
 ):
     register(_record)
