@@ -31,6 +31,10 @@ _TOML_END = re.compile(r"\s*\(at end of document\)$")
 # What tv_validate_file accepts as a channel id: DNS-like labels joined by dots.
 _XMLTV_ID = re.compile(r"[-a-zA-Z0-9]+(?:\.[-a-zA-Z0-9]+)+")
 _GLOB_CHARS = re.compile(r"[*?\[]")
+_SITE_KEYS = (
+    "title", "base_url", "timezone", "language", "description", "output", "state",
+    "past", "future", "feed_items", "refresh", "hub", "include",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +178,15 @@ def _matches(pattern: str, folder: str) -> list[str]:
             found = glob.glob(pattern, root_dir=folder, recursive=True)
     except (OSError, ValueError):
         return []
-    return sorted(match for match in found if os.path.isfile(os.path.join(folder, match)))
+    return sorted(match for match in found if _is_file(os.path.join(folder, match)))
+
+
+def _is_file(path: str) -> bool:
+    """True when ``path`` is a regular file."""
+    try:
+        return os.path.isfile(path)
+    except ValueError:  # a NUL character in the name
+        return False
 
 
 def _same_file(one: str, other: str) -> bool:
@@ -188,6 +200,9 @@ def _same_file(one: str, other: str) -> bool:
 def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
     """Read a show's ``episodes_file``, relative to the file that names it."""
     csv_path = value if os.path.isabs(value) else os.path.join(os.path.dirname(where.file), value)
+    if not _is_file(csv_path):
+        # Only regular files: a device or pipe named here could block the loader forever.
+        raise ConfigError(f"no file {csv_path!r}", value=value, hint="the path is relative to this config file")
     try:
         with open(csv_path, "rb") as handle:  # noqa: PTH123 - the one place schedule reads a file
             data = handle.read()
@@ -322,7 +337,7 @@ def _channel(value: object, where: f.Where, index: int, context: _Context) -> Ch
     """Read one ``[[channels]]`` entry; the XMLTV id defaults to id + "." + the site host."""
     place = _place("channels", value, index, where, f.slug)  # where: the "channels" key
     schema = {"id": f.slug, "name": f.title, "xmltv_id": _xmltv_id, "url": f.url, "icon": f.url}
-    found = f.read_table(value, schema, place, required=("id", "name"))
+    found = f.read_table(value, schema, place, required=("id", "name"), outer=(_SITE_KEYS, "[[channels]]"))
     if "id" not in found or "name" not in found:
         return None
     if found["id"] in context.seen_channels:

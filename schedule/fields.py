@@ -26,6 +26,7 @@ __all__ = [
     "language",
     "local_date",
     "local_datetime",
+    "nearest_key",
     "read_table",
     "slug",
     "show_id",
@@ -108,12 +109,19 @@ class Where:
 
 
 def read_table(
-    value: object, schema: Mapping[str, Reader], where: Where, *, required: Iterable[str] = ()
+    value: object,
+    schema: Mapping[str, Reader],
+    where: Where,
+    *,
+    required: Iterable[str] = (),
+    outer: tuple[Iterable[str], str] | None = None,
 ) -> dict[str, Any]:
     """Read the keys of table ``value`` in file order with ``schema``'s readers.
 
     Returns the keys that read cleanly; every unknown key, bad value and
-    missing required key is recorded at ``where``.
+    missing required key is recorded at ``where``. ``outer`` names the keys of
+    the enclosing table and this table's header: TOML puts a key written
+    below ``[[shows.airs]]`` into that entry, a common slip worth a precise hint.
     """
     if not isinstance(value, dict):
         where.report(f"must be a table, not {type_name(value)}", value=value)
@@ -123,7 +131,7 @@ def read_table(
         place = where.child(key)
         reader = schema.get(key)
         if reader is None:
-            place.report(f"unknown key {key!r}", value=item, hint=nearest_key(key, schema))
+            place.report(f"unknown key {key!r}", value=item, hint=_unknown_key_hint(key, schema, outer))
             continue
         try:
             found[key] = reader(item, place)
@@ -133,6 +141,13 @@ def read_table(
         if key not in value:
             where.child(key).report("missing; it is required")
     return found
+
+
+def _unknown_key_hint(key: str, schema: Mapping[str, Reader], outer: tuple[Iterable[str], str] | None) -> str:
+    """Explain a key that belongs to the enclosing table, else name the nearest known key."""
+    if outer is not None and key in outer[0] and key not in schema:
+        return f"{key!r} belongs above the first {outer[1]} line: TOML puts keys below a header into it"
+    return nearest_key(key, schema)
 
 
 def nearest_key(key: str, known: Iterable[str]) -> str:

@@ -26,7 +26,14 @@ from schedule.site import (
 )
 from schedule.zones import zone_named
 
-__all__ = ["ShowContext", "build_show", "merge_episodes", "show_place"]
+__all__ = ["SHOW_KEYS", "ShowContext", "build_show", "merge_episodes", "show_place"]
+
+# The keys of a [[shows]] table, for the hint when one lands in a sub-table by mistake.
+SHOW_KEYS = (
+    "id", "title", "description", "channel", "timezone", "duration", "link", "image",
+    "categories", "also_on", "episodes_file", "airs", "numbering", "seasons", "episodes",
+    "changes", "extras",
+)  # fmt: skip
 
 EpisodeReader = Callable[[str, f.Where], tuple[EpisodeInfo, ...]]
 
@@ -178,7 +185,7 @@ def _recurrence(value: object, where: f.Where, defaults: _Defaults) -> Recurrenc
         "duration": f.duration(),
         "rerun": f.boolean,
     }
-    found = f.read_table(value, schema, where, required=("from",))
+    found = f.read_table(value, schema, where, required=("from",), outer=(SHOW_KEYS, "[[shows.airs]]"))
     rule = _rule(value, found, where)
     _check_order(found, where)
     if isinstance(value, dict) and "duration" not in value and not defaults.has_duration:
@@ -226,14 +233,14 @@ def _check_order(found: Mapping[str, Any], where: f.Where) -> None:
 def _anchor(value: object, where: f.Where, at: f.Reader) -> Anchor | None:
     """Read the numbering anchor (``episode`` + ``at``)."""
     schema = {"episode": f.integer(1), "at": at}
-    found = f.read_table(value, schema, where, required=("episode", "at"))
+    found = f.read_table(value, schema, where, required=("episode", "at"), outer=(SHOW_KEYS, "[shows.numbering]"))
     return Anchor(**found) if {"episode", "at"} <= found.keys() else None
 
 
 def _season(value: object, where: f.Where, at: f.Reader) -> Season | None:
     """Read one ``[[shows.seasons]]`` entry, with its optional own anchor."""
     schema = {"number": f.integer(1), "from": f.local_date, "episode": f.integer(1), "at": at}
-    found = f.read_table(value, schema, where, required=("number", "from"))
+    found = f.read_table(value, schema, where, required=("number", "from"), outer=(SHOW_KEYS, "[[shows.seasons]]"))
     raw = value if isinstance(value, dict) else {}
     if ("episode" in raw) != ("at" in raw):
         missing = "at" if "episode" in raw else "episode"
@@ -255,7 +262,7 @@ def _episode(value: object, where: f.Where, at: f.Reader) -> EpisodeInfo | None:
         "link": f.url,
         "segments": f.array_of(_segment),
     }
-    found = f.read_table(value, schema, where)
+    found = f.read_table(value, schema, where, outer=(SHOW_KEYS, "[[shows.episodes]]"))
     if not _one_target(value, where, ("number", "at"), "episode metadata"):
         return None
     return EpisodeInfo(**found)
@@ -286,7 +293,7 @@ def _change(value: object, where: f.Where, at: f.Reader) -> Change | None:
         "move_to": at,
         "duration": f.duration(),
     }
-    found = f.read_table(value, schema, where)
+    found = f.read_table(value, schema, where, outer=(SHOW_KEYS, "[[shows.changes]]"))
     targeted = _one_target(value, where, ("episode", "at"), "a change")
     acted = _one_action(value, found, where)
     if not (targeted and acted):
@@ -330,7 +337,7 @@ def _extra(value: object, where: f.Where, at: f.Reader, defaults: _Defaults) -> 
         "link": f.url,
         "numbered": f.boolean,
     }
-    found = f.read_table(value, schema, where, required=("at",))
+    found = f.read_table(value, schema, where, required=("at",), outer=(SHOW_KEYS, "[[shows.extras]]"))
     if isinstance(value, dict) and "duration" not in value and not defaults.has_duration:
         where.child("duration").report("missing: give the show a duration or this extra one")
     length = found.pop("duration", None) or defaults.duration
