@@ -185,18 +185,18 @@ def parse_rrule(text: str) -> Rule:
         hint = "this looks like a rule in words: use the `rule` key"
         raise RuleError(f"{text.strip()!r} is not an RRULE", word=text.strip(), value=text, hint=hint)
     rules = [_parse_rrule_line(line, text) for line in lines]
-    return _merge_lines(rules, text)
+    return _merge_lines(lines, rules, text)
 
 
-def _merge_lines(rules: list[Rule], text: str) -> Rule:
+def _merge_lines(lines: list[str], rules: list[Rule], text: str) -> Rule:
     """Join one-line rules that differ only in their times."""
     first = rules[0]
     times: set[time] = set()
-    for rule in rules:
+    for line, rule in zip(lines, rules, strict=True):
         if rule.freq != first.freq or _days_of(rule) != _days_of(first):
             raise RuleError(
-                "RRULE lines differ in more than BYHOUR/BYMINUTE",
-                word=rule.to_rrule(),
+                f"RRULE line {line!r} differs from the first in more than BYHOUR/BYMINUTE",
+                word=line,
                 value=text,
                 hint="write each rule in its own [[shows.airs]] entry",
             )
@@ -270,7 +270,8 @@ def _rrule_freq(parts: dict[str, str], text: str) -> Frequency:
             hint = "this looks like a human rule: use the `rule` key"
         else:
             hint = "start with FREQ=DAILY, FREQ=WEEKLY or FREQ=MONTHLY"
-        raise RuleError("RRULE has no FREQ part", word=text.strip(), value=text, hint=hint)
+        message = f"RRULE {text.strip()!r} has no FREQ part"
+        raise RuleError(message, word=text.strip(), value=text, hint=hint)
     freq = parts["FREQ"]
     if freq == "DAILY" or freq == "WEEKLY" or freq == "MONTHLY":  # noqa: PLR1714 - narrows the Literal
         return freq
@@ -358,7 +359,8 @@ def _rrule_monthdays(parts: dict[str, str], freq: Frequency, text: str) -> tuple
 def _rrule_times(parts: dict[str, str], text: str) -> tuple[time, ...]:
     if "BYHOUR" not in parts:
         hint = "add BYHOUR (and BYMINUTE), e.g. BYHOUR=18;BYMINUTE=0 for 6 PM"
-        raise RuleError("RRULE has no time of day", word=text.strip(), value=text, hint=hint)
+        message = f"RRULE {text.strip()!r} has no time of day"
+        raise RuleError(message, word=text.strip(), value=text, hint=hint)
     hours = _rrule_ints(parts, "BYHOUR", "", 0, 23, text)
     minutes = _rrule_ints(parts, "BYMINUTE", "0", 0, 59, text)
     return tuple(time(h, m) for h in hours for m in minutes)
@@ -368,7 +370,8 @@ def _suggest(word: str, choices: Iterable[str]) -> str | None:
     """Return "did you mean 'X'?" for the nearest choice, or None."""
     choices = list(choices)
     lowered = {c.lower(): c for c in choices}
-    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    # 0.5 lets two-letter slips through ("PN" for "pm"); it is only ever a hint
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.5)
     return f"did you mean {lowered[close[0]]!r}?" if close else None
 
 
@@ -433,8 +436,9 @@ def parse_rule(text: str) -> Rule:
     if not tokens:
         raise RuleError("empty rule", word="", value=text, hint="e.g. 'every Wednesday at 6 PM'")
     if re.match(r"\s*(RRULE:|FREQ=)", text, re.IGNORECASE):
-        hint = "this is an RRULE: use the `rrule` key"
-        raise RuleError("a rule is written in words", word=tokens[0].text, value=text, hint=hint)
+        hint = "use the `rrule` key for an RRULE"
+        message = f"{text.strip()!r} is an RRULE, not a rule in words"
+        raise RuleError(message, word=tokens[0].text, value=text, hint=hint)
     day_part, time_part = _split_at_time(tokens, text)
     times = _parse_times(time_part, text)
     return _parse_days(day_part, times, text)
