@@ -192,6 +192,9 @@ def integer(minimum: int) -> Reader:
     """Return a reader of whole numbers of at least ``minimum``."""
 
     def read(value: object, _where: Where) -> int:
+        if isinstance(value, str) and value.strip().isdigit():
+            msg = f"must be a whole number, not a string ({value!r})"
+            raise ConfigError(msg, value=value, hint=f"write {value.strip()} without quotes")
         if isinstance(value, bool) or not isinstance(value, int):
             raise _type_error("a whole number", value)
         if value < minimum:
@@ -209,7 +212,8 @@ def url(value: object, where: Where) -> str:
     except ValueError:
         parts = urlsplit("")
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or _has_space(read):
-        hint = f'did you mean "https://{read}"?' if "://" not in read and read.strip() else None
+        host = read.split("/", 1)[0]
+        hint = f'did you mean "https://{read}"?' if "://" not in read and "." in host.strip(".") else None
         raise ConfigError(f"{read!r} is not an absolute http(s) URL", value=read, hint=hint)
     return read
 

@@ -1,0 +1,265 @@
+"""Invalid configs: each mistake of SPEC §2 and §3 is an error naming file, key path and a hint."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from schedule.config import load_config
+from schedule.errors import ConfigError, ConfigErrors
+
+SITE = """\
+[site]
+title = "Test site"
+base_url = "https://feeds.example.org/tv/"
+timezone = "Asia/Shanghai"
+
+[[channels]]
+id = "cqtv"
+name = "Chongqing Satellite TV"
+"""
+
+SHOW = """\
+[[shows]]
+id = "lets-meet"
+title = "Let's Meet"
+channel = "cqtv"
+duration = "30 minutes"
+"""
+
+AIRS = """\
+[[shows.airs]]
+rule = "every Wednesday and Saturday at 6 PM"
+from = 2025-01-01
+"""
+
+VALID = SITE + SHOW + AIRS
+MAIN = "airdates.toml"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One broken config: its files, and the error it must give."""
+
+    name: str
+    text: str
+    key: str | None
+    hint: str | None = None
+    file: str = MAIN
+    line: int | None = None
+    column: int | None = None
+    others: dict[str, str] = field(default_factory=dict)
+
+
+def airs(rule: str, key: str = "rule") -> str:
+    """Return a [[shows.airs]] entry with ``rule`` under ``key``."""
+    return f'[[shows.airs]]\n{key} = "{rule}"\nfrom = 2025-01-01\n'
+
+
+def change(body: str) -> str:
+    """Return a [[shows.changes]] entry."""
+    return f"[[shows.changes]]\n{body}\n"
+
+
+CASES = [
+    Case("toml syntax", SITE + '[[shows]]\nid = "lets-meet\ntitle = "x"\n', None, line=10, column=16),
+    Case("toml syntax at end", SITE + "[[shows]\n", None, line=9),
+    Case("missing site table", SHOW + AIRS, "site"),
+    Case("unknown site key", VALID.replace("title =", "titel =", 1), "site.titel", "did you mean 'title'?"),
+    Case("unknown top-level key", VALID + '[show]\nid = "x"\n', "show", "did you mean 'shows'?"),
+    Case("unknown show key", VALID.replace("duration =", "duraton =", 1), "shows[lets-meet].duraton", "'duration'"),
+    Case("show key under airs header", VALID + 'link = "https://example.org/"\n', "shows[lets-meet].airs[0].link", "above the first [[shows.airs]]"),
+    Case("shows as a table", SITE + '[shows]\nid = "lets-meet"\ntitle = "x"\n', "shows", "[[shows]]"),
+    Case("wrong type", VALID.replace('timezone = "Asia/Shanghai"', "feed_items = \"50\""), "site.feed_items"),
+    Case("feed_items below one", VALID.replace('timezone = "Asia/Shanghai"', "feed_items = 0"), "site.feed_items"),
+    Case("unknown site zone", VALID.replace("Asia/Shanghai", "Asia/Shangai"), "site.timezone", "did you mean 'Asia/Shanghai'?"),
+    Case("unknown show zone", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\ntimezone = "Europe/Londn"'), "shows[lets-meet].timezone", "'Europe/London'"),
+    Case("language not BCP 47", VALID.replace('timezone = "Asia/Shanghai"', 'language = "en_US"'), "site.language", "did you mean 'en-US'?"),
+    Case("base_url relative", VALID.replace("https://feeds.example.org/tv/", "feeds/tv/"), "site.base_url"),
+    Case("base_url not http", VALID.replace("https://feeds.example.org/tv/", "ftp://feeds.example.org/"), "site.base_url"),
+    Case("missing site title", VALID.replace('title = "Test site"\n', ""), "site.title"),
+    Case("missing base_url", VALID.replace('base_url = "https://feeds.example.org/tv/"\n', ""), "site.base_url"),
+    Case("state inside output", VALID.replace('timezone = "Asia/Shanghai"', 'output = "www"\nstate = "www/.airdates"'), "site.state", "outside the output folder"),
+    Case("hub not a URL", VALID.replace('timezone = "Asia/Shanghai"', 'hub = "hub.example.org"'), "site.hub", 'did you mean "https://hub.example.org"?'),
+    Case("past not a duration", VALID.replace('timezone = "Asia/Shanghai"', 'past = "8 fortnights"'), "site.past", "30 minutes"),
+    Case("duration without unit", VALID.replace('"30 minutes"', "30"), "shows[lets-meet].duration", "durations need a unit"),
+    Case("duration in months", VALID.replace('"30 minutes"', '"P1M"'), "shows[lets-meet].duration", "weeks or days"),
+    Case("zero duration", VALID.replace('"30 minutes"', '"0 minutes"'), "shows[lets-meet].duration"),
+    Case("missing duration", VALID.replace('duration = "30 minutes"\n', ""), "shows[lets-meet].airs[0].duration"),
+    Case("duplicate show id", VALID + SHOW.replace("Let's Meet", "Again") + AIRS, "shows[lets-meet].id", "first used in"),
+    Case("duplicate channel id", SITE + '[[channels]]\nid = "cqtv"\nname = "Again"\n' + SHOW + AIRS, "channels[cqtv].id"),
+    Case("channel does not exist", VALID.replace('channel = "cqtv"', 'channel = "cqvt"'), "shows[lets-meet].channel", "did you mean 'cqtv'?"),
+    Case("show id not a slug", VALID.replace('id = "lets-meet"', 'id = "Lets Meet"'), "shows[0].id", "did you mean 'lets-meet'?"),
+    Case("show id reserved", VALID.replace('id = "lets-meet"', 'id = "schedule"'), "shows[0].id"),
+    Case("show id missing", VALID.replace('id = "lets-meet"\n', ""), "shows[0].id"),
+    Case("channel id not a slug", VALID.replace('id = "cqtv"', 'id = "CQ TV"'), "channels[0].id", "did you mean 'cq-tv'?"),
+    Case("missing show title", VALID.replace('title = "Let\'s Meet"\n', ""), "shows[lets-meet].title"),
+    Case("show link not absolute", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nlink = "/lets-meet"'), "shows[lets-meet].link"),
+    Case("rule day typo", SITE + SHOW + airs("every Wednsday at 6 PM"), "shows[lets-meet].airs[0].rule", "did you mean 'Wednesday'?"),
+    Case("rule hour out of range", SITE + SHOW + airs("every Wednesday at 25:00"), "shows[lets-meet].airs[0].rule"),
+    Case("rule without time", SITE + SHOW + airs("every Wednesday"), "shows[lets-meet].airs[0].rule"),
+    Case("bad rrule", SITE + SHOW + airs("FREQ=WEEKLY;BYDAY=XX", "rrule"), "shows[lets-meet].airs[0].rrule"),
+    Case("rule and rrule", VALID + 'rrule = "FREQ=DAILY;BYHOUR=7"\n', "shows[lets-meet].airs[0].rrule"),
+    Case("neither rule nor rrule", SITE + SHOW + "[[shows.airs]]\nfrom = 2025-01-01\n", "shows[lets-meet].airs[0].rule"),
+    Case("missing from", SITE + SHOW + '[[shows.airs]]\nrule = "daily at 07:30"\n', "shows[lets-meet].airs[0].from"),
+    Case("from after until", VALID + "until = 2024-12-31\n", "shows[lets-meet].airs[0].until", "swap them"),
+    Case("from is a datetime", SITE + SHOW + '[[shows.airs]]\nrule = "daily at 07:30"\nfrom = 2025-01-01T00:00:00\n', "shows[lets-meet].airs[0].from"),
+    Case("impossible date", SITE + SHOW + '[[shows.airs]]\nrule = "daily at 07:30"\nfrom = "2025-02-30"\n', "shows[lets-meet].airs[0].from"),
+    Case("rerun not boolean", VALID + 'rerun = "yes"\n', "shows[lets-meet].airs[0].rerun"),
+    Case("numbering without at", VALID + "[shows.numbering]\nepisode = 173\n", "shows[lets-meet].numbering.at"),
+    Case("numbering episode zero", VALID + "[shows.numbering]\nepisode = 0\nat = 2026-01-03T18:00:00\n", "shows[lets-meet].numbering.episode"),
+    Case("season anchor half given", VALID + "[[shows.seasons]]\nnumber = 2\nfrom = 2025-07-04\nepisode = 1\n", "shows[lets-meet].seasons[0].at"),
+    Case("change cancel and move", VALID + change('at = 2026-01-07T18:00:00\ncancel = true\nmove_to = 2026-01-08T18:00:00'), "shows[lets-meet].changes[0].move_to"),
+    Case("change neither cancel nor move", VALID + change("at = 2026-01-07T18:00:00"), "shows[lets-meet].changes[0]"),
+    Case("change cancel false alone", VALID + change("at = 2026-01-07T18:00:00\ncancel = false"), "shows[lets-meet].changes[0]"),
+    Case("change without target", VALID + change("cancel = true"), "shows[lets-meet].changes[0]"),
+    Case("change at without time", VALID + change('at = "2026-01-07"\ncancel = true'), "shows[lets-meet].changes[0].at", "2026-01-03T18:00:00"),
+    Case("change duration without move", VALID + change('at = 2026-01-07T18:00:00\ncancel = true\nduration = "1 hour"'), "shows[lets-meet].changes[0].duration"),
+    Case("cancel wrong type", VALID + change("at = 2026-01-07T18:00:00\ncancel = 1"), "shows[lets-meet].changes[0].cancel"),
+    Case("duplicate change", VALID + change("at = 2026-01-07T18:00:00\ncancel = true") * 2, "shows[lets-meet].changes[1]"),
+    Case("episode without target", VALID + '[[shows.episodes]]\ntitle = "x"\n', "shows[lets-meet].episodes[0]"),
+    Case("segment without title", VALID + '[[shows.episodes]]\nnumber = 1\nsegments = [{ summary = "x" }]\n', "shows[lets-meet].episodes[0].segments[0].title"),
+    Case("extra without duration", SITE + '[[shows]]\nid = "events"\ntitle = "Events"\n[[shows.extras]]\nat = 2025-09-16T14:30:00\n', "shows[events].extras[0].duration"),
+    Case("also_on not a name", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nalso_on = [3]'), "shows[lets-meet].also_on[0]"),
+    Case("include missing file", VALID.replace('timezone = "Asia/Shanghai"', 'include = ["more.toml"]'), "site.include[0]"),
+    Case("error in included file", VALID.replace('timezone = "Asia/Shanghai"', 'include = ["shows/*.toml"]'), "shows[extra].duraton", "'duration'", file="shows/extra.toml", others={"shows/extra.toml": '[[shows]]\nid = "extra"\ntitle = "Extra"\nduraton = "1 hour"\n'}),
+    Case("site in included file", VALID.replace('timezone = "Asia/Shanghai"', 'include = ["more.toml"]'), "site", file="more.toml", others={"more.toml": '[site]\ntitle = "x"\n'}),
+    Case("bad csv row", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'), "shows[lets-meet].episodes_file", file="eps.csv", line=3, column=1, others={"eps.csv": "number,title\n1,One\nseven,Seven\n"}),
+    Case("csv unknown column", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'), "shows[lets-meet].episodes_file", "did you mean 'title'?", file="eps.csv", line=1, others={"eps.csv": "number,titel\n1,One\n"}),
+    Case("csv file missing", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'), "shows[lets-meet].episodes_file"),
+    Case("not utf-8", VALID.replace("Test site", "Test \udcff site"), None, "UTF-8"),
+]
+
+
+def write_case(folder: Path, case: Case) -> str:
+    """Write a case's files into ``folder``; return the main config's path."""
+    for name, text in {MAIN: case.text, **case.others}.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    return str(folder / MAIN)
+
+
+def errors_of(path: str) -> tuple[ConfigError, ...]:
+    """Load ``path`` and return the errors it raised (failing if it loaded)."""
+    with pytest.raises(ConfigErrors) as caught:
+        load_config(path)
+    return caught.value.errors
+
+
+def test_the_base_config_is_valid(tmp_path: Path) -> None:
+    """The config every case breaks loads cleanly, so each case's error is its own."""
+    assert load_config(write_case(tmp_path, Case("valid", VALID, None))).shows[0].id == "lets-meet"
+
+
+def test_there_are_at_least_25_kinds_of_mistake() -> None:
+    """The table covers at least 25 distinct mistakes."""
+    assert len({case.name for case in CASES}) >= 25
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_invalid_config_is_reported_where_it_is(tmp_path: Path, case: Case) -> None:
+    """Each broken config raises an error carrying its file, key path and hint."""
+    errors = errors_of(write_case(tmp_path, case))
+    error = next((e for e in errors if e.key == case.key), None)
+    assert error is not None, [e.describe() for e in errors]
+    assert error.file == str(tmp_path / case.file)
+    if case.hint is not None:
+        assert case.hint in (error.hint or "") + error.message
+    if case.line is not None:
+        assert error.line == case.line
+    if case.column is not None:
+        assert error.column == case.column
+    assert "\n" not in error.describe()
+
+
+def test_rule_errors_quote_the_word(tmp_path: Path) -> None:
+    """A rule typo's error keeps the rule parser's word and is placed at the rule's key."""
+    (error,) = errors_of(write_case(tmp_path, Case("typo", SITE + SHOW + airs("every Wednsday at 6 PM"), None)))
+    assert getattr(error, "word", None) == "Wednsday"
+    assert error.key == "shows[lets-meet].airs[0].rule"
+
+
+def test_offending_value_is_kept(tmp_path: Path) -> None:
+    """The error carries the value that was wrong."""
+    (error,) = errors_of(write_case(tmp_path, Case("zone", VALID.replace("Asia/Shanghai", "Mars/Olympus"), None)))
+    assert error.value == "Mars/Olympus"
+
+
+def test_every_error_is_collected_in_file_order(tmp_path: Path) -> None:
+    """Several mistakes are all reported, in the order they appear in the file."""
+    text = (
+        VALID.replace('timezone = "Asia/Shanghai"', 'timezone = "Nowhere"\nfeed_items = 0')
+        .replace('channel = "cqtv"', 'channel = "nope"')
+        + "until = 2020-01-01\n"
+    )
+    errors = errors_of(write_case(tmp_path, Case("many", text, None)))
+    assert [e.key for e in errors] == [
+        "site.timezone",
+        "site.feed_items",
+        "shows[lets-meet].channel",
+        "shows[lets-meet].airs[0].until",
+    ]
+
+
+def test_errors_of_the_main_file_come_before_included_ones(tmp_path: Path) -> None:
+    """Errors are grouped by file: the main config's first, then each included file's."""
+    text = VALID.replace('timezone = "Asia/Shanghai"', 'include = ["*.inc.toml"]\nfeed_items = 0')
+    others = {"b.inc.toml": '[[shows]]\nid = "b"\n', "a.inc.toml": '[[shows]]\nid = "a"\n'}
+    errors = errors_of(write_case(tmp_path, Case("order", text, None, others=others)))
+    assert [(Path(e.file or "").name, e.key) for e in errors] == [
+        ("airdates.toml", "site.feed_items"),
+        ("a.inc.toml", "shows[a].title"),
+        ("b.inc.toml", "shows[b].title"),
+    ]
+
+
+def test_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
+    """A config path that does not exist is a ConfigError naming it."""
+    (error,) = errors_of(str(tmp_path / "nope.toml"))
+    assert error.file == str(tmp_path / "nope.toml")
+
+
+# --- through the command line -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_check_reports_each_problem_on_its_own_line(
+    tmp_path: Path, case: Case, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`airdates check` on a broken config exits 1 and prints one line per problem, naming its key."""
+    from publisher.cli import main  # noqa: PLC0415 - the CLI is optional for the loader tests
+
+    path = write_case(tmp_path, case)
+    expected = errors_of(path)
+    code = main(["check", "-c", path])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "Traceback" not in captured.err + captured.out
+    lines = [line for line in captured.err.splitlines() if line.strip()]
+    assert len(lines) >= len(expected)
+    for error in expected:
+        assert any((error.key or error.file or "") in line for line in lines), (error.describe(), lines)
+
+
+def test_installed_command_rejects_a_broken_config(tmp_path: Path) -> None:
+    """The installed `airdates check` exits 1 on a broken config, names the key and shows no traceback."""
+    path = write_case(tmp_path, CASES[[c.name for c in CASES].index("rule day typo")])
+    command = Path(sys.executable).with_name("airdates")
+    result = subprocess.run(  # noqa: S603 - our own installed command
+        [str(command), "check", "-c", path],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "AIRDATES_NOW": "2026-01-01T00:00:00"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert "shows[lets-meet].airs[0].rule" in result.stderr
+    assert "Wednsday" in result.stderr
+    assert "Traceback" not in result.stderr
