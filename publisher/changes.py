@@ -1,0 +1,287 @@
+"""Change detection: each airing's content hash, its revision, and the schedule's change log.
+
+Rules, applied to every airing published now (window and feed entries) against
+the state's record of the last publish:
+
+- revisions: an airing never seen gets SEQUENCE 0, changed = now; one whose
+  content hash differs gets SEQUENCE + 1, changed = now; any other keeps its
+  revision forever.
+- change log: an airing seen last time that changed reports what a reader
+  sees — moved (its start), cancelled, restored, retitled. An airing *added*
+  to or *removed* from the schedule is reported only when its start lies in
+  both the previous and the current calendar window: an airing that merely
+  entered or left the window as time passed is no change. A show that was not
+  published last time (new, or the first publish) records nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from feeds.edition import Revision, ScheduleChange
+from feeds.wording import episode_label, episode_label_of, when
+from schedule.airing import Airing
+from schedule.site import Channel, Show
+
+__all__ = [
+    "AiringRecord",
+    "ChangeKind",
+    "DraftChange",
+    "Reconciliation",
+    "content_hash",
+    "context_digest",
+    "digest_of",
+    "numbered",
+    "reconcile",
+]
+
+ChangeKind = Literal["added", "moved", "cancelled", "restored", "retitled", "removed"]
+Window = tuple[datetime, datetime]
+
+# Show fields that shape which airings exist rather than how one reads: their
+# effect already shows in the airings, and hashing them would bump every event
+# of a show whenever one exception is added.
+_RULE_FIELDS = frozenset({"airs", "numbering", "seasons", "episodes", "changes", "extras"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AiringRecord:
+    """What the state remembers of one airing as last published.
+
+    ``start`` (aware), ``title``, ``status`` and ``label`` ("Ep. 180") are
+    kept to describe a later change; ``present`` says whether the airing was
+    in the last publish's window or feeds.
+    """
+
+    id: str
+    show: str
+    hash: str
+    sequence: int
+    first_published: datetime
+    changed: datetime
+    start: datetime
+    title: str | None
+    status: str
+    label: str | None
+    present: bool = True
+
+    @property
+    def revision(self) -> Revision:
+        """The revision renderers show for this airing."""
+        return Revision(sequence=self.sequence, changed=self.changed)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DraftChange:
+    """A change-log entry found by this publish, before the state numbers it."""
+
+    kind: ChangeKind
+    airing: str
+    show: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reconciliation:
+    """The outcome of comparing this publish with the last one.
+
+    ``revisions`` covers every airing published now; ``updates`` holds only
+    the records that must be written (new, changed, or presence flipped).
+    """
+
+    revisions: Mapping[str, Revision]
+    updates: tuple[AiringRecord, ...]
+    changes: tuple[DraftChange, ...]
+
+
+def context_digest(show: Show, channel: Channel | None) -> str:
+    """Return a digest of what every airing of ``show`` shows about the show and channel."""
+    show_part = {f.name: _canonical(getattr(show, f.name))
+                 for f in dataclasses.fields(show) if f.name not in _RULE_FIELDS}
+    return _digest(repr((show_part, _canonical(channel))))
+
+
+def digest_of(value: object) -> str:
+    """Return a stable digest of a value built from dataclasses, tuples and plain values."""
+    return _digest(repr(_canonical(value)))
+
+
+def content_hash(airing: Airing, context: str) -> str:
+    """Return a digest of everything a renderer shows about ``airing`` (its revision aside)."""
+    return _digest(repr((_canonical(airing), context)))
+
+
+def reconcile(  # noqa: PLR0913 - each input is a distinct part of the comparison
+    previous: Mapping[str, AiringRecord],
+    current: Sequence[tuple[Airing, str]],
+    *,
+    now: datetime,
+    windows: tuple[Window | None, Window],
+    show_titles: Mapping[str, str],
+) -> Reconciliation:
+    """Compare the airings published now (each with its content hash) with the last publish.
+
+    ``now`` is aware UTC; ``windows`` the previous publish's calendar window
+    (None on the first publish) and this one's; ``show_titles`` names every
+    show in the config by id.
+    """
+    known = {record.show for record in previous.values() if record.present}
+    inside = _in_both(*windows)
+    revisions: dict[str, Revision] = {}
+    updates: list[AiringRecord] = []
+    changes: list[DraftChange] = []
+    for airing, digest in current:
+        old = previous.get(airing.uid)
+        record = _advance(old, airing, digest, now)
+        revisions[airing.uid] = record.revision
+        if record is not old:
+            updates.append(record)
+        if old is not None and old.present:
+            changes += _differences(old, airing)
+        elif airing.show in known and inside(airing.start):
+            changes.append(_arrival(airing))
+    seen = set(revisions)
+    for old in _departed(previous, seen):
+        updates.append(replace(old, present=False))
+        if old.show in known and old.show in show_titles and inside(old.start):
+            changes.append(_removal(old, show_titles[old.show]))
+    return Reconciliation(revisions=revisions, updates=tuple(updates), changes=tuple(changes))
+
+
+def numbered(draft: DraftChange, number: int, recorded: datetime) -> ScheduleChange:
+    """Return a found change as change-log entry ``number``, recorded at ``recorded``."""
+    return ScheduleChange(
+        number=number, kind=draft.kind, airing=draft.airing, show=draft.show,
+        recorded=recorded.astimezone(UTC), text=draft.text,
+    )
+
+
+def _advance(old: AiringRecord | None, airing: Airing, digest: str, now: datetime) -> AiringRecord:
+    """Return the airing's record after this publish (``old`` itself when nothing changed)."""
+    if old is None:
+        return _record(airing, digest, sequence=0, first=now, changed=now)
+    if old.hash != digest:
+        return _record(airing, digest, sequence=old.sequence + 1, first=old.first_published, changed=now)
+    if not old.present:
+        return replace(old, present=True)
+    return old
+
+
+def _record(airing: Airing, digest: str, *, sequence: int, first: datetime, changed: datetime) -> AiringRecord:
+    return AiringRecord(
+        id=airing.uid,
+        show=airing.show,
+        hash=digest,
+        sequence=sequence,
+        first_published=first,
+        changed=changed,
+        start=airing.start,
+        title=airing.title,
+        status=airing.status,
+        label=_label(airing),
+    )
+
+
+def _departed(previous: Mapping[str, AiringRecord], seen: set[str]) -> Iterable[AiringRecord]:
+    return (record for uid, record in previous.items() if record.present and uid not in seen)
+
+
+def _differences(old: AiringRecord, airing: Airing) -> list[DraftChange]:
+    """Return the change-log entries for an airing published both last time and now."""
+    found: list[DraftChange] = []
+    subject = _subject(airing.show_title, _label(airing) or old.label)
+    if old.status != airing.status:
+        found.append(_status_change(old, airing))
+    if old.start != airing.start:
+        text = f"{subject} moved from {when(old.start)} to {when(airing.start)}"
+        found.append(_draft("moved", airing, text))
+    if old.title != airing.title:
+        text = f"{subject} on {when(airing.start)} {_retitling(old.title, airing.title)}"
+        found.append(_draft("retitled", airing, text))
+    return found
+
+
+def _status_change(old: AiringRecord, airing: Airing) -> DraftChange:
+    if airing.cancelled:
+        # A cancelled airing loses its number; say which episode it was.
+        subject = _subject(airing.show_title, old.label or _label(airing))
+        reason = f": {airing.reason}" if airing.reason else ""
+        return _draft("cancelled", airing, f"{subject} on {when(airing.start)} cancelled{reason}")
+    subject = _subject(airing.show_title, _label(airing) or old.label)
+    return _draft("restored", airing, f"{subject} on {when(airing.start)} is back on the schedule")
+
+
+def _retitling(before: str | None, after: str | None) -> str:
+    if before is None:
+        return f"now titled “{after}”"
+    if after is None:
+        return f"no longer titled “{before}”"
+    return f"retitled from “{before}” to “{after}”"
+
+
+def _arrival(airing: Airing) -> DraftChange:
+    subject = _subject(airing.show_title, _label(airing))
+    if airing.moved_from is not None:
+        text = f"{subject} moved from {when(airing.moved_from)} to {when(airing.start)}"
+        return _draft("moved", airing, text)
+    return _draft("added", airing, f"{subject} added on {when(airing.start)}")
+
+
+def _removal(old: AiringRecord, show_title: str) -> DraftChange:
+    text = f"{_subject(show_title, old.label)} on {when(old.start)} removed from the schedule"
+    return DraftChange(kind="removed", airing=old.id, show=old.show, text=text)
+
+
+def _draft(kind: ChangeKind, airing: Airing, text: str) -> DraftChange:
+    return DraftChange(kind=kind, airing=airing.uid, show=airing.show, text=text)
+
+
+def _subject(show_title: str, label: str | None) -> str:
+    return f"{show_title} · {label}" if label else show_title
+
+
+def _label(airing: Airing) -> str | None:
+    if airing.rerun and airing.rerun_of is not None:
+        return f"{episode_label_of(airing.season, airing.rerun_of)} (rerun)"
+    return episode_label(airing)
+
+
+def _in_both(previous: Window | None, current: Window) -> Callable[[datetime], bool]:
+    """Return a test: does an instant lie in both calendar windows (never on a first publish)?"""
+    if previous is None:
+        return lambda _moment: False
+    (old_start, old_stop), (new_start, new_stop) = previous, current
+    return lambda moment: old_start <= moment < old_stop and new_start <= moment < new_stop
+
+
+def _canonical(value: object) -> object:
+    """Return ``value`` as nested tuples of plain values whose repr is stable."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime):
+        # The zone matters as well as the offset: calendars print the TZID.
+        return ("datetime", value.isoformat(), _zone_name(value))
+    if isinstance(value, date | timedelta):
+        return (type(value).__name__, str(value))
+    if isinstance(value, ZoneInfo):
+        return ("zone", value.key)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple((f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value))
+    if isinstance(value, tuple | list):
+        return tuple(_canonical(item) for item in value)
+    return ("other", str(value))
+
+
+def _zone_name(moment: datetime) -> str | None:
+    zone = moment.tzinfo
+    return zone.key if isinstance(zone, ZoneInfo) else (str(zone) if zone else None)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

@@ -1,0 +1,188 @@
+"""Output files: compare with what is on disk, stage, swap in atomically, delete."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from schedule.errors import OutputError
+
+__all__ = [
+    "Stamp",
+    "StagedFile",
+    "clear_leftovers",
+    "discard",
+    "ensure_folder",
+    "file_mode",
+    "remove",
+    "sha256",
+    "stage",
+    "stamp_of",
+    "swap_in",
+    "sync_folder",
+    "unchanged",
+]
+
+# Temporary files end with this, so a run after a crash can tell them from anything else.
+_TEMP_SUFFIX = ".airdates-tmp"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stamp:
+    """What the manifest remembers of a written file: its hash and its inode's identity."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StagedFile:
+    """New bytes already durable in ``temp``, waiting to replace ``target``."""
+
+    target: Path
+    temp: Path
+
+
+def sha256(data: bytes) -> str:
+    """Return the hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_mode() -> int:
+    """Return the mode a new file gets under the current umask (0o644 under 022)."""
+    # os.umask can only be read by setting it; set it straight back.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def ensure_folder(folder: Path) -> None:
+    """Create ``folder`` and its parents; OutputError when that is impossible."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _output_error(folder, error, "cannot create folder") from error
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: not a folder", path=str(folder))
+
+
+def stamp_of(path: Path, digest: str) -> Stamp | None:
+    """Return the stamp of the file at ``path`` holding bytes with ``digest``; None if absent."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return Stamp(sha256=digest, size=info.st_size, mtime_ns=info.st_mtime_ns, inode=info.st_ino)
+
+
+def unchanged(path: Path, data: bytes, digest: str, remembered: Stamp | None) -> bool:
+    """Return True when the file at ``path`` already holds exactly ``data``.
+
+    A file whose inode, size and mtime are the ones recorded when airdates
+    wrote bytes with this digest is trusted without reading it; anything else
+    is compared byte for byte, so a file changed behind airdates' back is repaired.
+    """
+    if remembered is not None and remembered.sha256 == digest:
+        current = stamp_of(path, digest)
+        if current == remembered:
+            return True
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def stage(target: Path, data: bytes, mode: int) -> StagedFile:
+    """Write ``data`` to a durable temporary file next to ``target``; OutputError on failure."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}{_TEMP_SUFFIX}")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as error:
+        raise _output_error(target, error, "cannot write") from error
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+        # The temp file was created 0600; a web server must be able to read the result.
+        os.fchmod(fd, mode)
+    except OSError as error:
+        os.close(fd)
+        _unlink_quietly(temp)
+        raise _output_error(target, error, "cannot write") from error
+    os.close(fd)
+    return StagedFile(target=target, temp=temp)
+
+
+def swap_in(staged: StagedFile) -> None:
+    """Replace the target with its staged bytes in one rename; OutputError on failure."""
+    try:
+        os.replace(staged.temp, staged.target)
+    except OSError as error:
+        raise _output_error(staged.target, error, "cannot replace") from error
+
+
+def discard(staged: Iterable[StagedFile]) -> None:
+    """Remove staged temporary files that will not be swapped in."""
+    for item in staged:
+        _unlink_quietly(item.temp)
+
+
+def remove(path: Path) -> bool:
+    """Delete an output file; False when it was already gone; OutputError on failure."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise _output_error(path, error, "cannot delete") from error
+    return True
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the folder's renames and deletions durable before the state says they happened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise _output_error(folder, error, "cannot sync") from error
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        # Some file systems cannot fsync a directory; the renames are still atomic there.
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise _output_error(folder, error, "cannot sync") from error
+    finally:
+        os.close(fd)
+
+
+def clear_leftovers(folder: Path) -> int:
+    """Delete temporary files a killed publish left behind; return how many."""
+    try:
+        names = [entry for entry in os.scandir(folder) if entry.name.endswith(_TEMP_SUFFIX)]
+    except OSError:
+        return 0
+    for entry in names:
+        _unlink_quietly(Path(entry.path))
+    return len(names)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _output_error(path: Path, error: OSError, doing: str) -> OutputError:
+    reason = error.strerror or str(error)
+    return OutputError(f"{path}: {doing}: {reason}", path=str(path))

@@ -1,0 +1,61 @@
+"""One publish at a time: an advisory ``fcntl`` lock on a file in the state folder."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from schedule.errors import LockTimeout, OutputError
+
+__all__ = ["LOCK_NAME", "held"]
+
+LOCK_NAME = "lock"
+
+# Poll quickly at first (a short publish often ends within milliseconds), then back off.
+_FIRST_PAUSE = 0.01
+_LONGEST_PAUSE = 0.25
+
+
+@contextmanager
+def held(state: Path, wait: float) -> Iterator[None]:
+    """Hold the state folder's lock for the block, waiting up to ``wait`` seconds.
+
+    The kernel drops the lock when the process ends, however it ends, so a
+    publish killed mid-way never leaves a stale lock behind.
+    """
+    fd = _open_lock_file(state)
+    try:
+        _acquire(fd, state, wait)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _open_lock_file(state: Path) -> int:
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        return os.open(state / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        msg = f"{state}: cannot open the lock file: {error.strerror or error}"
+        raise OutputError(msg, path=str(state / LOCK_NAME)) from error
+
+
+def _acquire(fd: int, state: Path, wait: float) -> None:
+    deadline = time.monotonic() + max(wait, 0.0)
+    pause = _FIRST_PAUSE
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                msg = f"another publish holds {state / LOCK_NAME}; gave up after {wait:g} s (--wait)"
+                raise LockTimeout(msg) from None
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, _LONGEST_PAUSE)
+        else:
+            return

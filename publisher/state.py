@@ -1,0 +1,375 @@
+"""The state database (SQLite, in the state folder): revisions, change log, manifest, publishes.
+
+Schema (version 1; ``schema_version`` holds the number, ``_MIGRATIONS`` the
+steps from an empty file up to it, each applied in its own transaction):
+
+- ``airings``: per airing id its content hash, SEQUENCE, first-published and
+  last-changed times, and its last published start, title, status and label.
+- ``changes``: the change log behind ``changes.*``, numbered for ever.
+- ``manifest``: every output file airdates wrote, per folder, with its SHA-256
+  and the inode/size/mtime it had then; only these files are ever deleted.
+- ``publishes``: one row per publish; the calendar window it used, counts,
+  duration, a fingerprint of its inputs and the next moment an output changes.
+- ``pings``: WebSub notifications not yet accepted by the hub.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from feeds.edition import ScheduleChange
+from publisher.changes import AiringRecord
+from publisher.files import Stamp
+from schedule.errors import OutputError
+
+__all__ = ["DB_NAME", "SCHEMA_VERSION", "PublishRecord", "State", "StateError"]
+
+DB_NAME = "state.sqlite"
+
+_V1 = (
+    """CREATE TABLE airings (
+        id TEXT PRIMARY KEY,
+        show TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        first_published TEXT NOT NULL,
+        changed TEXT NOT NULL,
+        start TEXT NOT NULL,
+        title TEXT,
+        status TEXT NOT NULL,
+        label TEXT,
+        present INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE changes (
+        number INTEGER PRIMARY KEY,
+        recorded TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        airing TEXT NOT NULL,
+        show TEXT NOT NULL,
+        text TEXT NOT NULL
+    )""",
+    "CREATE INDEX changes_by_show ON changes (show, number)",
+    """CREATE TABLE manifest (
+        folder TEXT NOT NULL,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        inode INTEGER NOT NULL,
+        PRIMARY KEY (folder, name)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE publishes (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        window_start TEXT NOT NULL,
+        window_stop TEXT NOT NULL,
+        files INTEGER NOT NULL,
+        written INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        airings INTEGER NOT NULL,
+        changes INTEGER NOT NULL,
+        duration_ms REAL NOT NULL,
+        fingerprint TEXT NOT NULL,
+        next_change TEXT
+    )""",
+    """CREATE TABLE pings (
+        url TEXT PRIMARY KEY,
+        since TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    ) WITHOUT ROWID""",
+)
+
+# _MIGRATIONS[n] takes the database from version n to n + 1. Append, never edit.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+# A manifest row written before its file: the file may exist, with unknown bytes.
+_INTENT = Stamp(sha256="", size=-1, mtime_ns=-1, inode=-1)
+
+
+class StateError(OutputError):
+    """The state database cannot be opened, read or written (exit 4)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublishRecord:
+    """One publish as the ``publishes`` table keeps it."""
+
+    at: datetime
+    folder: str
+    window: tuple[datetime, datetime]
+    files: int
+    written: int
+    deleted: int
+    airings: int
+    changes: int
+    duration_ms: float
+    fingerprint: str
+    next_change: datetime | None
+
+
+class State:
+    """An open state database; every write method is one transaction."""
+
+    def __init__(self, connection: sqlite3.Connection, path: str) -> None:
+        """Wrap an open, migrated connection (use ``open`` or ``snapshot``)."""
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, folder: Path) -> State:
+        """Open (creating and migrating) the database in the state folder."""
+        path = folder / DB_NAME
+        with _translated(path):
+            connection = _connect(str(path))
+            connection.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit that returned survives a power cut, so the state never runs ahead.
+            connection.execute("PRAGMA synchronous=FULL")
+            _migrate(connection)
+        return cls(connection, str(path))
+
+    @classmethod
+    def snapshot(cls, folder: Path) -> State:
+        """Return a private in-memory copy of the state (empty if there is none) for a dry run."""
+        path = folder / DB_NAME
+        memory = _connect(":memory:")
+        if path.exists():
+            with _translated(path):
+                source = _connect(f"file:{path}?mode=ro", uri=True)
+                source.backup(memory)
+                source.close()
+        with _translated(path):
+            _migrate(memory)
+        return cls(memory, ":memory:")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def airings(self) -> dict[str, AiringRecord]:
+        """Return every airing record, by id."""
+        with _translated(self.path):
+            rows = self._db.execute(
+                "SELECT id, show, hash, sequence, first_published, changed, start, title, status, label,"
+                " present FROM airings"
+            )
+            return {row[0]: _airing_record(row) for row in rows}
+
+    def last_publish(self) -> PublishRecord | None:
+        """Return the latest publish, or None before the first."""
+        with _translated(self.path):
+            row = self._db.execute(
+                "SELECT at, folder, window_start, window_stop, files, written, deleted, airings, changes,"
+                " duration_ms, fingerprint, next_change FROM publishes ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else _publish_record(row)
+
+    def publish_count(self) -> int:
+        """Return how many publishes are recorded."""
+        with _translated(self.path):
+            return int(self._db.execute("SELECT count(*) FROM publishes").fetchone()[0])
+
+    def changes(self, limit: int, show: str | None = None) -> tuple[ScheduleChange, ...]:
+        """Return the newest ``limit`` change-log entries (of one show, or all), newest first."""
+        query = "SELECT number, kind, airing, show, recorded, text FROM changes"
+        params: tuple[object, ...] = (limit,)
+        if show is not None:
+            query += " WHERE show = ?"
+            params = (show, limit)
+        with _translated(self.path):
+            rows = self._db.execute(query + " ORDER BY number DESC LIMIT ?", params).fetchall()
+        return tuple(_schedule_change(row) for row in rows)
+
+    def next_change_number(self) -> int:
+        """Return the number the next change-log entry gets."""
+        with _translated(self.path):
+            return int(self._db.execute("SELECT coalesce(max(number), 0) + 1 FROM changes").fetchone()[0])
+
+    def manifest(self, folder: str) -> dict[str, Stamp]:
+        """Return the files airdates wrote to ``folder``, by name."""
+        with _translated(self.path):
+            rows = self._db.execute(
+                "SELECT name, sha256, size, mtime_ns, inode FROM manifest WHERE folder = ?", (folder,)
+            )
+            return {name: Stamp(sha256=s, size=z, mtime_ns=m, inode=i) for name, s, z, m, i in rows}
+
+    def pending_pings(self) -> tuple[str, ...]:
+        """Return the feed URLs whose hub notification is still owed, oldest first."""
+        with _translated(self.path):
+            rows = self._db.execute("SELECT url FROM pings ORDER BY since, url")
+            return tuple(url for (url,) in rows)
+
+    def claim(self, folder: str, names: Iterable[str]) -> None:
+        """Record, before writing them, that airdates is about to create these files.
+
+        A crash after the write but before the commit still leaves them in the
+        manifest, so a later publish may delete them when their show goes.
+        """
+        rows = [(folder, name, *_stamp_row(_INTENT)) for name in names]
+        if rows:
+            with self._transaction() as db:
+                db.executemany(
+                    "INSERT OR IGNORE INTO manifest (folder, name, sha256, size, mtime_ns, inode)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+
+    def commit(  # noqa: PLR0913 - one transaction holds every part of a publish
+        self,
+        *,
+        record: PublishRecord,
+        updates: Sequence[AiringRecord],
+        changes: Sequence[ScheduleChange],
+        written: Mapping[str, Stamp],
+        deleted: Iterable[str],
+        pings: Iterable[str],
+    ) -> None:
+        """Record a publish whose files are already on disk, all in one transaction."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO airings (id, show, hash, sequence, first_published, changed, start,"
+                " title, status, label, present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (_airing_row(update) for update in updates),
+            )
+            db.executemany(
+                "INSERT INTO changes (number, recorded, kind, airing, show, text) VALUES (?, ?, ?, ?, ?, ?)",
+                ((c.number, _utc(c.recorded), c.kind, c.airing, c.show, c.text) for c in changes),
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO manifest (folder, name, sha256, size, mtime_ns, inode)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                ((record.folder, name, *_stamp_row(stamp)) for name, stamp in written.items()),
+            )
+            db.executemany(
+                "DELETE FROM manifest WHERE folder = ? AND name = ?", ((record.folder, n) for n in deleted)
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO pings (url, since) VALUES (?, ?)", ((u, _utc(record.at)) for u in pings)
+            )
+            db.execute(
+                "INSERT INTO publishes (at, folder, window_start, window_stop, files, written, deleted, airings,"
+                " changes, duration_ms, fingerprint, next_change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _publish_row(record),
+            )
+
+    def settle_pings(self, delivered: Iterable[str], failed: Mapping[str, str]) -> None:
+        """Forget delivered notifications; count a failed attempt on the others."""
+        with self._transaction() as db:
+            db.executemany("DELETE FROM pings WHERE url = ?", ((url,) for url in delivered))
+            db.executemany(
+                "UPDATE pings SET attempts = attempts + 1, last_error = ? WHERE url = ?",
+                ((error, url) for url, error in failed.items()),
+            )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with _translated(self.path):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
+    connection = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=30.0)
+    connection.execute("PRAGMA foreign_keys=ON")
+    return connection
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema up to SCHEMA_VERSION, one transaction per step."""
+    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = db.execute("SELECT version FROM schema_version").fetchone()
+    version = 0 if row is None else int(row[0])
+    if version > len(_MIGRATIONS):
+        msg = f"the state database has schema version {version}; this airdates knows up to {len(_MIGRATIONS)}"
+        raise StateError(msg)
+    for step in range(version, len(_MIGRATIONS)):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _MIGRATIONS[step]:
+                db.execute(statement)
+            db.execute("DELETE FROM schema_version")
+            db.execute("INSERT INTO schema_version (version) VALUES (?)", (step + 1,))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+@contextmanager
+def _translated(path: Path | str) -> Iterator[None]:
+    """Turn SQLite failures into StateError, naming the database."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        msg = f"{path}: state database: {error}"
+        raise StateError(msg, path=str(path)) from error
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _airing_row(record: AiringRecord) -> tuple[object, ...]:
+    return (
+        record.id, record.show, record.hash, record.sequence, _utc(record.first_published),
+        _utc(record.changed), record.start.isoformat(), record.title, record.status, record.label,
+        int(record.present),
+    )
+
+
+def _airing_record(row: Sequence[object]) -> AiringRecord:
+    uid, show, digest, sequence, first, changed, start, title, status, label, present = row
+    return AiringRecord(
+        id=str(uid), show=str(show), hash=str(digest), sequence=int(str(sequence)),
+        first_published=_time(str(first)), changed=_time(str(changed)), start=_time(str(start)),
+        title=None if title is None else str(title), status=str(status),
+        label=None if label is None else str(label), present=bool(present),
+    )
+
+
+def _schedule_change(row: Sequence[object]) -> ScheduleChange:
+    number, kind, airing, show, recorded, text = row
+    return ScheduleChange(
+        number=int(str(number)), kind=kind,  # type: ignore[arg-type] - only valid kinds are stored
+        airing=str(airing), show=str(show), recorded=_time(str(recorded)), text=str(text),
+    )
+
+
+def _stamp_row(stamp: Stamp) -> tuple[object, ...]:
+    return (stamp.sha256, stamp.size, stamp.mtime_ns, stamp.inode)
+
+
+def _publish_row(record: PublishRecord) -> tuple[object, ...]:
+    return (
+        _utc(record.at), record.folder, _utc(record.window[0]), _utc(record.window[1]), record.files,
+        record.written, record.deleted, record.airings, record.changes, record.duration_ms,
+        record.fingerprint, None if record.next_change is None else _utc(record.next_change),
+    )
+
+
+def _publish_record(row: Sequence[object]) -> PublishRecord:
+    at, folder, start, stop, files, written, deleted, airings, changes, duration, fingerprint, nxt = row
+    return PublishRecord(
+        at=_time(str(at)), folder=str(folder), window=(_time(str(start)), _time(str(stop))),
+        files=int(str(files)), written=int(str(written)), deleted=int(str(deleted)),
+        airings=int(str(airings)), changes=int(str(changes)), duration_ms=float(str(duration)),
+        fingerprint=str(fingerprint), next_change=None if nxt is None else _time(str(nxt)),
+    )
+

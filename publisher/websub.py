@@ -1,0 +1,64 @@
+"""WebSub: tell the hub which feeds changed, so subscribers hear at once."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = ["FEED_MEDIA_TYPES", "PingOutcome", "notify"]
+
+# The media types whose files a hub distributes (RSS, Atom, JSON Feed).
+FEED_MEDIA_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
+
+DEFAULT_TIMEOUT = 5.0
+
+
+@dataclass(slots=True)
+class PingOutcome:
+    """Which notifications the hub accepted, and why the others were not sent or failed."""
+
+    delivered: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def notify(hub: str, urls: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT) -> PingOutcome:
+    """POST ``hub.mode=publish`` for each feed URL; never raises.
+
+    After the first failure the rest are not tried (a hub that is down would
+    cost ``timeout`` per feed); they stay owed with the same reason.
+    """
+    outcome = PingOutcome()
+    problem: str | None = None
+    for url in urls:
+        if problem is None:
+            problem = _ping(hub, url, timeout)
+            if problem is None:
+                outcome.delivered.append(url)
+                continue
+        outcome.failed[url] = problem
+    return outcome
+
+
+def _ping(hub: str, url: str, timeout: float) -> str | None:
+    """Send one notification; return None on a 2xx answer, else what went wrong."""
+    body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": url}).encode("ascii")
+    request = urllib.request.Request(  # noqa: S310 - the hub URL is validated as http(s) by the config
+        hub,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "User-Agent": "airdates"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            status = response.status
+    except urllib.error.HTTPError as error:
+        return f"the hub answered {error.code} {error.reason}"
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        return f"the hub could not be reached: {reason}"
+    if not 200 <= status < 300:  # noqa: PLR2004 - the 2xx class
+        return f"the hub answered {status}"
+    return None
