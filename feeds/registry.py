@@ -91,5 +91,9 @@ for _record in (
              per_show=False, network="changes", render=_lazy("feeds.changelog", "render_changes_rss")),
     Renderer(name="changes-atom", media_type="application/atom+xml", suffix=".atom",
              per_show=False, network="changes", render=_lazy("feeds.changelog", "render_changes_atom")),
+    Renderer(name="xmltv", media_type="application/xml", suffix=".xml",
+             per_show=False, network="xmltv", render=_lazy("feeds.xmltv", "render_xmltv")),
+    Renderer(name="html", media_type="text/html; charset=utf-8", suffix=".html",
+             network="index", render=_lazy("feeds.pages", "render_html")),
 ):
     register(_record)
