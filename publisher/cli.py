@@ -212,9 +212,11 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     site = _load(args, err)
     now = current_time(args.now, site.timezone)
-    report = publish(
-        site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=err if args.verbose else None
-    )
+    # A dry run always says what would change; a real one only with -v.
+    log = err if args.verbose else (out if args.dry_run else None)
+    report = publish(site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=log)
+    for warning in report.warnings:
+        print(f"airdates: warning: {warning}", file=err)
     print(report.summary(), file=out)
     return 0
 

@@ -1,0 +1,215 @@
+"""``airdates serve`` over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from publisher.serve import make_server
+
+HUB = "https://hub.example.org/"
+BASE = "https://feeds.example.org/cqtv/"
+
+
+@pytest.fixture
+def site_folder(tmp_path: Path) -> Path:
+    """An output folder with one file of each kind, a secret next to it and a symlink pointing out."""
+    public = tmp_path / "public"
+    public.mkdir()
+    (tmp_path / "secret.txt").write_text("not for the web")
+    files = {
+        "lets-meet.ics": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        "lets-meet.rss": "<rss/>",
+        "lets-meet.atom": "<feed/>",
+        "lets-meet.json": "{}",
+        "xmltv.xml": "<tv/>",
+        "index.html": "<!doctype html><title>Schedule</title>",
+        "lets-meet.html": "<!doctype html><title>Let's Meet</title>",
+    }
+    for name, text in files.items():
+        (public / name).write_text(text)
+    (public / "escape.txt").symlink_to(tmp_path / "secret.txt")
+    (public / "inside.ics").symlink_to(public / "lets-meet.ics")
+    (public / "sub").mkdir()
+    (public / "sub" / "note.txt").write_text("listed? no")
+    return public
+
+
+@pytest.fixture
+def port(site_folder: Path) -> Iterator[int]:
+    """A server for the folder on a free port of 127.0.0.1, served from a thread."""
+    server = make_server(site_folder, bind="127.0.0.1", port=0, hub=HUB, self_base=BASE)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def _request(port: int, target: str, method: str = "GET", headers: dict[str, str] | None = None
+             ) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        # skip_host etc. are not needed: the target is sent exactly as given.
+        connection.putrequest(method, target, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [
+        ("lets-meet.ics", "text/calendar; charset=utf-8"),
+        ("lets-meet.rss", "application/rss+xml"),
+        ("lets-meet.atom", "application/atom+xml"),
+        ("lets-meet.json", "application/feed+json"),
+        ("xmltv.xml", "application/xml"),
+        ("lets-meet.html", "text/html; charset=utf-8"),
+    ],
+)
+def test_content_types(port: int, site_folder: Path, name: str, media_type: str) -> None:
+    """Each kind of output is served with the Content-Type SPEC §6 names, and its exact bytes."""
+    status, headers, body = _request(port, f"/{name}")
+    assert status == 200
+    assert headers["content-type"] == media_type
+    assert body == (site_folder / name).read_bytes()
+    assert headers["content-length"] == str(len(body))
+
+
+def test_root_serves_the_index(port: int) -> None:
+    """``/`` is the schedule page."""
+    status, headers, body = _request(port, "/")
+    assert status == 200
+    assert headers["content-type"].startswith("text/html")
+    assert b"<title>Schedule</title>" in body
+
+
+def test_validators_and_conditional_requests(port: int, site_folder: Path) -> None:
+    """ETag and Last-Modified are sent; If-None-Match and If-Modified-Since both answer 304 with no body."""
+    _, headers, _ = _request(port, "/lets-meet.ics")
+    etag, modified = headers["etag"], headers["last-modified"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    mtime = (site_folder / "lets-meet.ics").stat().st_mtime
+    assert email.utils.parsedate_to_datetime(modified).timestamp() == int(mtime)
+    status, again, body = _request(port, "/lets-meet.ics", headers={"If-None-Match": etag})
+    assert (status, body) == (304, b"")
+    assert again["etag"] == etag
+    status, _, body = _request(port, "/lets-meet.ics", headers={"If-Modified-Since": modified})
+    assert (status, body) == (304, b"")
+    assert _request(port, "/lets-meet.ics", headers={"If-None-Match": '"other"'})[0] == 200
+    assert _request(port, "/lets-meet.ics", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})[0] == 200
+
+
+def test_replaced_file_gets_a_new_etag(port: int, site_folder: Path) -> None:
+    """A file replaced the way publish replaces it (rename) no longer matches the old ETag."""
+    _, headers, _ = _request(port, "/lets-meet.rss")
+    replacement = site_folder / ".new"
+    replacement.write_text("<rss>changed</rss>")
+    os.replace(replacement, site_folder / "lets-meet.rss")
+    status, after, body = _request(port, "/lets-meet.rss", headers={"If-None-Match": headers["etag"]})
+    assert status == 200
+    assert body == b"<rss>changed</rss>"
+    assert after["etag"] != headers["etag"]
+
+
+def test_head_sends_headers_only(port: int, site_folder: Path) -> None:
+    """HEAD answers with GET's headers and no body."""
+    status, headers, body = _request(port, "/lets-meet.atom", method="HEAD")
+    assert status == 200
+    assert body == b""
+    assert headers["content-length"] == str((site_folder / "lets-meet.atom").stat().st_size)
+    assert headers["content-type"] == "application/atom+xml"
+
+
+def test_feeds_carry_websub_links(port: int) -> None:
+    """Feeds advertise the hub and their own URL in a Link header; a calendar does not."""
+    _, headers, _ = _request(port, "/lets-meet.rss")
+    assert headers["link"] == f'<{HUB}>; rel="hub", <{BASE}lets-meet.rss>; rel="self"'
+    assert "link" not in _request(port, "/lets-meet.ics")[1]
+
+
+def test_missing_file_is_404(port: int) -> None:
+    """A file that does not exist is 404."""
+    assert _request(port, "/nothing.ics")[0] == 404
+    assert _request(port, "/nothing.ics", method="HEAD")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/sub/..%2f..%2fsecret.txt",
+        "/sub/../../secret.txt",
+        "/escape.txt",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "http://127.0.0.1/../secret.txt",
+        "/etc/passwd",
+        "/.new",
+        "/sub",
+        "/sub/",
+        "/lets-meet.ics%00.txt",
+        "/..%5csecret.txt",
+    ],
+)
+def test_nothing_outside_the_folder_is_served(port: int, target: str) -> None:
+    """Traversal by dots, encoded dots and slashes, absolute paths and symlinks pointing out is refused, and no folder is listed."""
+    status, _, body = _request(port, target)
+    assert status == 404
+    assert b"not for the web" not in body
+    assert b"note.txt" not in body
+
+
+def test_symlink_inside_the_folder_is_served(port: int) -> None:
+    """A symlink to another file inside the folder is served like that file."""
+    status, headers, _ = _request(port, "/inside.ics")
+    assert status == 200
+    assert headers["content-type"] == "text/calendar; charset=utf-8"
+
+
+def test_other_methods_are_refused(port: int) -> None:
+    """Serving is read-only: POST is not allowed."""
+    assert _request(port, "/lets-meet.ics", method="POST")[0] in (405, 501)
+
+
+def test_ctrl_c_exits_cleanly(tmp_path: Path, site_folder: Path) -> None:
+    """The installed command stops on SIGINT with exit status 0 after printing where it listened."""
+    config = tmp_path / "airdates.toml"
+    config.write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\noutput = "public"\n'
+        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    command = [str(Path(sys.executable).with_name("airdates")), "serve", "-c", str(config), "--port", str(free)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
+    try:
+        first = process.stdout.readline() if process.stdout else ""
+        assert f"127.0.0.1:{free}" in first, process.stderr.read() if process.stderr else ""
+        assert _request(free, "/index.html")[0] == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+    finally:
+        process.kill()
+        process.wait()
