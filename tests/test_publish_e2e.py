@@ -1,0 +1,408 @@
+"""``airdates publish`` end to end: a real config, the real timeline and renderers, read back by real consumers."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import feedparser
+import icalendar
+import pytest
+
+from publisher.cli import main
+from publisher.lock import held
+
+AIRDATES = str(Path(sys.executable).with_name("airdates"))
+
+CONFIG = """\
+[site]
+title = "Test TV"
+base_url = "https://feeds.example.org/test/"
+timezone = "Asia/Shanghai"
+past = "2 weeks"
+future = "4 weeks"
+feed_items = 10
+
+[[channels]]
+id = "tv"
+name = "Test TV"
+
+[[shows]]
+id = "lets-meet"
+title = "Let's Meet"
+channel = "tv"
+duration = "30 minutes"
+
+[[shows.airs]]
+rule = "every Wednesday and Saturday at 6 PM"
+from = 2025-06-04
+
+[shows.numbering]
+episode = 173
+at = 2026-01-03T18:00:00
+
+[[shows]]
+id = "dialogue"
+title = "Dialogue"
+channel = "tv"
+duration = "1 hour"
+
+[[shows.airs]]
+rule = "every Monday at 20:00"
+from = 2025-06-02
+
+[[shows.episodes]]
+at = 2026-01-12T20:00:00
+title = "Old Title"
+"""
+
+MOVE = """
+[[shows.changes]]
+at = 2026-01-26T20:00:00
+move_to = 2026-01-27T21:00:00
+"""
+
+CANCEL = """
+[[shows.changes]]
+at = 2026-01-19T20:00:00
+cancel = "Pre-empted by the Spring Festival Gala"
+"""
+
+NOW = "2026-01-10T12:00"
+
+
+class Site:
+    """A config in a temporary folder, published through ``main``."""
+
+    def __init__(self, folder: Path) -> None:
+        """Write the base config into ``folder``."""
+        self.folder = folder
+        self.config = folder / "airdates.toml"
+        self.output = folder / "public"
+        self.db = folder / ".airdates" / "state.sqlite"
+        self.write(CONFIG)
+
+    def write(self, text: str) -> None:
+        """Replace the config file's text."""
+        self.config.write_text(text)
+
+    def publish(self, now: str, *extra: str) -> tuple[int, str, str]:
+        """Run ``airdates publish`` in-process; return the exit code, stdout and stderr."""
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["publish", "-c", str(self.config), "--now", now, *extra], stdout=out, stderr=err)
+        return code, out.getvalue(), err.getvalue()
+
+    def ok(self, now: str, *extra: str) -> str:
+        """Publish and insist it succeeded; return the summary line."""
+        code, out, err = self.publish(now, *extra)
+        assert code == 0, err
+        return out
+
+    def files(self) -> dict[str, tuple[int, int, bytes]]:
+        """Return every output file's inode, mtime and bytes."""
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+                for p in sorted(self.output.iterdir())}
+
+    def table(self, name: str) -> list[tuple[object, ...]]:
+        """Return a state table's rows, sorted."""
+        with sqlite3.connect(self.db) as db:
+            return sorted(db.execute(f"SELECT * FROM {name}").fetchall())  # noqa: S608 - our table names
+
+    def events(self, name: str) -> dict[str, tuple[str, icalendar.Event]]:
+        """Return a calendar's VEVENTs by UID: the raw text of each and its parsed form."""
+        text = (self.output / name).read_bytes().decode()
+        icalendar.Calendar.from_ical(text)  # the whole file must parse
+        blocks = ["BEGIN:VEVENT" + part.split("END:VEVENT")[0] + "END:VEVENT\r\n"
+                  for part in text.split("BEGIN:VEVENT")[1:]]
+        events = {}
+        for block in blocks:
+            event = icalendar.Event.from_ical(block)
+            events[str(event["UID"])] = (block, event)
+        return events
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    """A fresh two-show config."""
+    return Site(tmp_path)
+
+
+def _uid(show: str, utc: str) -> str:
+    """Return the UID calendars carry for an airing id (the id is a part of it)."""
+    return f"{show}/{utc}"
+
+
+def _event(events: dict[str, tuple[str, icalendar.Event]], airing_id: str) -> tuple[str, icalendar.Event]:
+    matches = [value for uid, value in events.items() if airing_id in uid]
+    assert len(matches) == 1, (airing_id, list(events))
+    return matches[0]
+
+
+def _others_identical(before: dict[str, tuple[str, icalendar.Event]],
+                      after: dict[str, tuple[str, icalendar.Event]], airing_id: str) -> None:
+    rest_before = {uid: raw for uid, (raw, _) in before.items() if airing_id not in uid}
+    rest_after = {uid: raw for uid, (raw, _) in after.items() if airing_id not in uid}
+    assert rest_after == rest_before
+
+
+def test_first_publish_writes_every_format(site: Site) -> None:
+    """The first publish writes calendars, feeds, guide and pages, and the summary line counts them."""
+    summary = site.ok(NOW)
+    names = set(site.files())
+    assert {"lets-meet.ics", "dialogue.ics", "schedule.ics", "lets-meet.rss", "all.atom",
+            "changes.rss", "changes.atom"} <= names
+    assert summary.startswith(f"{len(names)} files: {len(names)} written, 0 unchanged; ")
+    assert summary.rstrip().endswith("airings")
+    assert not feedparser.parse(site.output / "changes.rss").entries
+
+
+def test_republish_with_nothing_changed_writes_nothing(site: Site) -> None:
+    """A republish with nothing changed keeps every file (inode, mtime, bytes) and changes only the publish log."""
+    site.ok(NOW)
+    before = site.files()
+    state = {t: site.table(t) for t in ("airings", "changes", "manifest", "pings")}
+    summary = site.ok("2026-01-10T15:00")
+    assert summary.startswith(f"{len(before)} files: 0 written, {len(before)} unchanged; ")
+    assert site.files() == before
+    assert {t: site.table(t) for t in state} == state
+    assert len(site.table("publishes")) == 2
+
+
+def test_new_episode_tops_the_feeds_and_the_calendar_moves_once_a_day(site: Site) -> None:
+    """After an airing starts it heads its feeds; the calendar changes only when the day (window) changes."""
+    site.ok("2026-01-14T17:00")
+    calendar = site.output / "schedule.ics"
+    stamp = (calendar.stat().st_ino, calendar.stat().st_mtime_ns)
+    site.ok("2026-01-14T19:00")
+    newest = "lets-meet/20260114T100000Z"
+    for name in ("lets-meet.rss", "lets-meet.atom", "all.rss"):
+        first = feedparser.parse(site.output / name).entries[0]
+        assert newest in first.id, name
+    assert (calendar.stat().st_ino, calendar.stat().st_mtime_ns) == stamp
+    assert any("lets-meet/20251231T100000Z" in uid for uid in site.events("schedule.ics"))
+    site.ok("2026-01-15T09:00")
+    assert (calendar.stat().st_ino, calendar.stat().st_mtime_ns) != stamp
+    assert not any("lets-meet/20251231T100000Z" in uid for uid in site.events("schedule.ics"))
+    assert not feedparser.parse(site.output / "changes.rss").entries
+
+
+def test_move_keeps_uid_bumps_sequence_and_is_logged(site: Site) -> None:
+    """Moving an airing keeps its UID, adds one to SEQUENCE, logs the move; every other event is byte-identical."""
+    site.ok(NOW)
+    moved = "dialogue/20260126T120000Z"
+    before = site.events("dialogue.ics")
+    site.write(CONFIG + MOVE)
+    site.ok("2026-01-10T13:00")
+    after = site.events("dialogue.ics")
+    raw, event = _event(after, moved)
+    assert _event(before, moved)[1]["UID"] == event["UID"]
+    assert int(event["SEQUENCE"]) == int(_event(before, moved)[1].get("SEQUENCE", 0)) + 1
+    assert event.decoded("DTSTART").isoformat() == "2026-01-27T21:00:00+08:00"
+    _others_identical(before, after, moved)
+    log = feedparser.parse(site.output / "changes.rss").entries
+    assert len(log) == 1
+    assert "moved from Mon 26 Jan 2026 20:00 to Tue 27 Jan 2026 21:00" in log[0].title + log[0].summary
+    assert len(feedparser.parse(site.output / "changes.atom").entries) == 1
+
+
+def test_cancel_marks_the_event_cancelled_and_is_logged(site: Site) -> None:
+    """Cancelling keeps the event with STATUS:CANCELLED and SEQUENCE + 1, logs it with its reason, leaves the rest alone."""
+    site.ok(NOW)
+    cancelled = "dialogue/20260119T120000Z"
+    before = site.events("dialogue.ics")
+    site.write(CONFIG + CANCEL)
+    site.ok("2026-01-10T13:00")
+    after = site.events("dialogue.ics")
+    _, event = _event(after, cancelled)
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert int(event["SEQUENCE"]) == int(_event(before, cancelled)[1].get("SEQUENCE", 0)) + 1
+    # The later episodes move up one slot (SPEC §3), so only the earlier events stay byte-identical.
+    start = event.decoded("DTSTART")
+    earlier = {uid for uid, (_, e) in before.items() if e.decoded("DTSTART") < start}
+    assert earlier
+    assert {uid: after[uid][0] for uid in earlier} == {uid: before[uid][0] for uid in earlier}
+    for uid in set(after) - earlier - {str(event["UID"])}:
+        assert int(after[uid][1]["SEQUENCE"]) == int(before[uid][1].get("SEQUENCE", 0)) + 1
+    entries = feedparser.parse(site.output / "changes.atom").entries
+    assert len(entries) == 1
+    text = entries[0].title + entries[0].get("summary", "")
+    assert "cancelled" in text
+    assert "Pre-empted by the Spring Festival Gala" in text
+
+
+def test_retitle_is_logged_with_before_and_after(site: Site) -> None:
+    """Retitling an episode bumps only its event's SEQUENCE and logs the old and new title."""
+    site.ok(NOW)
+    retitled = "dialogue/20260112T120000Z"
+    before = site.events("dialogue.ics")
+    site.write(CONFIG.replace('title = "Old Title"', 'title = "New Title"'))
+    site.ok("2026-01-10T13:00")
+    after = site.events("dialogue.ics")
+    _, event = _event(after, retitled)
+    assert "New Title" in str(event["SUMMARY"])
+    assert int(event["SEQUENCE"]) == int(_event(before, retitled)[1].get("SEQUENCE", 0)) + 1
+    _others_identical(before, after, retitled)
+    entry = feedparser.parse(site.output / "changes.rss").entries[0]
+    assert "Old Title" in entry.title + entry.summary
+    assert "New Title" in entry.title + entry.summary
+
+
+def test_edits_accumulate_in_the_change_log(site: Site) -> None:
+    """Successive edits add entries newest first; earlier entries keep their ids."""
+    site.ok(NOW)
+    site.write(CONFIG + MOVE)
+    site.ok("2026-01-10T13:00")
+    first = feedparser.parse(site.output / "changes.rss").entries
+    site.write(CONFIG + MOVE + CANCEL)
+    site.ok("2026-01-11T13:00")
+    second = feedparser.parse(site.output / "changes.rss").entries
+    assert len(second) == 2
+    assert second[1].id == first[0].id
+    assert "cancelled" in second[0].title + second[0].summary
+
+
+def test_removed_show_loses_its_files(site: Site) -> None:
+    """A show taken out of the config has its files deleted; a file airdates did not write stays."""
+    site.ok(NOW)
+    (site.output / "notes.txt").write_text("mine")
+    site.write(CONFIG.split("[[shows]]\nid = \"dialogue\"")[0])
+    summary = site.ok("2026-01-10T13:00")
+    assert "deleted" in summary
+    assert not any(name.startswith("dialogue.") for name in site.files())
+    assert (site.output / "notes.txt").read_text() == "mine"
+
+
+def test_invalid_config_exits_1_and_touches_nothing(site: Site) -> None:
+    """An invalid config exits 1; every output keeps its bytes and mtime, and the state does not move."""
+    site.ok(NOW)
+    before, publishes = site.files(), site.table("publishes")
+    site.write(CONFIG + "\n[[shows.changes]]\nat = 2026-01-19T20:00:00\nkancel = true\n")
+    code, out, err = site.publish("2026-01-11T12:00")
+    assert code == 1
+    assert out == ""
+    assert "kancel" in err
+    assert site.files() == before
+    assert site.table("publishes") == publishes
+
+
+def test_unwritable_output_exits_4_and_keeps_the_state(site: Site, tmp_path: Path) -> None:
+    """An output folder that cannot be created exits 4 and records no publish."""
+    site.ok(NOW)
+    publishes, airings = site.table("publishes"), site.table("airings")
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    site.write(CONFIG + MOVE)
+    code, _, err = site.publish("2026-01-11T12:00", "--output", str(tmp_path / "blocker" / "public"))
+    assert code == 4
+    assert "blocker" in err
+    assert site.table("publishes") == publishes
+    assert site.table("airings") == airings
+
+
+def test_full_disk_exits_4_and_the_next_run_repairs(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When renames fail with ENOSPC the publish exits 4 with outputs and state as before; the next run catches up."""
+    site.ok(NOW)
+    before, airings = site.files(), site.table("airings")
+    site.write(CONFIG + MOVE)
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", full)
+        code, _, err = site.publish("2026-01-10T13:00")
+    assert code == 4
+    assert "No space left on device" in err
+    assert site.files() == before
+    assert site.table("airings") == airings
+    assert not [p for p in site.output.iterdir() if p.name.startswith(".")]
+    site.ok("2026-01-10T13:00")
+    assert len(feedparser.parse(site.output / "changes.rss").entries) == 1
+
+
+def test_dry_run_lists_changes_and_writes_nothing(site: Site) -> None:
+    """``--dry-run`` prints what would be written and recorded, and changes no file or state."""
+    site.ok(NOW)
+    before, publishes = site.files(), site.table("publishes")
+    site.write(CONFIG + CANCEL)
+    code, out, _ = site.publish("2026-01-10T13:00", "--dry-run")
+    assert code == 0
+    assert "would write dialogue.ics" in out
+    assert "cancelled" in out
+    assert out.rstrip().endswith("(dry run)")
+    assert site.files() == before
+    assert site.table("publishes") == publishes
+
+
+def test_verbose_lists_files_written(site: Site) -> None:
+    """``-v`` prints one line per file written, on stderr; without it only the summary is printed."""
+    code, out, err = site.publish(NOW, "-v")
+    assert code == 0
+    assert "wrote lets-meet.ics" in err.splitlines()
+    assert len(out.splitlines()) == 1
+    site.write(CONFIG + CANCEL)
+    code, out, err = site.publish("2026-01-10T13:00")
+    assert (code, err, len(out.splitlines())) == (0, "", 1)
+
+
+def test_lock_held_elsewhere_exits_3_with_wait_0(site: Site) -> None:
+    """While another publish holds the lock, ``--wait 0`` gives up at once with exit 3."""
+    site.ok(NOW)
+    with held(site.db.parent, 0):
+        code, _, err = site.publish("2026-01-10T13:00", "--wait", "0")
+    assert code == 3
+    assert "lock" in err
+
+
+def _run(site: Site, now: str, *extra: str) -> subprocess.Popen[str]:
+    command = [AIRDATES, "publish", "-c", str(site.config), "--now", now, *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
+
+
+def test_installed_command_two_publishes_at_once(site: Site) -> None:
+    """Two publishes started together both finish, one after the other, and the outputs are whole and consistent."""
+    runs = [_run(site, NOW), _run(site, NOW)]
+    results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
+    assert [code for code, _, _ in results] == [0, 0], results
+    written = sorted(int(out.split(":")[1].split()[0]) for _, out, _ in results)
+    assert written[0] == 0
+    assert written[1] == len(site.files())
+    for name in site.files():
+        if name.endswith(".ics"):
+            icalendar.Calendar.from_ical((site.output / name).read_bytes())
+    with sqlite3.connect(site.db) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM publishes").fetchone() == (2,)
+
+
+def test_installed_command_exit_codes(site: Site) -> None:
+    """The installed command exits 0 on success, 3 when the lock stays busy, 1 on a broken config."""
+    first = _run(site, NOW)
+    assert first.wait(timeout=120) == 0
+    with held(site.db.parent, 0):
+        busy = _run(site, NOW, "--wait", "0")
+        assert busy.wait(timeout=120) == 3
+    site.write("[site\n")
+    broken = _run(site, NOW)
+    assert broken.wait(timeout=120) == 1
+    _, err = broken.communicate()
+    assert "Traceback" not in err
+
+
+def _parsers() -> dict[str, Callable[[bytes], object]]:
+    return {".ics": icalendar.Calendar.from_ical, ".rss": feedparser.parse, ".atom": feedparser.parse}
+
+
+def test_outputs_parse_after_publish(site: Site) -> None:
+    """Every calendar and feed a publish writes is accepted by icalendar and feedparser."""
+    site.ok(NOW)
+    for path in site.output.iterdir():
+        parse = _parsers().get(path.suffix)
+        if parse is not None:
+            result = parse(path.read_bytes())
+            assert not getattr(result, "bozo", False), path.name
