@@ -171,7 +171,8 @@ def _event(airing: Airing, facts: _ShowFacts, revision: Revision) -> bytes:
         _line(_moment("DTSTART", airing.start, facts)),
         _line(_moment("DTEND", airing.end, facts)),
         _text_line("SUMMARY", headline(airing)),
-        _optional_text("DESCRIPTION", description_text(airing, facts.show)),
+        # Always there, even empty: calendar apps then show no stale text after an edit.
+        _text_line("DESCRIPTION", description_text(airing, facts.show)),
         _optional_text("LOCATION", _location(airing, facts)),
         _optional_uri("URL", airing.link or facts.show.link),
         facts.categories,
@@ -194,11 +195,11 @@ def _moment(name: str, moment: datetime, facts: _ShowFacts) -> str:
     """DTSTART/DTEND as wall-clock time in the show's zone, with its TZID.
 
     Going through UTC turns a wall time inside a spring-forward gap into the
-    real one (02:30 -> 03:30). The second pass of a repeated fall-back hour
-    cannot be written with a TZID (readers take the first), so it is in UTC.
+    real one (02:30 -> 03:30). A wall time the fall-back night shows twice is
+    written in UTC: RFC 5545 readers take the first pass, ical.js the second.
     """
     local = moment.astimezone(UTC).astimezone(facts.zone)
-    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
         return f"{name}:{_utc(local)}"
     return f"{name};{facts.tzid}:{_date(local.date())}T{_time(local.time())}"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -87,11 +87,17 @@ def _subcomponent(observance: Observance) -> TimezoneStandard | TimezoneDaylight
 
 
 def observances(zone: ZoneInfo, start: datetime, stop: datetime) -> tuple[Observance, ...]:
-    """Return the observance in force at ``start``, then one per transition before ``stop``."""
-    first = int(start.timestamp())
+    """Return the observance in force at ``start``, then one per transition before ``stop``.
+
+    The first one begins at its real onset when that lies within a year before
+    ``start`` (else a year before, its offset unchanged): readers that convert
+    an instant by first guessing its local time, as dateutil does, must not
+    guess a time before the first onset.
+    """
+    first, end = int(start.timestamp()), int(stop.timestamp())
     state = _state(zone, first)
-    found = [_observance(first, state, state)]
-    moment, end = first, int(stop.timestamp())
+    found = [_onset(zone, first, int(_year_before(start).timestamp()), state)]
+    moment = first
     while moment < end:
         probe = min(moment + _SAMPLE, end)
         if _state(zone, probe) == state:
@@ -100,20 +106,36 @@ def observances(zone: ZoneInfo, start: datetime, stop: datetime) -> tuple[Observ
         moment = _first_change(zone, moment, probe, state)
         before, state = state, _state(zone, moment)
         found.append(_observance(moment, before, state))
-    return tuple(found)
+    return _labelled(found)
 
 
-_State = tuple[timedelta, bool, str]
+def _year_before(moment: datetime) -> datetime:
+    """The same instant a year earlier (28 February for a 29th)."""
+    return moment.replace(year=moment.year - 1, day=min(moment.day, 28 if moment.month == 2 else 31))
+
+
+def _onset(zone: ZoneInfo, moment: int, earliest: int, state: _State) -> Observance:
+    """The observance ``state`` in force at ``moment``, from its onset (``earliest`` at the most)."""
+    while moment > earliest:
+        probe = max(moment - _SAMPLE, earliest)
+        before = _state(zone, probe)
+        if before != state:
+            return _observance(_first_change(zone, probe, moment, before), before, state)
+        moment = probe
+    return _observance(earliest, state, state)
+
+
+_State = tuple[timedelta, str]
 
 
 def _state(zone: ZoneInfo, moment: int) -> _State:
-    """The offset, daylight flag and abbreviation ``zone`` shows at a POSIX second."""
+    """The offset and abbreviation ``zone`` shows at a POSIX second."""
     local = datetime.fromtimestamp(moment, zone)
-    offset, dst, name = local.utcoffset(), local.dst(), local.tzname()
+    offset, name = local.utcoffset(), local.tzname()
     if offset is None:  # zoneinfo always answers; this keeps the types honest
         msg = f"{zone.key} has no offset at {moment}"
         raise ValueError(msg)
-    return offset, bool(dst), name or _offset_name(offset)
+    return offset, name or _offset_name(offset)
 
 
 def _first_change(zone: ZoneInfo, low: int, high: int, state: _State) -> int:
@@ -133,9 +155,21 @@ def _observance(moment: int, before: _State, after: _State) -> Observance:
         onset=datetime.fromtimestamp(moment, UTC),
         offset_from=before[0],
         offset_to=after[0],
-        name=after[2],
-        daylight=after[1],
+        name=after[1],
+        daylight=False,
     )
+
+
+def _labelled(found: list[Observance]) -> tuple[Observance, ...]:
+    """Mark as DAYLIGHT each observance ahead of the zone's smallest offset in the range.
+
+    tzdata calls Casablanca's Ramadan hour and Dublin's winter negative
+    daylight saving; readers that find the standard offset as offset minus
+    dst() (dateutil) then misplace the hour after the change. Which is
+    "daylight" changes no offset: every observance states its own.
+    """
+    base = min(observance.offset_to for observance in found)
+    return tuple(replace(o, daylight=o.offset_to > base) for o in found)
 
 
 def _offset_name(offset: timedelta) -> str:
