@@ -16,13 +16,18 @@ from zoneinfo import ZoneInfo
 import feedparser
 import jsonschema
 import pytest
+from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from feeds.changelog import change_entries, changes_head
 from feeds.edition import Edition, Revision
+from feeds.entries import Author, Entry, Head, airing_entries, airing_head
 from feeds.registry import renderer
 from schedule.airing import Airing
 from schedule.site import Segment, Show
 from tests.factories import SHANGHAI, lets_meet_173, make_airing, make_edition, make_show, make_site
+from tests.hostile import HOSTILE
+from tests.test_feeds_hostile import hostile_edition
 
 GOLDEN = Path(__file__).parent / "golden"
 NEW_YORK = ZoneInfo("America/New_York")
@@ -444,3 +449,129 @@ def test_network_feed_matches_its_golden_file(name: str, suffix: str) -> None:
     """The network feed with a WebSub hub is byte-for-byte the reviewed file."""
     body = render(name, network_edition(hub="https://hub.example.org/"))
     assert_golden(body, GOLDEN / name / f"all.{suffix}")
+
+
+# ---------------------------------------------------------------- feedgen as the oracle
+
+
+def feedgen_rss(head: Head, entries: tuple[Entry, ...]) -> bytes:
+    """Build the RSS document from the same values through feedgen's public API."""
+    from feedgen.ext.base import BaseEntryExtension, BaseExtension  # noqa: PLC0415 - only the oracle needs it
+
+    class Links(BaseExtension):  # type: ignore[misc]
+        hub: str | None = None
+        creators = False
+
+        def extend_ns(self) -> dict[str, str]:
+            return {"dc": "http://purl.org/dc/elements/1.1/"} if self.creators else {}
+
+        def extend_rss(self, feed: Any) -> Any:
+            if self.hub is not None:  # feedgen writes only the self link into RSS
+                self_link = feed.find("channel").find("{http://www.w3.org/2005/Atom}link")
+                self_link.addnext(etree.Element("{http://www.w3.org/2005/Atom}link", href=self.hub, rel="hub"))
+            return feed
+
+    class Creator(BaseEntryExtension):  # type: ignore[misc]
+        creator = ""
+
+        def extend_rss(self, item: Any) -> Any:
+            etree.SubElement(item, "{http://purl.org/dc/elements/1.1/}creator").text = self.creator
+            return item
+
+    feed = FeedGenerator()
+    feed.register_extension("airdates", Links, Creator, atom=False)
+    feed.airdates.hub, feed.airdates.creators = head.hub, bool(entries)
+    feed.title(head.title)
+    feed.description(head.description)
+    feed.link(href=head.self_url, rel="self", type="application/rss+xml")
+    feed.link(href=head.home, rel="alternate")
+    feed.language(head.language)
+    feed.lastBuildDate(head.updated)
+    feed.ttl(head.ttl)
+    feed.generator("airdates")
+    if head.image:
+        feed.image(url=head.image, title=head.title, link=head.home)
+    for term in head.categories:
+        feed.category(term=term)
+    for entry in entries:
+        item = feed.add_entry(order="append")
+        item.title(entry.title)
+        item.link(href=entry.link)
+        item.guid(entry.id, permalink=False)
+        item.pubDate(entry.published)
+        item.description(entry.content_html)
+        item.content(entry.content_html)
+        for term in entry.tags:
+            item.category(term=term)
+        item.airdates.creator = (entry.author or head.author).name
+    result: bytes = feed.rss_str(pretty=True)
+    return result
+
+
+def feedgen_atom(head: Head, entries: tuple[Entry, ...]) -> bytes:
+    """Build the Atom document from the same values through feedgen's public API."""
+    def person(author: Author) -> dict[str, str]:
+        return {"name": author.name, "uri": author.uri} if author.uri else {"name": author.name}
+
+    feed = FeedGenerator()
+    feed.id(head.id)
+    feed.title(head.title)
+    feed.subtitle(head.description)
+    feed.updated(head.updated)
+    feed.author(person(head.author))
+    feed.link(href=head.home, rel="alternate")
+    feed.link(href=head.self_url, rel="self", type="application/atom+xml")
+    if head.hub:
+        feed.link(href=head.hub, rel="hub")
+    feed.language(head.language)
+    feed.generator("airdates")
+    if head.image:
+        feed.logo(head.image)
+    for term in head.categories:
+        feed.category(term=term)
+    for entry in entries:
+        item = feed.add_entry(order="append")
+        item.id(entry.id)
+        item.title(entry.title)
+        item.updated(entry.updated)
+        item.published(entry.published)
+        item.link(href=entry.link, rel="alternate")
+        item.content(entry.content_html, type="html")
+        for term in entry.tags:
+            item.category(term=term)
+        if entry.author is not None:
+            item.author(person(entry.author))
+    result: bytes = feed.atom_str(pretty=True)
+    return result
+
+
+def oracle_cases() -> list[tuple[str, Edition]]:
+    """Return editions covering every optional part of a feed, hostile text included."""
+    with_image = show_edition(hub="https://hub.example.org/", refresh=timedelta(seconds=90))
+    with_image = replace(with_image, show=replace(with_image.show, image="https://cqtv.example.org/i.png"))
+    cases = [("show", show_edition()), ("network+hub", network_edition(hub="https://hub.example.org/")),
+             ("image", with_image), ("empty", replace(show_edition(), recent=())),
+             ("dst", make_edition(make_site(shows=(night_owl(),)),
+                                  (make_airing(night_owl(), datetime(2026, 3, 8, 3, 30, tzinfo=NEW_YORK)),),
+                                  datetime(2026, 3, 9, tzinfo=UTC)))]
+    cases += [(f"hostile-{key}", hostile_edition(text)) for key, text in HOSTILE.items()]
+    cases += [(f"hostile-network-{key}", hostile_edition(text, network=True)) for key, text in HOSTILE.items()]
+    return cases
+
+
+@pytest.mark.parametrize(("case", "edition"), oracle_cases(), ids=[c for c, _ in oracle_cases()])
+def test_rss_and_atom_are_what_feedgen_builds(case: str, edition: Edition) -> None:
+    """The fast writers produce exactly feedgen's documents for the same values."""
+    entries = airing_entries(edition)
+    assert render("rss", edition) == feedgen_rss(airing_head(edition, "rss", entries), entries), case
+    assert render("atom", edition) == feedgen_atom(airing_head(edition, "atom", entries), entries), case
+
+
+def test_change_log_is_what_feedgen_builds() -> None:
+    """The change-log feeds are feedgen's documents too, with and without entries."""
+    from tests.test_changelog_feeds import log_edition  # noqa: PLC0415 - shared builder
+
+    for edition in (log_edition(hub="https://hub.example.org/"), log_edition(())):
+        entries = change_entries(edition)
+        assert render("changes-rss", edition) == feedgen_rss(changes_head(edition, "changes-rss", entries), entries)
+        assert render("changes-atom", edition) == feedgen_atom(changes_head(edition, "changes-atom", entries), entries)
