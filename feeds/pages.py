@@ -40,7 +40,7 @@ from schedule.site import Segment, Show, Site
 
 __all__ = ["render_html"]
 
-_UP_NEXT = 6  # airings in the index's "up next" list
+_UP_NEXT = 4  # airings in the index's "up next" list
 _SCHEDULE_DAYS = 7
 _GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render?cid="
 # Characters that could end or confuse a <script> element's text, as JSON escapes.
