@@ -69,10 +69,15 @@ def _change_entry(edition: Edition, change: ScheduleChange, show_title: str) -> 
     date = f"{recorded.year:04d}-{recorded.month:02d}-{recorded.day:02d}"
     return Entry(
         id=tag_uri(edition.site, date, f"changes/{change.number}/{change.airing}"),
-        title=xml_safe(f"{show_title}: {change.text}"),
+        title=xml_safe(_titled(change.text, show_title)),
         link=page_url(edition.site, change.show),
         published=recorded,
         updated=recorded,
         content_html=xml_safe(f"<p>{escape(change.text)}</p>"),
         tags=(change.kind,),
     )
+
+
+def _titled(text: str, show_title: str) -> str:
+    """Return the change's text as a title that names its show (once)."""
+    return text if text.startswith(show_title) else f"{show_title}: {text}"

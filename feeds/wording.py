@@ -48,7 +48,8 @@ def headline(airing: Airing) -> str:
 
 def when(moment: datetime) -> str:
     """Return a local time the way people read it: "Wed 18 Feb 2026 18:00"."""
-    return moment.strftime("%a %d %b %Y %H:%M").replace(" 0", " ", 1)
+    # The day loses its leading zero, the hour keeps it ("Wed 18 Feb 2026 08:00").
+    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
 
 
 def _notices(airing: Airing) -> list[str]:

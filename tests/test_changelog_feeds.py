@@ -30,19 +30,20 @@ def change(number: int, kind: str, airing: str, recorded: datetime, text: str) -
                           recorded=recorded, text=text)
 
 
+# Texts as the publisher words them: they name the show themselves.
 CHANGES = (
     change(3, "moved", "lets-meet/20260218T100000Z", datetime(2026, 2, 10, 3, 5, tzinfo=UTC),
-           "Ep. 180 moved from Wed 18 Feb 18:00 to Thu 19 Feb 20:00"),
+           "Let's Meet · Ep. 180 moved from Wed 18 Feb 2026 18:00 to Thu 19 Feb 2026 20:00"),
     change(2, "cancelled", "lets-meet/20260221T100000Z", datetime(2026, 2, 10, 3, 5, tzinfo=UTC),
-           "Sat 21 Feb 18:00 cancelled: Spring Festival Gala"),
+           "Let's Meet · Ep. 181 on Sat 21 Feb 2026 18:00 cancelled: Spring Festival Gala"),
     change(1, "retitled", "lets-meet/20260110T100000Z", datetime(2026, 1, 5, 8, 0, tzinfo=UTC),
-           "Ep. 175 retitled \"Hotpot & Friends\""),
+           "Let's Meet · Ep. 175 on Sat 10 Jan 2026 18:00 retitled from “Hotpot” to “Hotpot & <Friends>”"),
 )
 
 TITLES = [
-    "Let's Meet: Ep. 180 moved from Wed 18 Feb 18:00 to Thu 19 Feb 20:00",
-    "Let's Meet: Sat 21 Feb 18:00 cancelled: Spring Festival Gala",
-    "Let's Meet: Ep. 175 retitled \"Hotpot & Friends\"",
+    "Let's Meet · Ep. 180 moved from Wed 18 Feb 2026 18:00 to Thu 19 Feb 2026 20:00",
+    "Let's Meet · Ep. 181 on Sat 21 Feb 2026 18:00 cancelled: Spring Festival Gala",
+    "Let's Meet · Ep. 175 on Sat 10 Jan 2026 18:00 retitled from “Hotpot” to “Hotpot & <Friends>”",
 ]
 
 
@@ -88,7 +89,8 @@ def test_change_log_order_does_not_depend_on_input_order(name: str) -> None:
 def test_change_ids_are_stable_and_unique(name: str) -> None:
     """An entry keeps its id when newer changes are logged, so readers never show it twice."""
     before = parse(name, log_edition(CHANGES[1:]))
-    newer = change(4, "added", "lets-meet/20260301T100000Z", datetime(2026, 2, 20, tzinfo=UTC), "Ep. 182 added")
+    newer = change(4, "added", "lets-meet/20260301T100000Z", datetime(2026, 2, 20, tzinfo=UTC),
+                   "Let's Meet · Ep. 182 added on Sun 1 Mar 2026 18:00")
     after = parse(name, log_edition((newer, *CHANGES), now=datetime(2026, 2, 21, tzinfo=UTC)))
     before_ids = [e.id for e in before.entries]
     after_ids = [e.id for e in after.entries]
@@ -139,6 +141,14 @@ def test_change_text_survives(name: str, key: str) -> None:
     edition = log_edition((replace(CHANGES[0], text=text),))
     entry = parse(name, edition).entries[0]
     assert entry.title == expected(f"Let's Meet: {text}").strip()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_change_text_without_the_show_gets_it_in_the_title(name: str) -> None:
+    """A change text that does not name its show is titled with the show in front."""
+    parsed = parse(name, log_edition((replace(CHANGES[0], text="Ep. 180 moved"),)))
+    assert parsed.entries[0].title == "Let's Meet: Ep. 180 moved"
+    assert parsed.entries[0].summary == "<p>Ep. 180 moved</p>"
 
 
 def test_change_of_a_removed_show_names_its_id() -> None:

@@ -575,3 +575,12 @@ def test_change_log_is_what_feedgen_builds() -> None:
         entries = change_entries(edition)
         assert render("changes-rss", edition) == feedgen_rss(changes_head(edition, "changes-rss", entries), entries)
         assert render("changes-atom", edition) == feedgen_atom(changes_head(edition, "changes-atom", entries), entries)
+
+
+def test_morning_airing_on_a_two_digit_day_keeps_its_hour_zero() -> None:
+    """Regression: "Wed 18 Feb 2026 08:00" lost the hour's zero ("8:00") when the day had two digits."""
+    site = make_site()
+    airing = make_airing(site.shows[0], datetime(2026, 2, 18, 8, 0), episode=180)
+    edition = make_edition(site, (airing,), datetime(2026, 2, 19, tzinfo=UTC), show=site.shows[0])
+    content = json.loads(render("json", edition))["items"][0]["content_html"]
+    assert "Aired Wed 18 Feb 2026 08:00 (UTC+08:00)" in content
