@@ -12,12 +12,15 @@ one from last week. Ranges are half-open, ``[begin, end)``, everywhere.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from schedule.rules import Rule
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from zoneinfo import ZoneInfo
+
+    from schedule.rules import Rule
 
 __all__ = ["occurrences", "occurrences_before", "resolve"]
 

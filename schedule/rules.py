@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from schedule.errors import RuleError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 __all__ = ["Rule", "parse_rrule", "parse_rule"]
 
@@ -159,6 +161,7 @@ _LINE_HINTS = {
     "EXDATE": "cancel single airings with [[shows.changes]]",
     "RDATE": "add single airings with [[shows.extras]]",
 }
+_FREQUENCIES: dict[str, Frequency] = {"DAILY": "DAILY", "WEEKLY": "WEEKLY", "MONTHLY": "MONTHLY"}
 _FREQ_HINTS = {
     "YEARLY": "use FREQ=MONTHLY;INTERVAL=12, or an extra for a one-off airing",
     "HOURLY": "list the hours in BYHOUR with FREQ=DAILY",
@@ -180,10 +183,12 @@ def parse_rrule(text: str) -> Rule:
     """
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if not lines:
-        raise RuleError("empty RRULE", word="", value=text, hint="e.g. FREQ=WEEKLY;BYDAY=WE;BYHOUR=18")
+        message = "empty RRULE"
+        raise RuleError(message, word="", value=text, hint="e.g. FREQ=WEEKLY;BYDAY=WE;BYHOUR=18")
     if "=" not in text:
         hint = "this looks like a rule in words: use the `rule` key"
-        raise RuleError(f"{text.strip()!r} is not an RRULE", word=text.strip(), value=text, hint=hint)
+        message = f"{text.strip()!r} is not an RRULE"
+        raise RuleError(message, word=text.strip(), value=text, hint=hint)
     rules = [_parse_rrule_line(line, text) for line in lines]
     return _merge_lines(lines, rules, text)
 
@@ -194,12 +199,9 @@ def _merge_lines(lines: list[str], rules: list[Rule], text: str) -> Rule:
     times: set[time] = set()
     for line, rule in zip(lines, rules, strict=True):
         if rule.freq != first.freq or _days_of(rule) != _days_of(first):
-            raise RuleError(
-                f"RRULE line {line!r} differs from the first in more than BYHOUR/BYMINUTE",
-                word=line,
-                value=text,
-                hint="write each rule in its own [[shows.airs]] entry",
-            )
+            message = f"RRULE line {line!r} differs from the first in more than BYHOUR/BYMINUTE"
+            hint = "write each rule in its own [[shows.airs]] entry"
+            raise RuleError(message, word=line, value=text, hint=hint)
         times.update(rule.times)
     return Rule(
         freq=first.freq,
@@ -226,7 +228,7 @@ def _parse_rrule_line(line: str, text: str) -> Rule:
         raise _rrule_error(line, text, "is not an RRULE value", hint=hint)
     parts = _rrule_parts(body, text)
     freq = _rrule_freq(parts, text)
-    interval = _rrule_int(parts, "INTERVAL", "1", 1, 10_000, text)
+    interval = _rrule_int(parts, "INTERVAL", default="1", low=1, high=10_000, text=text)
     _check_wkst(parts, freq, interval, text)
     _rrule_seconds(parts, text)
     weekdays, positions = _rrule_byday(parts, freq, text)
@@ -255,7 +257,9 @@ def _rrule_parts(body: str, text: str) -> dict[str, str]:
         if name in _UNSUPPORTED_PARTS:
             raise _rrule_error(part, text, "is not supported", hint=_UNSUPPORTED_PARTS[name])
         if name not in _KNOWN_PARTS:
-            raise _rrule_error(part, text, "is not an RRULE part", hint=_suggest(name, _KNOWN_PARTS))
+            raise _rrule_error(
+                part, text, "is not an RRULE part", hint=_suggest(name, _KNOWN_PARTS)
+            )
         parts[name] = value.strip().upper()
     return parts
 
@@ -266,39 +270,43 @@ def _rrule_error(part: str, text: str, problem: str, *, hint: str | None = None)
 
 def _rrule_freq(parts: dict[str, str], text: str) -> Frequency:
     if "FREQ" not in parts:
-        if re.search(r"[a-z]{3}", text) and "=" not in text:
-            hint = "this looks like a human rule: use the `rule` key"
-        else:
-            hint = "start with FREQ=DAILY, FREQ=WEEKLY or FREQ=MONTHLY"
+        hint = "start with FREQ=DAILY, FREQ=WEEKLY or FREQ=MONTHLY"
         message = f"RRULE {text.strip()!r} has no FREQ part"
         raise RuleError(message, word=text.strip(), value=text, hint=hint)
     freq = parts["FREQ"]
-    if freq == "DAILY" or freq == "WEEKLY" or freq == "MONTHLY":  # noqa: PLR1714 - narrows the Literal
-        return freq
-    hint = _FREQ_HINTS.get(freq) or _suggest(freq, ("DAILY", "WEEKLY", "MONTHLY"))
-    raise _rrule_error(f"FREQ={freq}", text, "is not DAILY, WEEKLY or MONTHLY", hint=hint)
+    if freq in _FREQUENCIES:
+        return _FREQUENCIES[freq]
+    other_hint = _FREQ_HINTS.get(freq) or _suggest(freq, _FREQUENCIES)
+    part = f"FREQ={freq}"
+    raise _rrule_error(part, text, "is not DAILY, WEEKLY or MONTHLY", hint=other_hint)
 
 
 def _rrule_int(  # noqa: PLR0913 - a part, its default and its range
-    parts: dict[str, str], name: str, default: str, low: int, high: int, text: str
+    parts: dict[str, str], name: str, *, default: str, low: int, high: int, text: str
 ) -> int:
-    values = _rrule_ints(parts, name, default, low, high, text)
+    values = _rrule_ints(parts, name, default=default, low=low, high=high, text=text)
     if len(values) != 1:
-        raise _rrule_error(f"{name}={parts[name]}", text, "takes one number")
+        part = f"{name}={parts[name]}"
+        raise _rrule_error(part, text, "takes one number")
     return values[0]
 
 
 def _rrule_ints(  # noqa: PLR0913 - a part, its default and its range
-    parts: dict[str, str], name: str, default: str, low: int, high: int, text: str
+    parts: dict[str, str], name: str, *, default: str, low: int, high: int, text: str
 ) -> list[int]:
     """Read a comma list of whole numbers in ``low..high`` (0 is never valid for negatives)."""
     raw = parts.get(name, default)
     values = []
     for item in raw.split(","):
         item = item.strip()  # noqa: PLW2901 - the stripped item is the item
-        if not _NUMBER.fullmatch(item) or not low <= int(item) <= high or (low < 0 and int(item) == 0):
+        if (
+            not _NUMBER.fullmatch(item)
+            or not low <= int(item) <= high
+            or (low < 0 and int(item) == 0)
+        ):
             problem = f"has {item!r}, not a number from {low} to {high}"
-            raise _rrule_error(f"{name}={raw}", text, problem)
+            part = f"{name}={raw}"
+            raise _rrule_error(part, text, problem)
         values.append(int(item))
     return values
 
@@ -306,17 +314,19 @@ def _rrule_ints(  # noqa: PLR0913 - a part, its default and its range
 def _check_wkst(parts: dict[str, str], freq: Frequency, interval: int, text: str) -> None:
     """Accept WKST where it changes nothing; airdates weeks start on Monday."""
     wkst = parts.get("WKST", "MO")
+    part = f"WKST={wkst}"
     if wkst not in _RFC_DAYS:
-        raise _rrule_error(f"WKST={wkst}", text, "is not a weekday", hint="WKST=MO")
+        raise _rrule_error(part, text, "is not a weekday", hint="WKST=MO")
     if wkst != "MO" and freq == "WEEKLY" and interval > 1:
         hint = "airdates counts weeks from Monday: use WKST=MO"
-        raise _rrule_error(f"WKST={wkst}", text, "is not supported with INTERVAL", hint=hint)
+        raise _rrule_error(part, text, "is not supported with INTERVAL", hint=hint)
 
 
 def _rrule_seconds(parts: dict[str, str], text: str) -> None:
     if parts.get("BYSECOND", "0") != "0":
         hint = "airings start on whole minutes: use BYSECOND=0 or leave it out"
-        raise _rrule_error(f"BYSECOND={parts['BYSECOND']}", text, "is not supported", hint=hint)
+        part = f"BYSECOND={parts['BYSECOND']}"
+        raise _rrule_error(part, text, "is not supported", hint=hint)
 
 
 def _rrule_byday(
@@ -353,7 +363,7 @@ def _rrule_monthdays(parts: dict[str, str], freq: Frequency, text: str) -> tuple
     if freq != "MONTHLY":
         part = f"BYMONTHDAY={parts['BYMONTHDAY']}"
         raise _rrule_error(part, text, f"in a {freq} rule", hint="use FREQ=MONTHLY")
-    return tuple(_rrule_ints(parts, "BYMONTHDAY", "", -31, 31, text))
+    return tuple(_rrule_ints(parts, "BYMONTHDAY", default="", low=-31, high=31, text=text))
 
 
 def _rrule_times(parts: dict[str, str], text: str) -> tuple[time, ...]:
@@ -361,8 +371,8 @@ def _rrule_times(parts: dict[str, str], text: str) -> tuple[time, ...]:
         hint = "add BYHOUR (and BYMINUTE), e.g. BYHOUR=18;BYMINUTE=0 for 6 PM"
         message = f"RRULE {text.strip()!r} has no time of day"
         raise RuleError(message, word=text.strip(), value=text, hint=hint)
-    hours = _rrule_ints(parts, "BYHOUR", "", 0, 23, text)
-    minutes = _rrule_ints(parts, "BYMINUTE", "0", 0, 59, text)
+    hours = _rrule_ints(parts, "BYHOUR", default="", low=0, high=23, text=text)
+    minutes = _rrule_ints(parts, "BYMINUTE", default="0", low=0, high=59, text=text)
     return tuple(time(h, m) for h in hours for m in minutes)
 
 
@@ -434,7 +444,8 @@ def parse_rule(text: str) -> Rule:
     """
     tokens = _tokenize(text)
     if not tokens:
-        raise RuleError("empty rule", word="", value=text, hint="e.g. 'every Wednesday at 6 PM'")
+        message = "empty rule"
+        raise RuleError(message, word="", value=text, hint="e.g. 'every Wednesday at 6 PM'")
     if re.match(r"\s*(RRULE:|FREQ=)", text, re.IGNORECASE):
         hint = "use the `rrule` key for an RRULE"
         message = f"{text.strip()!r} is an RRULE, not a rule in words"
@@ -461,11 +472,12 @@ def _split_at_time(tokens: list[_Token], text: str) -> tuple[list[_Token], list[
     for index, token in enumerate(tokens):
         if token.word == "at":
             return tokens[:index], tokens[index + 1 :]
-    for index, token in enumerate(tokens):
+    for index in range(len(tokens)):
         if _looks_like_time(tokens, index):
             return tokens[:index], tokens[index:]
     hint = "add a time, e.g. 'at 6 PM' or 'at 18:00'"
-    raise RuleError(f"rule {text!r} has no time of day", word=None, value=text, hint=hint)
+    message = f"rule {text!r} has no time of day"
+    raise RuleError(message, word=None, value=text, hint=hint)
 
 
 def _looks_like_time(tokens: list[_Token], index: int) -> bool:
@@ -495,7 +507,8 @@ def _parse_times(tokens: list[_Token], text: str) -> tuple[time, ...]:
             times.append(parsed)
     if not times:
         hint = "e.g. 'at 6 PM' or 'at 18:00'"
-        raise RuleError(f"rule {text!r} has no time of day", word=None, value=text, hint=hint)
+        message = f"rule {text!r} has no time of day"
+        raise RuleError(message, word=None, value=text, hint=hint)
     return tuple(times)
 
 
@@ -518,7 +531,7 @@ def _parse_clock(tokens: list[_Token], index: int, text: str) -> tuple[time, int
         if index < len(tokens) and tokens[index].word not in {"and", ",", "&"}:
             raise _unreadable(tokens[index], text, _TIME_VOCABULARY, "e.g. 'PM'")
         hint = f"write '{hour} AM', '{hour} PM' or '{hour:02d}:00'"
-        raise RuleError(f"{token.text!r} is not a time of day", word=token.text, value=text, hint=hint)
+        raise _bad_time(token, text, hint)
     if hour > 23 or minute > 59:  # noqa: PLR2004 - the last hour and minute of a day
         raise _bad_time(token, text, "e.g. '18:00' (00:00 to 23:59)")
     return time(hour, minute), index
@@ -532,11 +545,12 @@ def _twelve_hour(token: _Token, hour: int, minute: int, meridiem: str, text: str
 
 
 def _bad_time(token: _Token, text: str, hint: str) -> RuleError:
-    return RuleError(f"{token.text!r} is not a time of day", word=token.text, value=text, hint=hint)
+    message = f"{token.text!r} is not a time of day"
+    return RuleError(message, word=token.text, value=text, hint=hint)
 
 
 def _unreadable(token: _Token, text: str, vocabulary: Iterable[str], fallback: str) -> RuleError:
-    """The error for a word the parser does not know, with the nearest known word."""
+    """Return the error for a word the parser does not know, with the nearest known word."""
     hint = _suggest(token.word, vocabulary) or fallback
     return RuleError(
         f"cannot read {token.text!r} in rule {text!r}", word=token.text, value=text, hint=hint
@@ -605,7 +619,7 @@ def _parse_days(tokens: list[_Token], times: tuple[time, ...], text: str) -> Rul
 
 
 def _misplaced(word: _Word, text: str, hint: str | None = None) -> RuleError:
-    """The error for a known word in a place where it means nothing."""
+    """Return the error for a known word in a place where it means nothing."""
     written = word.token.text
     message = f"cannot use {written!r} here in rule {text!r}"
     return RuleError(message, word=written, value=text, hint=hint)
@@ -628,7 +642,8 @@ def _frequency(words: list[_Word], text: str) -> Frequency:
         return "DAILY"
     written = words[0].token.text if words else None
     hint = "say which days, e.g. 'every Wednesday', 'daily', 'first Monday of every month'"
-    raise RuleError(f"rule {text!r} names no days", word=written, value=text, hint=hint)
+    message = f"rule {text!r} names no days"
+    raise RuleError(message, word=written, value=text, hint=hint)
 
 
 def _take_interval(words: list[_Word], freq: Frequency, text: str) -> tuple[int, list[_Word]]:
@@ -668,7 +683,8 @@ def _interval_at(words: list[_Word], index: int, unit: str, text: str) -> int | 
         if word.number < 1:
             written = word.token.text
             hint = f"the interval counts from 1: 'every {unit}', 'every 2 {unit}s'"
-            raise RuleError(f"{written!r} is not an interval", word=written, value=text, hint=hint)
+            message = f"{written!r} is not an interval"
+            raise RuleError(message, word=written, value=text, hint=hint)
         return word.number
     return None
 
@@ -731,7 +747,8 @@ def _add_monthdays(found: _MonthlyDays, ordinals: list[_Word], text: str) -> Non
 def _monthly_rule(found: _MonthlyDays, times: tuple[time, ...], interval: int, text: str) -> Rule:
     if not (found.positions or found.weekdays or found.monthdays):
         hint = "e.g. 'first Monday of every month', 'the 15th of every month'"
-        raise RuleError(f"rule {text!r} names no days of the month", value=text, hint=hint)
+        message = f"rule {text!r} names no days of the month"
+        raise RuleError(message, value=text, hint=hint)
     if found.monthdays and (found.positions or found.weekdays):
         hint = "write each in its own [[shows.airs]] entry"
         message = f"rule {text!r} mixes weekdays and days of the month"
