@@ -6,10 +6,14 @@ to that, byte for byte), written straight into lxml for speed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
-from feeds.edition import Edition
 from feeds.entries import GENERATOR, Author, Entry, Head, airing_entries, airing_head
+
+if TYPE_CHECKING:
+    from feeds.edition import Edition
 
 __all__ = ["atom_document", "render_atom"]
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from feeds.atom import atom_document
-from feeds.edition import Edition, ScheduleChange
 from feeds.entries import (
     EPOCH,
     TAG_DATE,
@@ -21,6 +21,9 @@ from feeds.entries import (
 from feeds.registry import renderer
 from feeds.rss import rss_document
 from feeds.text import xml_safe
+
+if TYPE_CHECKING:
+    from feeds.edition import Edition, ScheduleChange
 
 __all__ = ["change_entries", "changes_head", "render_changes_atom", "render_changes_rss"]
 
@@ -43,7 +46,9 @@ def changes_head(edition: Edition, format_name: str, entries: tuple[Entry, ...])
     return Head(
         id=tag_uri(site, TAG_DATE, "changes"),
         title=xml_safe(f"{site.title}: schedule changes"),
-        description=xml_safe(f"Airings added, moved, cancelled or retitled in the schedule of {site.title}."),
+        description=xml_safe(
+            f"Airings added, moved, cancelled or retitled in the schedule of {site.title}."
+        ),
         home=page_url(site, None),
         self_url=site_url(site, renderer(format_name).file_name(None)),
         language=xml_safe(site.language),
@@ -59,7 +64,10 @@ def change_entries(edition: Edition) -> tuple[Entry, ...]:
     """Return the newest ``feed_items`` changes as entries, newest first."""
     changes = sorted(edition.changes, key=lambda c: (c.recorded, c.number), reverse=True)
     titles = {show.id: show.title for show in edition.site.shows}
-    return tuple(_change_entry(edition, c, titles.get(c.show, c.show)) for c in changes[: edition.site.feed_items])
+    return tuple(
+        _change_entry(edition, c, titles.get(c.show, c.show))
+        for c in changes[: edition.site.feed_items]
+    )
 
 
 def _change_entry(edition: Edition, change: ScheduleChange, show_title: str) -> Entry:

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape
 from math import ceil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from feeds.edition import Edition
 from feeds.registry import renderer
 from feeds.text import xml_safe
 from feeds.wording import description_html, headline, when
-from schedule.airing import Airing
 from schedule.site import Channel, Show, Site
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from feeds.edition import Edition
+    from schedule.airing import Airing
 
 __all__ = [
     "EPOCH",
@@ -29,8 +32,11 @@ __all__ = [
     "airing_head",
     "newest",
     "page_url",
+    "quiet_since",
+    "site_author",
     "site_url",
     "tag_uri",
+    "ttl_minutes",
 ]
 
 GENERATOR = "airdates"
@@ -149,7 +155,9 @@ def airing_head(edition: Edition, format_name: str, entries: tuple[Entry, ...]) 
         id=tag_uri(site, TAG_DATE, show.id if show is not None else "all"),
         title=xml_safe(show.title if show is not None else site.title),
         description=xml_safe(_feed_description(site, show)),
-        home=xml_safe(show.link) if show is not None and show.link else page_url(site, show and show.id),
+        home=xml_safe(show.link)
+        if show is not None and show.link
+        else page_url(site, show and show.id),
         self_url=site_url(site, file_name),
         language=xml_safe(site.language),
         updated=updated,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from feeds.edition import Edition
 from feeds.entries import Author, Entry, Head, airing_entries, airing_head
+
+if TYPE_CHECKING:
+    from feeds.edition import Edition
 
 __all__ = ["json_document", "render_json"]
 

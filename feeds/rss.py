@@ -9,11 +9,14 @@ the document itself, for every feed of every publish.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from feeds.edition import Edition
 from feeds.entries import GENERATOR, Entry, Head, airing_entries, airing_head
+
+if TYPE_CHECKING:
+    from feeds.edition import Edition
 
 __all__ = ["render_rss", "rfc822", "rss_document"]
 
@@ -37,17 +40,22 @@ def render_rss(edition: Edition) -> bytes:
 
 def rfc822(moment: datetime) -> str:
     """Return ``Sat, 03 Jan 2026 18:00:00 +0800``: the moment in its own offset, numeric zone."""
-    offset = moment.utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds()) // 60
-    sign, minutes = ("-", -minutes) if minutes < 0 else ("+", minutes)
-    return (f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} {moment.year:04d} "
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {sign}{minutes // 60:02d}{minutes % 60:02d}")
+    seconds = int((moment.utcoffset() or timedelta(0)).total_seconds())
+    zone = f"{'-' if seconds < 0 else '+'}{abs(seconds) // 3600:02d}{abs(seconds) // 60 % 60:02d}"
+    day = (
+        f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} {moment.year:04d}"
+    )
+    return f"{day} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {zone}"
 
 
 def rss_document(head: Head, entries: tuple[Entry, ...]) -> bytes:
     """Return an RSS 2.0 document with ``head``'s channel and ``entries`` as items, in order."""
     # dc: is declared only when an item uses it (every item has a dc:creator).
-    nsmap = {"dc": _DC, "atom": _ATOM, "content": _CONTENT} if entries else {"atom": _ATOM, "content": _CONTENT}
+    nsmap = (
+        {"dc": _DC, "atom": _ATOM, "content": _CONTENT}
+        if entries
+        else {"atom": _ATOM, "content": _CONTENT}
+    )
     root = etree.Element("rss", version="2.0", nsmap=nsmap)
     channel = etree.SubElement(root, "channel")
     _channel(channel, head)
@@ -64,7 +72,9 @@ def _channel(channel: etree._Element, head: Head) -> None:
     _text(channel, "title", head.title)
     _text(channel, "link", head.home)
     _text(channel, "description", head.description)
-    etree.SubElement(channel, _ATOM_LINK, href=head.self_url, rel="self", type="application/rss+xml")
+    etree.SubElement(
+        channel, _ATOM_LINK, href=head.self_url, rel="self", type="application/rss+xml"
+    )
     if head.hub:
         # WebSub subscribers look for the hub next to the self link.
         etree.SubElement(channel, _ATOM_LINK, href=head.hub, rel="hub")

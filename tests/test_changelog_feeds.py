@@ -26,18 +26,39 @@ NAMES = ("changes-rss", "changes-atom")
 
 def change(number: int, kind: str, airing: str, recorded: datetime, text: str) -> ScheduleChange:
     """Return one change-log entry of Let's Meet."""
-    return ScheduleChange(number=number, kind=kind, airing=airing, show="lets-meet",  # type: ignore[arg-type]
-                          recorded=recorded, text=text)
+    return ScheduleChange(
+        number=number,
+        kind=kind,
+        airing=airing,
+        show="lets-meet",  # type: ignore[arg-type]
+        recorded=recorded,
+        text=text,
+    )
 
 
 # Texts as the publisher words them: they name the show themselves.
 CHANGES = (
-    change(3, "moved", "lets-meet/20260218T100000Z", datetime(2026, 2, 10, 3, 5, tzinfo=UTC),
-           "Let's Meet · Ep. 180 moved from Wed 18 Feb 2026 18:00 to Thu 19 Feb 2026 20:00"),
-    change(2, "cancelled", "lets-meet/20260221T100000Z", datetime(2026, 2, 10, 3, 5, tzinfo=UTC),
-           "Let's Meet · Ep. 181 on Sat 21 Feb 2026 18:00 cancelled: Spring Festival Gala"),
-    change(1, "retitled", "lets-meet/20260110T100000Z", datetime(2026, 1, 5, 8, 0, tzinfo=UTC),
-           "Let's Meet · Ep. 175 on Sat 10 Jan 2026 18:00 retitled from “Hotpot” to “Hotpot & <Friends>”"),
+    change(
+        3,
+        "moved",
+        "lets-meet/20260218T100000Z",
+        datetime(2026, 2, 10, 3, 5, tzinfo=UTC),
+        "Let's Meet · Ep. 180 moved from Wed 18 Feb 2026 18:00 to Thu 19 Feb 2026 20:00",
+    ),
+    change(
+        2,
+        "cancelled",
+        "lets-meet/20260221T100000Z",
+        datetime(2026, 2, 10, 3, 5, tzinfo=UTC),
+        "Let's Meet · Ep. 181 on Sat 21 Feb 2026 18:00 cancelled: Spring Festival Gala",
+    ),
+    change(
+        1,
+        "retitled",
+        "lets-meet/20260110T100000Z",
+        datetime(2026, 1, 5, 8, 0, tzinfo=UTC),
+        "Let's Meet · Ep. 175 on Sat 10 Jan 2026 18:00 retitled from “Hotpot” to “Hotpot & <Friends>”",
+    ),
 )
 
 TITLES = [
@@ -47,8 +68,11 @@ TITLES = [
 ]
 
 
-def log_edition(changes: tuple[ScheduleChange, ...] = CHANGES, now: datetime | None = None,
-                **site_overrides: Any) -> Edition:
+def log_edition(
+    changes: tuple[ScheduleChange, ...] = CHANGES,
+    now: datetime | None = None,
+    **site_overrides: Any,
+) -> Edition:
     """Return the network edition carrying the change log."""
     site = make_site(**site_overrides)
     return make_edition(site, (), now or datetime(2026, 2, 11, tzinfo=UTC), changes=changes)
@@ -89,14 +113,21 @@ def test_change_log_order_does_not_depend_on_input_order(name: str) -> None:
 def test_change_ids_are_stable_and_unique(name: str) -> None:
     """An entry keeps its id when newer changes are logged, so readers never show it twice."""
     before = parse(name, log_edition(CHANGES[1:]))
-    newer = change(4, "added", "lets-meet/20260301T100000Z", datetime(2026, 2, 20, tzinfo=UTC),
-                   "Let's Meet · Ep. 182 added on Sun 1 Mar 2026 18:00")
+    newer = change(
+        4,
+        "added",
+        "lets-meet/20260301T100000Z",
+        datetime(2026, 2, 20, tzinfo=UTC),
+        "Let's Meet · Ep. 182 added on Sun 1 Mar 2026 18:00",
+    )
     after = parse(name, log_edition((newer, *CHANGES), now=datetime(2026, 2, 21, tzinfo=UTC)))
     before_ids = [e.id for e in before.entries]
     after_ids = [e.id for e in after.entries]
     assert after_ids[2:] == before_ids
     assert len(set(after_ids)) == len(after_ids)
-    assert after_ids[1] == "tag:feeds.example.org,2026-02-10:cqtv/changes/3/lets-meet/20260218T100000Z"
+    assert (
+        after_ids[1] == "tag:feeds.example.org,2026-02-10:cqtv/changes/3/lets-meet/20260218T100000Z"
+    )
 
 
 def test_change_log_feeds_say_where_they_live() -> None:
@@ -127,10 +158,20 @@ def test_empty_change_log_is_valid_and_does_not_follow_the_clock(name: str) -> N
 def test_change_log_is_capped_at_feed_items(name: str) -> None:
     """Years of changes do not grow the feed past feed_items entries."""
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    many = tuple(change(n, "added", f"lets-meet/2026{n:04d}T100000Z", start + timedelta(hours=n), f"Ep. {n} added")
-                 for n in range(1, 31))
+    many = tuple(
+        change(
+            n,
+            "added",
+            f"lets-meet/2026{n:04d}T100000Z",
+            start + timedelta(hours=n),
+            f"Ep. {n} added",
+        )
+        for n in range(1, 31)
+    )
     parsed = parse(name, log_edition(many, feed_items=10))
-    assert [e.title for e in parsed.entries] == [f"Let's Meet: Ep. {n} added" for n in range(30, 20, -1)]
+    assert [e.title for e in parsed.entries] == [
+        f"Let's Meet: Ep. {n} added" for n in range(30, 20, -1)
+    ]
 
 
 @pytest.mark.parametrize("key", HOSTILE)
@@ -153,7 +194,13 @@ def test_change_text_without_the_show_gets_it_in_the_title(name: str) -> None:
 
 def test_change_of_a_removed_show_names_its_id() -> None:
     """A change of a show that left the config still renders, named by its id."""
-    gone = replace(CHANGES[0], show="old-show", airing="old-show/20260218T100000Z", text="Ep. 3 removed", kind="removed")
+    gone = replace(
+        CHANGES[0],
+        show="old-show",
+        airing="old-show/20260218T100000Z",
+        text="Ep. 3 removed",
+        kind="removed",
+    )
     entry = parse("changes-rss", log_edition((gone,))).entries[0]
     assert entry.title == "old-show: Ep. 3 removed"
     assert entry.link == BASE + "old-show.html"
@@ -168,6 +215,10 @@ def test_change_log_matches_its_golden_file(name: str, suffix: str) -> None:
         path.write_bytes(body)
     want = path.read_bytes()
     if body != want:
-        diff = difflib.unified_diff(want.decode().splitlines(keepends=True), body.decode().splitlines(keepends=True),
-                                    fromfile=str(path), tofile="rendered")
+        diff = difflib.unified_diff(
+            want.decode().splitlines(keepends=True),
+            body.decode().splitlines(keepends=True),
+            fromfile=str(path),
+            tofile="rendered",
+        )
         pytest.fail("golden file differs (AIRDATES_UPDATE_GOLDEN=1 rewrites it):\n" + "".join(diff))

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -23,11 +23,13 @@ from feeds.changelog import change_entries, changes_head
 from feeds.edition import Edition, Revision
 from feeds.entries import Author, Entry, Head, airing_entries, airing_head
 from feeds.registry import renderer
-from schedule.airing import Airing
 from schedule.site import Segment, Show
 from tests.factories import SHANGHAI, lets_meet_173, make_airing, make_edition, make_show, make_site
 from tests.hostile import HOSTILE
 from tests.test_feeds_hostile import hostile_edition
+
+if TYPE_CHECKING:
+    from schedule.airing import Airing
 
 GOLDEN = Path(__file__).parent / "golden"
 NEW_YORK = ZoneInfo("America/New_York")
@@ -37,8 +39,13 @@ FEED_FORMATS = ("rss", "atom")
 # JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), written down by hand:
 # the top-level and item fields that spec requires, and the types of the
 # optional ones airdates fills in.
-_AUTHORS = {"type": "array", "items": {"type": "object", "properties": {
-    "name": {"type": "string"}, "url": {"type": "string", "format": "uri"}}}}
+_AUTHORS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+    },
+}
 JSON_FEED_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["version", "title", "items"],
@@ -51,23 +58,32 @@ JSON_FEED_SCHEMA: dict[str, Any] = {
         "icon": {"type": "string"},
         "language": {"type": "string"},
         "authors": _AUTHORS,
-        "hubs": {"type": "array", "items": {"type": "object", "required": ["type", "url"],
-                 "properties": {"type": {"type": "string"}, "url": {"type": "string"}}}},
-        "items": {"type": "array", "items": {
-            "type": "object",
-            "required": ["id"],
-            "anyOf": [{"required": ["content_html"]}, {"required": ["content_text"]}],
-            "properties": {
-                "id": {"type": "string"},
-                "url": {"type": "string"},
-                "title": {"type": "string"},
-                "content_html": {"type": "string"},
-                "date_published": {"type": "string", "format": "date-time"},
-                "date_modified": {"type": "string", "format": "date-time"},
-                "tags": {"type": "array", "items": {"type": "string"}},
-                "authors": _AUTHORS,
+        "hubs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "url"],
+                "properties": {"type": {"type": "string"}, "url": {"type": "string"}},
             },
-        }},
+        },
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id"],
+                "anyOf": [{"required": ["content_html"]}, {"required": ["content_text"]}],
+                "properties": {
+                    "id": {"type": "string"},
+                    "url": {"type": "string"},
+                    "title": {"type": "string"},
+                    "content_html": {"type": "string"},
+                    "date_published": {"type": "string", "format": "date-time"},
+                    "date_modified": {"type": "string", "format": "date-time"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "authors": _AUTHORS,
+                },
+            },
+        },
     },
 }
 
@@ -77,20 +93,40 @@ JSON_FEED_SCHEMA: dict[str, Any] = {
 
 def night_owl() -> Show:
     """Return an online-only show in New York: no channel, no link of its own."""
-    return make_show(id="night-owl", title="Night Owl", timezone=NEW_YORK, channel=None, link=None,
-                     description="", categories=("Talk",), also_on=())
+    return make_show(
+        id="night-owl",
+        title="Night Owl",
+        timezone=NEW_YORK,
+        channel=None,
+        link=None,
+        description="",
+        categories=("Talk",),
+        also_on=(),
+    )
 
 
 def lets_meet_airings(show: Show) -> tuple[Airing, ...]:
     """Return a fortnight of Let's Meet: premieres, a special, a rerun, a cancellation, a future one."""
     return (
-        make_airing(show, datetime(2026, 1, 1, 20, 0), title="New Year Special", extra=True,
-                    summary="Fireworks over the Yangtze.", end=datetime(2026, 1, 1, 21, 0, tzinfo=SHANGHAI)),
+        make_airing(
+            show,
+            datetime(2026, 1, 1, 20, 0),
+            title="New Year Special",
+            extra=True,
+            summary="Fireworks over the Yangtze.",
+            end=datetime(2026, 1, 1, 21, 0, tzinfo=SHANGHAI),
+        ),
         lets_meet_173(show),
         make_airing(show, datetime(2026, 1, 4, 18, 0), rerun=True, rerun_of=173),
-        make_airing(show, datetime(2026, 1, 7, 18, 0), episode=174, title="Crafting the Future",
-                    summary="Young makers in Jiefangbei.", link="https://cqtv.example.org/lets-meet/174",
-                    segments=(Segment(title="Dialogue"),)),
+        make_airing(
+            show,
+            datetime(2026, 1, 7, 18, 0),
+            episode=174,
+            title="Crafting the Future",
+            summary="Young makers in Jiefangbei.",
+            link="https://cqtv.example.org/lets-meet/174",
+            segments=(Segment(title="Dialogue"),),
+        ),
         make_airing(show, datetime(2026, 1, 10, 18, 0), status="cancelled", reason="Football"),
         make_airing(show, datetime(2026, 1, 14, 18, 0), episode=175),
     )
@@ -110,8 +146,10 @@ CHANGED = {
 def revisions(airings: tuple[Airing, ...]) -> dict[str, Revision]:
     """Return the revisions of CHANGED, and an old one for every other airing."""
     old = datetime(2025, 11, 1, tzinfo=UTC)
-    return {a.uid: Revision(sequence=1 if a.uid in CHANGED else 0, changed=CHANGED.get(a.uid, old))
-            for a in airings}
+    return {
+        a.uid: Revision(sequence=1 if a.uid in CHANGED else 0, changed=CHANGED.get(a.uid, old))
+        for a in airings
+    }
 
 
 def show_edition(now: datetime = NOW, **site_overrides: Any) -> Edition:
@@ -124,7 +162,9 @@ def show_edition(now: datetime = NOW, **site_overrides: Any) -> Edition:
 def network_edition(now: datetime = NOW, **site_overrides: Any) -> Edition:
     """Return the network feed's edition: Let's Meet and Night Owl."""
     site = make_site(shows=(make_show(), night_owl()), **site_overrides)
-    owl = make_airing(site.shows[1], datetime(2026, 1, 5, 21, 0), episode=12, title="Insomnia & <Jazz>")
+    owl = make_airing(
+        site.shows[1], datetime(2026, 1, 5, 21, 0), episode=12, title="Insomnia & <Jazz>"
+    )
     airings = (*lets_meet_airings(site.shows[0]), owl)
     return make_edition(site, airings, now, revisions=revisions(airings))
 
@@ -139,8 +179,8 @@ def instant(parsed: Any) -> datetime:
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
 
 
-def expected_updated(edition: Edition, airing: Airing) -> datetime:
-    """An entry appears when it airs: its update time is never before its start."""
+def expected_updated(airing: Airing) -> datetime:
+    """Return an entry's update time: its last change, never before it aired."""
     return max(CHANGED.get(airing.uid, datetime(2025, 11, 1, tzinfo=UTC)), airing.start)
 
 
@@ -195,7 +235,7 @@ def test_rss_guids_are_not_permalinks() -> None:
 
 
 def test_rss_pub_date_is_the_start_with_a_numeric_zone() -> None:
-    """pubDate is RFC 822 with the show's own numeric offset, so every reader gets the instant."""
+    """The pubDate is RFC 822 with the show's own numeric offset, so every reader gets the instant."""
     edition = show_edition()
     channel = etree.fromstring(render("rss", edition)).find("channel")
     dates = [item.findtext("pubDate") for item in channel.findall("item")]
@@ -228,9 +268,14 @@ def test_rss_content_encoded_carries_the_description() -> None:
     entry = feedparser.parse(render("rss", show_edition())).entries[1]
     html = entry.content[0].value
     assert entry.content[0].type == "text/html"
-    for text in ("Nearly 200 youth representatives", "Bridging News", "Yue-Sai Kan",
-                 "Also on: WeChat Channels", 'href="https://youtube.example.org/letsmeet"',
-                 "Aired Sat 3 Jan 2026 18:00 (UTC+08:00) on Chongqing Satellite TV."):
+    for text in (
+        "Nearly 200 youth representatives",
+        "Bridging News",
+        "Yue-Sai Kan",
+        "Also on: WeChat Channels",
+        'href="https://youtube.example.org/letsmeet"',
+        "Aired Sat 3 Jan 2026 18:00 (UTC+08:00) on Chongqing Satellite TV.",
+    ):
         assert text in html
     assert entry.summary == html
 
@@ -264,7 +309,7 @@ def test_atom_entries_have_published_updated_content_and_categories() -> None:
     for entry, airing in zip(entries, edition.recent, strict=True):
         assert datetime.fromisoformat(entry.published) == airing.start
         assert datetime.fromisoformat(entry.published).utcoffset() == timedelta(hours=8)
-        assert instant(entry.updated_parsed) == expected_updated(edition, airing)
+        assert instant(entry.updated_parsed) == expected_updated(airing)
         assert entry.content[0].type == "text/html"
         assert [t.term for t in entry.tags] == ["Culture", "Chongqing Satellite TV"]
         assert entry.author_detail.name == "Chongqing Satellite TV"
@@ -288,7 +333,9 @@ def test_network_feed_mixes_shows_and_links_each_to_its_show() -> None:
         owl = parsed.entries[1]
         assert owl.link == BASE + "night-owl.html"
         assert [t.term for t in owl.tags] == ["Talk"]
-        assert [instant(e.published_parsed) for e in parsed.entries] == [a.start for a in edition.recent]
+        assert [instant(e.published_parsed) for e in parsed.entries] == [
+            a.start for a in edition.recent
+        ]
 
 
 @pytest.mark.parametrize("name", FEED_FORMATS)
@@ -312,7 +359,9 @@ def test_json_feed_matches_the_spec_and_the_airings() -> None:
     assert feed["feed_url"] == BASE + "lets-meet.json"
     assert feed["home_page_url"] == "https://cqtv.example.org/lets-meet/"
     assert feed["language"] == "en"
-    assert feed["authors"] == [{"name": "Chongqing Satellite TV", "url": "https://cqtv.example.org/"}]
+    assert feed["authors"] == [
+        {"name": "Chongqing Satellite TV", "url": "https://cqtv.example.org/"}
+    ]
     assert feed["hubs"] == [{"type": "WebSub", "url": "https://hub.example.org/"}]
     items = feed["items"]
     assert [i["title"] for i in items][:2] == [
@@ -322,7 +371,7 @@ def test_json_feed_matches_the_spec_and_the_airings() -> None:
     for item, airing in zip(items, edition.recent, strict=True):
         assert item["id"].endswith(":cqtv/" + airing.uid)
         assert datetime.fromisoformat(item["date_published"]) == airing.start
-        assert datetime.fromisoformat(item["date_modified"]) == expected_updated(edition, airing)
+        assert datetime.fromisoformat(item["date_modified"]) == expected_updated(airing)
         assert item["tags"] == ["Culture", "Chongqing Satellite TV"]
     assert items[0]["url"] == "https://cqtv.example.org/lets-meet/174"
 
@@ -376,8 +425,12 @@ def test_moved_airing_keeps_its_guid() -> None:
     """Moving an episode keeps its guid in every format, so readers do not show it twice."""
     edition = show_edition()
     first = edition.recent[0]
-    moved = replace(first, start=first.start + timedelta(hours=2), end=first.end + timedelta(hours=2),
-                    moved_from=first.start)
+    moved = replace(
+        first,
+        start=first.start + timedelta(hours=2),
+        end=first.end + timedelta(hours=2),
+        moved_from=first.start,
+    )
     after = replace(edition, recent=(moved, *edition.recent[1:]))
     for name in FEED_FORMATS:
         before_ids = [e.id for e in feedparser.parse(render(name, edition)).entries]
@@ -433,8 +486,12 @@ def assert_golden(body: bytes, path: Path) -> None:
         path.write_bytes(body)
     want = path.read_bytes() if path.exists() else b""
     if body != want:
-        diff = difflib.unified_diff(want.decode().splitlines(keepends=True), body.decode().splitlines(keepends=True),
-                                    fromfile=str(path), tofile="rendered")
+        diff = difflib.unified_diff(
+            want.decode().splitlines(keepends=True),
+            body.decode().splitlines(keepends=True),
+            fromfile=str(path),
+            tofile="rendered",
+        )
         pytest.fail("golden file differs (AIRDATES_UPDATE_GOLDEN=1 rewrites it):\n" + "".join(diff))
 
 
@@ -468,7 +525,9 @@ def feedgen_rss(head: Head, entries: tuple[Entry, ...]) -> bytes:
         def extend_rss(self, feed: Any) -> Any:
             if self.hub is not None:  # feedgen writes only the self link into RSS
                 self_link = feed.find("channel").find("{http://www.w3.org/2005/Atom}link")
-                self_link.addnext(etree.Element("{http://www.w3.org/2005/Atom}link", href=self.hub, rel="hub"))
+                self_link.addnext(
+                    etree.Element("{http://www.w3.org/2005/Atom}link", href=self.hub, rel="hub")
+                )
             return feed
 
     class Creator(BaseEntryExtension):  # type: ignore[misc]
@@ -510,6 +569,7 @@ def feedgen_rss(head: Head, entries: tuple[Entry, ...]) -> bytes:
 
 def feedgen_atom(head: Head, entries: tuple[Entry, ...]) -> bytes:
     """Build the Atom document from the same values through feedgen's public API."""
+
     def person(author: Author) -> dict[str, str]:
         return {"name": author.name, "uri": author.uri} if author.uri else {"name": author.name}
 
@@ -548,14 +608,28 @@ def feedgen_atom(head: Head, entries: tuple[Entry, ...]) -> bytes:
 def oracle_cases() -> list[tuple[str, Edition]]:
     """Return editions covering every optional part of a feed, hostile text included."""
     with_image = show_edition(hub="https://hub.example.org/", refresh=timedelta(seconds=90))
-    with_image = replace(with_image, show=replace(with_image.show, image="https://cqtv.example.org/i.png"))
-    cases = [("show", show_edition()), ("network+hub", network_edition(hub="https://hub.example.org/")),
-             ("image", with_image), ("empty", replace(show_edition(), recent=())),
-             ("dst", make_edition(make_site(shows=(night_owl(),)),
-                                  (make_airing(night_owl(), datetime(2026, 3, 8, 3, 30, tzinfo=NEW_YORK)),),
-                                  datetime(2026, 3, 9, tzinfo=UTC)))]
+    with_image = replace(
+        with_image, show=replace(with_image.show, image="https://cqtv.example.org/i.png")
+    )
+    cases = [
+        ("show", show_edition()),
+        ("network+hub", network_edition(hub="https://hub.example.org/")),
+        ("image", with_image),
+        ("empty", replace(show_edition(), recent=())),
+        (
+            "dst",
+            make_edition(
+                make_site(shows=(night_owl(),)),
+                (make_airing(night_owl(), datetime(2026, 3, 8, 3, 30, tzinfo=NEW_YORK)),),
+                datetime(2026, 3, 9, tzinfo=UTC),
+            ),
+        ),
+    ]
     cases += [(f"hostile-{key}", hostile_edition(text)) for key, text in HOSTILE.items()]
-    cases += [(f"hostile-network-{key}", hostile_edition(text, network=True)) for key, text in HOSTILE.items()]
+    cases += [
+        (f"hostile-network-{key}", hostile_edition(text, network=True))
+        for key, text in HOSTILE.items()
+    ]
     return cases
 
 
@@ -563,8 +637,12 @@ def oracle_cases() -> list[tuple[str, Edition]]:
 def test_rss_and_atom_are_what_feedgen_builds(case: str, edition: Edition) -> None:
     """The fast writers produce exactly feedgen's documents for the same values."""
     entries = airing_entries(edition)
-    assert render("rss", edition) == feedgen_rss(airing_head(edition, "rss", entries), entries), case
-    assert render("atom", edition) == feedgen_atom(airing_head(edition, "atom", entries), entries), case
+    assert render("rss", edition) == feedgen_rss(airing_head(edition, "rss", entries), entries), (
+        case
+    )
+    assert render("atom", edition) == feedgen_atom(
+        airing_head(edition, "atom", entries), entries
+    ), case
 
 
 def test_change_log_is_what_feedgen_builds() -> None:
@@ -573,8 +651,12 @@ def test_change_log_is_what_feedgen_builds() -> None:
 
     for edition in (log_edition(hub="https://hub.example.org/"), log_edition(())):
         entries = change_entries(edition)
-        assert render("changes-rss", edition) == feedgen_rss(changes_head(edition, "changes-rss", entries), entries)
-        assert render("changes-atom", edition) == feedgen_atom(changes_head(edition, "changes-atom", entries), entries)
+        assert render("changes-rss", edition) == feedgen_rss(
+            changes_head(edition, "changes-rss", entries), entries
+        )
+        assert render("changes-atom", edition) == feedgen_atom(
+            changes_head(edition, "changes-atom", entries), entries
+        )
 
 
 def test_morning_airing_on_a_two_digit_day_keeps_its_hour_zero() -> None:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import feedparser
 import pytest
 from lxml import etree
 
-from feeds.edition import Edition
 from feeds.registry import renderer
 from schedule.site import Channel, Platform
 from tests.factories import lets_meet_173, make_edition, make_show, make_site, with_text
 from tests.hostile import HOSTILE, expected
+
+if TYPE_CHECKING:
+    from feeds.edition import Edition
 
 XML_FORMATS = ("rss", "atom")
 NOW = datetime(2026, 1, 10, tzinfo=UTC)
@@ -43,15 +45,21 @@ def html_text(fragment: str) -> str:
 
 
 def as_html_text(text: str) -> str:
-    """What HTML shows for ``text``: HTML reads a CR LF pair as one line break."""
+    """Return what HTML shows for ``text``: HTML reads a CR LF pair as one line break."""
     return expected(text).replace("\r\n", "\n")
 
 
 def hostile_edition(text: str, *, network: bool = False) -> Edition:
     """Return an edition where every config text (site, show, channel, platform, episode) is ``text``."""
-    show = make_show(title=text, description=text, categories=(text,),
-                     also_on=(Platform(name=text), Platform(name=text, url="https://example.org/?a=1&b=<2>")))
-    channel = Channel(id="cqtv", name=text, xmltv_id="cqtv.example.org", url="https://cqtv.example.org/?q=\"&'")
+    show = make_show(
+        title=text,
+        description=text,
+        categories=(text,),
+        also_on=(Platform(name=text), Platform(name=text, url="https://example.org/?a=1&b=<2>")),
+    )
+    channel = Channel(
+        id="cqtv", name=text, xmltv_id="cqtv.example.org", url="https://cqtv.example.org/?q=\"&'"
+    )
     site = make_site(title=text, description=text, shows=(show,), channels=(channel,))
     airing = with_text(lets_meet_173(show), text)
     return make_edition(site, (airing,), NOW, show=None if network else show)
@@ -128,8 +136,11 @@ def test_json_feed_carries_every_text(key: str) -> None:
 def test_links_with_query_strings_survive(name: str) -> None:
     """A platform link with & and <> in its query reaches the reader as written."""
     body = renderer(name).render(hostile_edition("plain"))
-    content = (json.loads(body)["items"][0]["content_html"] if name == "json"
-               else feedparser.parse(body).entries[0].content[0].value)
+    content = (
+        json.loads(body)["items"][0]["content_html"]
+        if name == "json"
+        else feedparser.parse(body).entries[0].content[0].value
+    )
     hrefs: list[str] = []
 
     class _Links(HTMLParser):
@@ -146,6 +157,8 @@ def test_control_characters_everywhere_never_raise(name: str) -> None:
     nasty = "".join(chr(c) for c in range(32)) + "\ufffe\uffff x"
     body = renderer(name).render(hostile_edition(nasty))
     if name == "json":
-        assert json.loads(body)["title"] == expected(nasty).replace("\ufffe", "").replace("\uffff", "")
+        assert json.loads(body)["title"] == expected(nasty).replace("\ufffe", "").replace(
+            "\uffff", ""
+        )
     else:
         assert feedparser.parse(body).bozo == 0
