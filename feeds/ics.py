@@ -219,10 +219,17 @@ def _time(moment: time) -> str:
     return _value(vTime(moment).to_ical())
 
 
-@lru_cache(maxsize=4096)
 def _utc(moment: datetime) -> str:
-    """A DATE-TIME in UTC; revision stamps repeat, so each is formatted once."""
-    return _value(vDatetime(moment.astimezone(UTC)).to_ical())
+    """A DATE-TIME in UTC."""
+    # The cache must see the instant: two passes of a repeated wall time are
+    # equal, and hash alike, as datetimes of the same zone.
+    return _utc_instant(moment.astimezone(UTC))
+
+
+@lru_cache(maxsize=4096)
+def _utc_instant(moment: datetime) -> str:
+    """Format a UTC instant; revision stamps repeat, so each is formatted once."""
+    return _value(vDatetime(moment).to_ical())
 
 
 def _value(formatted: bytes | str) -> str:
