@@ -41,6 +41,7 @@ class Case:
     last: date | None = None
 
     def __str__(self) -> str:
+        """Name the case in test ids."""
         return f"{self.rule} | {self.zone} | {self.begin}..{self.end}"
 
 
@@ -53,7 +54,8 @@ CASES = [
          "America/New_York", D(2024, 6, 1), D(2026, 3, 1), D(2026, 3, 20)),
     Case("Wednesdays and Saturdays at 18:00", ("FREQ=WEEKLY;BYDAY=WE,SA;BYHOUR=18",),
          "Europe/London", D(2025, 1, 1), D(2026, 10, 15), D(2026, 11, 5)),
-    Case("every Monday, Wednesday and Friday at 09:30", ("FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=9;BYMINUTE=30",),
+    Case("every Monday, Wednesday and Friday at 09:30",
+         ("FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=9;BYMINUTE=30",),
          "Australia/Sydney", D(2026, 1, 1), D(2026, 3, 25), D(2026, 4, 15)),
     Case("Mon, Wed, Fri at 9:30 am", ("FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=9;BYMINUTE=30",),
          "Europe/Berlin", D(2026, 1, 1), D(2026, 3, 20), D(2026, 4, 5)),
@@ -73,10 +75,12 @@ CASES = [
     Case("every 2 weeks on Tuesday and Thursday at 9 PM",
          ("FREQ=WEEKLY;INTERVAL=2;WKST=MO;BYDAY=TU,TH;BYHOUR=21;BYMINUTE=0",),
          "Europe/London", D(2026, 1, 8), D(2026, 1, 1), D(2026, 5, 1)),
-    Case("every 3 weeks on Sunday at 02:30", ("FREQ=WEEKLY;INTERVAL=3;WKST=MO;BYDAY=SU;BYHOUR=2;BYMINUTE=30",),
+    Case("every 3 weeks on Sunday at 02:30",
+         ("FREQ=WEEKLY;INTERVAL=3;WKST=MO;BYDAY=SU;BYHOUR=2;BYMINUTE=30",),
          "America/New_York", D(2025, 12, 8), D(2026, 2, 15), D(2026, 4, 15)),
     # daily, across gaps and folds
-    Case("daily at 07:30", ("FREQ=DAILY;BYHOUR=7;BYMINUTE=30",), "UTC", D(2025, 1, 1), D(2026, 1, 1), D(2026, 1, 20)),
+    Case("daily at 07:30", ("FREQ=DAILY;BYHOUR=7;BYMINUTE=30",),
+         "UTC", D(2025, 1, 1), D(2026, 1, 1), D(2026, 1, 20)),
     Case("daily at 02:30", ("FREQ=DAILY;BYHOUR=2;BYMINUTE=30",),
          "America/New_York", D(2026, 1, 1), D(2026, 3, 1), D(2026, 3, 15)),
     Case("daily at 01:30", ("FREQ=DAILY;BYHOUR=1;BYMINUTE=30",),
@@ -89,7 +93,8 @@ CASES = [
          "Asia/Shanghai", D(2026, 1, 1), D(2026, 1, 1), D(2026, 1, 10)),
     Case("every day at 02:00 and 02:30", ("FREQ=DAILY;BYHOUR=2;BYMINUTE=0,30",),
          "America/New_York", D(2026, 1, 1), D(2026, 3, 5), D(2026, 3, 12)),
-    Case("every day at 09:30 and 18:00", ("FREQ=DAILY;BYHOUR=9;BYMINUTE=30", "FREQ=DAILY;BYHOUR=18;BYMINUTE=0"),
+    Case("every day at 09:30 and 18:00",
+         ("FREQ=DAILY;BYHOUR=9;BYMINUTE=30", "FREQ=DAILY;BYHOUR=18;BYMINUTE=0"),
          "America/New_York", D(2026, 1, 1), D(2026, 3, 1), D(2026, 3, 15)),
     Case("daily at 02:15", ("FREQ=DAILY;BYHOUR=2;BYMINUTE=15",),
          "Australia/Lord_Howe", D(2026, 1, 1), D(2026, 9, 28), D(2026, 10, 10)),
@@ -99,7 +104,8 @@ CASES = [
          "Australia/Sydney", D(2026, 1, 1), D(2026, 9, 28), D(2026, 10, 10)),
     Case("daily at 02:30", ("FREQ=DAILY;BYHOUR=2;BYMINUTE=30",),
          "Australia/Sydney", D(2026, 1, 1), D(2026, 3, 30), D(2026, 4, 10)),
-    Case("daily at 02:45 and 03:00", ("FREQ=DAILY;BYHOUR=2;BYMINUTE=45", "FREQ=DAILY;BYHOUR=3;BYMINUTE=0"),
+    Case("daily at 02:45 and 03:00",
+         ("FREQ=DAILY;BYHOUR=2;BYMINUTE=45", "FREQ=DAILY;BYHOUR=3;BYMINUTE=0"),
          "Pacific/Chatham", D(2026, 1, 1), D(2026, 9, 20), D(2026, 10, 3)),
     Case("daily at 23:30", ("FREQ=DAILY;BYHOUR=23;BYMINUTE=30",),
          "America/Santiago", D(2026, 1, 1), D(2026, 4, 1), D(2026, 4, 8)),
@@ -107,7 +113,8 @@ CASES = [
          "America/Santiago", D(2026, 1, 1), D(2026, 9, 2), D(2026, 9, 10)),
     Case("every 3 days at 07:00", ("FREQ=DAILY;INTERVAL=3;BYHOUR=7",),
          "Asia/Kolkata", D(2025, 12, 30), D(2026, 1, 1), D(2026, 3, 1)),
-    Case("FREQ=DAILY;INTERVAL=2;BYDAY=MO,WE,FR;BYHOUR=8", ("FREQ=DAILY;INTERVAL=2;BYDAY=MO,WE,FR;BYHOUR=8",),
+    Case("FREQ=DAILY;INTERVAL=2;BYDAY=MO,WE,FR;BYHOUR=8",
+         ("FREQ=DAILY;INTERVAL=2;BYDAY=MO,WE,FR;BYHOUR=8",),
          "Europe/London", D(2026, 1, 1), D(2026, 1, 1), D(2026, 4, 1)),
     # monthly by weekday position
     Case("first Monday of every month at 9 PM", ("FREQ=MONTHLY;BYDAY=1MO;BYHOUR=21",),
@@ -126,7 +133,8 @@ CASES = [
          "Europe/Berlin", D(2025, 1, 1), D(2026, 1, 1), D(2027, 1, 1)),
     Case("first and third Monday of every month at 9 PM", ("FREQ=MONTHLY;BYDAY=1MO,3MO;BYHOUR=21",),
          "Asia/Shanghai", D(2025, 1, 1), D(2026, 1, 1), D(2026, 7, 1)),
-    Case("first Monday of every other month at 9 PM", ("FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO;BYHOUR=21",),
+    Case("first Monday of every other month at 9 PM",
+         ("FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO;BYHOUR=21",),
          "America/New_York", D(2026, 1, 20), D(2026, 1, 1), D(2027, 6, 1)),
     # monthly by day of the month
     Case("on the 15th of every month at 8 PM", ("FREQ=MONTHLY;BYMONTHDAY=15;BYHOUR=20",),
@@ -137,7 +145,8 @@ CASES = [
          "Australia/Sydney", D(2025, 1, 1), D(2026, 1, 1), D(2026, 12, 1)),
     Case("last day of the month at 23:00", ("FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=23",),
          "Pacific/Chatham", D(2025, 1, 1), D(2027, 10, 1), D(2028, 4, 1)),
-    Case("FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;BYHOUR=21", ("FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;BYHOUR=21",),
+    Case("FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;BYHOUR=21",
+         ("FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;BYHOUR=21",),
          "UTC", D(2025, 1, 1), D(2026, 1, 1), D(2028, 1, 1)),
 ]  # fmt: skip
 
@@ -147,7 +156,7 @@ def _read(case: Case) -> Rule:
 
 
 def _dtstart(rrule: str, first: date) -> datetime:
-    """The first airing on or after ``first``, found by dateutil from ``first`` at midnight."""
+    """Return the first airing on or after ``first``, found by dateutil from its midnight."""
     return next(iter(rrulestr(rrule, dtstart=datetime.combine(first, time()))))
 
 
@@ -174,12 +183,14 @@ def _window(case: Case) -> tuple[datetime, datetime]:
 
 
 def _oracle_instants(case: Case) -> list[datetime]:
-    """The instants recurring-ical-events gives, in UTC, inside the case's window."""
+    """Return the instants recurring-ical-events gives, in UTC, inside the case's window."""
     zone = ZoneInfo(case.zone)
     begin, end = _window(case)
     # the window's ends are local midnights, none of them on a transition
     low, high = begin.replace(tzinfo=zone), end.replace(tzinfo=zone)
-    query = recurring_ical_events.of(_calendar(case)).between(low - timedelta(days=2), high + timedelta(days=2))
+    query = recurring_ical_events.of(_calendar(case)).between(
+        low - timedelta(days=2), high + timedelta(days=2)
+    )
     starts = {event["DTSTART"].dt.astimezone(UTC) for event in query}
     kept = [s for s in starts if low <= s < high]
     if case.last is not None:
@@ -188,7 +199,7 @@ def _oracle_instants(case: Case) -> list[datetime]:
 
 
 def _dateutil_wall_times(case: Case) -> list[datetime]:
-    """The local wall-clock starts dateutil gives inside the case's window."""
+    """Return the local wall-clock starts dateutil gives inside the case's window."""
     begin, end = _window(case)
     found: set[datetime] = set()
     for rrule in case.oracle:
@@ -207,7 +218,10 @@ def test_there_are_enough_cases() -> None:
 def test_instants_agree_with_recurring_ical_events(case: Case) -> None:
     """Resolved airings are the instants recurring-ical-events expands from the same RRULE."""
     zone = ZoneInfo(case.zone)
-    ours = [resolve(s, zone).astimezone(UTC) for s in occurrences(_read(case), case.first, case.last, *_window(case))]
+    ours = [
+        resolve(s, zone).astimezone(UTC)
+        for s in occurrences(_read(case), case.first, case.last, *_window(case))
+    ]
     expected = _oracle_instants(case)
     assert expected
     assert ours == expected

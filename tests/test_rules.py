@@ -15,7 +15,10 @@ from schedule.rules import Rule, parse_rrule, parse_rule
 SPEC_TABLE = [
     ("every Wednesday and Saturday at 6 PM", "FREQ=WEEKLY;BYDAY=WE,SA;BYHOUR=18;BYMINUTE=0"),
     ("Wednesdays and Saturdays at 18:00", "FREQ=WEEKLY;BYDAY=WE,SA;BYHOUR=18;BYMINUTE=0"),
-    ("every Monday, Wednesday and Friday at 09:30", "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=9;BYMINUTE=30"),
+    (
+        "every Monday, Wednesday and Friday at 09:30",
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=9;BYMINUTE=30",
+    ),
     ("Mon, Wed, Fri at 9:30 am", "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=9;BYMINUTE=30"),
     ("daily at 07:30", "FREQ=DAILY;BYHOUR=7;BYMINUTE=30"),
     ("every day at 12:00 and 18:00", "FREQ=DAILY;BYHOUR=12,18;BYMINUTE=0"),
@@ -116,7 +119,10 @@ def test_spec_rule_values() -> None:
 @pytest.mark.parametrize(("word", "code"), DAY_ABBREVIATIONS)
 def test_day_abbreviations_and_plurals(word: str, code: str) -> None:
     """Every day abbreviation and plural of SPEC §3 names its weekday."""
-    assert parse_rule(f"{word} at 18:00").to_rrule() == f"FREQ=WEEKLY;BYDAY={code};BYHOUR=18;BYMINUTE=0"
+    assert (
+        parse_rule(f"{word} at 18:00").to_rrule()
+        == f"FREQ=WEEKLY;BYDAY={code};BYHOUR=18;BYMINUTE=0"
+    )
 
 
 @pytest.mark.parametrize(("written", "expected"), TIME_FORMS)
@@ -129,9 +135,7 @@ def test_times_that_are_no_product_give_one_rrule_per_group() -> None:
     """09:30 and 18:00 cannot be one BYHOUR x BYMINUTE product, so they give two lines."""
     rule = parse_rule("every day at 09:30 and 18:00")
     assert rule.times == (time(9, 30), time(18))
-    assert rule.to_rrule() == (
-        "FREQ=DAILY;BYHOUR=9;BYMINUTE=30\nFREQ=DAILY;BYHOUR=18;BYMINUTE=0"
-    )
+    assert rule.to_rrule() == ("FREQ=DAILY;BYHOUR=9;BYMINUTE=30\nFREQ=DAILY;BYHOUR=18;BYMINUTE=0")
     assert parse_rrule(rule.to_rrule()) == rule
 
 
@@ -180,14 +184,32 @@ def test_impossible_rule_values_are_refused(fields: dict[str, object]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("RRULE:FREQ=WEEKLY;BYDAY=WE,SA;BYHOUR=18;BYMINUTE=0", "FREQ=WEEKLY;BYDAY=WE,SA;BYHOUR=18;BYMINUTE=0"),
+        (
+            "RRULE:FREQ=WEEKLY;BYDAY=WE,SA;BYHOUR=18;BYMINUTE=0",
+            "FREQ=WEEKLY;BYDAY=WE,SA;BYHOUR=18;BYMINUTE=0",
+        ),
         ("freq=weekly;byday=sa,we;byhour=18", "FREQ=WEEKLY;BYDAY=WE,SA;BYHOUR=18;BYMINUTE=0"),
-        ("FREQ=WEEKLY;WKST=MO;INTERVAL=2;BYDAY=MO;BYHOUR=20", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=20;BYMINUTE=0"),
+        (
+            "FREQ=WEEKLY;WKST=MO;INTERVAL=2;BYDAY=MO;BYHOUR=20",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=20;BYMINUTE=0",
+        ),
         ("FREQ=WEEKLY;WKST=SU;BYDAY=MO;BYHOUR=20", "FREQ=WEEKLY;BYDAY=MO;BYHOUR=20;BYMINUTE=0"),
-        ("FREQ=MONTHLY;BYDAY=+1MO;BYHOUR=21;BYMINUTE=0", "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=21;BYMINUTE=0"),
-        ("FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=22;BYMINUTE=0;BYSECOND=0", "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=22;BYMINUTE=0"),
-        ("FREQ=MONTHLY;BYMONTHDAY=-1,1;BYHOUR=8", "FREQ=MONTHLY;BYMONTHDAY=1,-1;BYHOUR=8;BYMINUTE=0"),
-        ("FREQ=DAILY;BYDAY=MO,TU;BYHOUR=6,18;BYMINUTE=15,45", "FREQ=DAILY;BYDAY=MO,TU;BYHOUR=6,18;BYMINUTE=15,45"),
+        (
+            "FREQ=MONTHLY;BYDAY=+1MO;BYHOUR=21;BYMINUTE=0",
+            "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=21;BYMINUTE=0",
+        ),
+        (
+            "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=22;BYMINUTE=0;BYSECOND=0",
+            "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=22;BYMINUTE=0",
+        ),
+        (
+            "FREQ=MONTHLY;BYMONTHDAY=-1,1;BYHOUR=8",
+            "FREQ=MONTHLY;BYMONTHDAY=1,-1;BYHOUR=8;BYMINUTE=0",
+        ),
+        (
+            "FREQ=DAILY;BYDAY=MO,TU;BYHOUR=6,18;BYMINUTE=15,45",
+            "FREQ=DAILY;BYDAY=MO,TU;BYHOUR=6,18;BYMINUTE=15,45",
+        ),
         (" FREQ=DAILY;BYHOUR=7;BYMINUTE=30; ", "FREQ=DAILY;BYHOUR=7;BYMINUTE=30"),
     ],
 )
@@ -200,12 +222,20 @@ def test_rrule_values_are_read_and_normalised(text: str, expected: str) -> None:
     ("text", "word", "hint"),
     [
         ("FREQ=WEEKLY;COUNT=10;BYDAY=MO;BYHOUR=9", "COUNT=10", "`until`"),
-        ("FREQ=WEEKLY;UNTIL=20261231T000000Z;BYDAY=MO;BYHOUR=9", "UNTIL=20261231T000000Z", "`until`"),
+        (
+            "FREQ=WEEKLY;UNTIL=20261231T000000Z;BYDAY=MO;BYHOUR=9",
+            "UNTIL=20261231T000000Z",
+            "`until`",
+        ),
         ("FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1;BYHOUR=9", "BYSETPOS=-1", "BYDAY=-1FR"),
         ("FREQ=YEARLY;BYHOUR=9", "FREQ=YEARLY", "INTERVAL=12"),
         ("FREQ=HOURLY;BYHOUR=9", "FREQ=HOURLY", "BYHOUR"),
         ("FREQ=WEEKLY;BYDAY=MO;BYMONTH=1;BYHOUR=9", "BYMONTH=1", "`from`"),
-        ("DTSTART:20260103T180000\nRRULE:FREQ=WEEKLY;BYHOUR=18", "DTSTART:20260103T180000", "`from`"),
+        (
+            "DTSTART:20260103T180000\nRRULE:FREQ=WEEKLY;BYHOUR=18",
+            "DTSTART:20260103T180000",
+            "`from`",
+        ),
         ("FREQ=WEEKLY;BYDAY=WX;BYHOUR=9", "BYDAY=WX", None),
         ("FREQ=WEEKLY;BYDAY=1MO;BYHOUR=9", "BYDAY=1MO", "FREQ=MONTHLY"),
         ("FREQ=MONTHLY;BYDAY=6MO;BYHOUR=9", "BYDAY=6MO", None),
@@ -224,7 +254,11 @@ def test_rrule_values_are_read_and_normalised(text: str, expected: str) -> None:
         ("FREQ=WEEKLY;BYDAY=MO", "FREQ=WEEKLY;BYDAY=MO", "BYHOUR"),
         ("BYDAY=MO;BYHOUR=9", "BYDAY=MO;BYHOUR=9", "FREQ"),
         ("every Monday at 9 PM", "every Monday at 9 PM", "`rule` key"),
-        ("FREQ=DAILY;BYHOUR=9\nFREQ=WEEKLY;BYDAY=MO;BYHOUR=10", "FREQ=WEEKLY;BYDAY=MO;BYHOUR=10", "[[shows.airs]]"),
+        (
+            "FREQ=DAILY;BYHOUR=9\nFREQ=WEEKLY;BYDAY=MO;BYHOUR=10",
+            "FREQ=WEEKLY;BYDAY=MO;BYHOUR=10",
+            "[[shows.airs]]",
+        ),
     ],
 )
 def test_rrule_errors_name_the_part(text: str, word: str, hint: str | None) -> None:
@@ -331,13 +365,15 @@ _weekdays = st.lists(st.integers(0, 6), max_size=7).map(tuple)
 _positions = st.lists(
     st.tuples(st.sampled_from([1, 2, 3, 4, 5, -1, -2, -5]), st.integers(0, 6)), max_size=4
 ).map(tuple)
-_monthdays = st.lists(
-    st.integers(1, 31) | st.integers(-31, -1), max_size=4
-).map(tuple)
+_monthdays = st.lists(st.integers(1, 31) | st.integers(-31, -1), max_size=4).map(tuple)
 
 rules = st.one_of(
-    st.builds(Rule, freq=st.just("DAILY"), times=_times, interval=st.integers(1, 30), weekdays=_weekdays),
-    st.builds(Rule, freq=st.just("WEEKLY"), times=_times, interval=st.integers(1, 8), weekdays=_weekdays),
+    st.builds(
+        Rule, freq=st.just("DAILY"), times=_times, interval=st.integers(1, 30), weekdays=_weekdays
+    ),
+    st.builds(
+        Rule, freq=st.just("WEEKLY"), times=_times, interval=st.integers(1, 8), weekdays=_weekdays
+    ),
     st.builds(
         Rule,
         freq=st.just("MONTHLY"),
@@ -393,3 +429,25 @@ def test_any_spelling_and_order_of_days_reads_the_same(case: tuple[str, set[int]
     """Weekly rules read the same whatever the day spellings, their order and the lead word."""
     text, days, moment = case
     assert parse_rule(text) == Rule(freq="WEEKLY", times=(moment,), weekdays=tuple(days))
+
+
+_WORDS = [
+    "every", "each", "other", "on", "the", "of", "and", ",", "&", "at", "@", "day", "days",
+    "daily", "week", "weeks", "weekly", "biweekly", "month", "months", "monthly", "Monday",
+    "Tues", "weds", "weekdays", "weekends", "first", "second", "last", "fifth", "sixth", "1st",
+    "15th", "32nd", "0", "2", "12", "6", "pm", "AM", "p.m.", "18:00", "25:00", "9:30am", "noon",
+    "midnight", "FREQ=DAILY", "Mon.", "xyz", "",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=10).map(" ".join) | st.text(max_size=40))
+def test_any_text_gives_a_rule_or_a_rule_error(text: str) -> None:
+    """Whatever is written, the parsers return a Rule or raise RuleError, never anything else."""
+    for parse in (parse_rule, parse_rrule):
+        try:
+            parsed = parse(text)
+        except RuleError as error:
+            assert error.value == text
+        else:
+            assert parse_rrule(parsed.to_rrule()) == parsed
