@@ -11,9 +11,9 @@ import glob
 import os
 import re
 import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,9 @@ from schedule.errors import ConfigError, ConfigErrors
 from schedule.show_config import ShowContext, build_show, show_place
 from schedule.site import Channel, EpisodeInfo, Show, Site
 from schedule.zones import zone_named
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 __all__ = ["load_config"]
 
@@ -60,14 +63,20 @@ def load_config(path: str) -> Site:
     document = _read_toml(path, errors)
     if document is None:
         raise ConfigErrors(errors)
-    folder = os.path.dirname(os.path.abspath(path))
+    folder = str(Path(path).absolute().parent)
     included = [(file, *_read_quietly(file)) for file in _included_files(document, path, folder)]
     context = _context(document, path, folder, [doc for _, doc, _ in included])
-    found = f.read_table(document, _main_schema(context), f.Where(path, "", errors), required=("site",))
+    found = f.read_table(
+        document, _main_schema(context), f.Where(path, "", errors), required=("site",)
+    )
     channels, shows = list(found.get("channels", ())), list(found.get("shows", ()))
     for file, doc, read_errors in included:
         errors.extend(read_errors)
-        more = f.read_table(doc, _included_schema(context), f.Where(file, "", errors)) if doc is not None else {}
+        more = (
+            f.read_table(doc, _included_schema(context), f.Where(file, "", errors))
+            if doc is not None
+            else {}
+        )
         channels.extend(more.get("channels", ()))
         shows.extend(more.get("shows", ()))
     if errors:
@@ -75,9 +84,13 @@ def load_config(path: str) -> Site:
     return _site(found["site"], path, folder, channels, shows)
 
 
-def _site(found: Mapping[str, Any], path: str, folder: str, channels: list[Channel], shows: list[Show]) -> Site:
+def _site(
+    found: Mapping[str, Any], path: str, folder: str, channels: list[Channel], shows: list[Show]
+) -> Site:
     """Build the Site from the ``[site]`` keys read, with the defaults SPEC §2 gives."""
-    values = {key: value for key, value in found.items() if key not in {"include", "output", "state"}}
+    values = {
+        key: value for key, value in found.items() if key not in {"include", "output", "state"}
+    }
     return Site(
         **values,
         source=path,
@@ -90,7 +103,7 @@ def _site(found: Mapping[str, Any], path: str, folder: str, channels: list[Chann
 
 def _absolute(folder: str, value: str) -> str:
     """Return ``value`` as an absolute path, relative ones taken from ``folder``."""
-    return os.path.normpath(os.path.join(folder, value))
+    return os.path.normpath(Path(folder) / value)
 
 
 # --- reading files -----------------------------------------------------------------
@@ -122,8 +135,7 @@ def _read_quietly(path: str) -> tuple[dict[str, Any] | None, list[ConfigError]]:
 def _read_text(path: str, where: f.Where) -> str | None:
     """Return the file's text (UTF-8, a leading byte-order mark dropped), or None."""
     try:
-        with open(path, "rb") as handle:  # noqa: PTH123 - the one place schedule reads a file
-            data = handle.read()
+        data = Path(path).read_bytes()
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         where.report(f"cannot read the file: {reason}")
@@ -140,13 +152,13 @@ def _read_text(path: str, where: f.Where) -> str | None:
 def _report_syntax(message: str, text: str, where: f.Where) -> None:
     """Record a TOML syntax error with the line and column tomllib names."""
     place = _TOML_PLACE.search(message)
+    line: int | None = None
+    column: int | None = None
     if place:
         line, column = int(place.group(1)), int(place.group(2))
     elif _TOML_END.search(message):
         lines = text.split("\n")
         line, column = len(lines), len(lines[-1]) + 1
-    else:
-        line = column = None
     summary = _TOML_END.sub("", _TOML_PLACE.sub("", message))
     where.report(f"TOML syntax error: {summary}", line=line, column=column)
 
@@ -156,7 +168,7 @@ def _included_files(document: Mapping[str, Any], path: str, folder: str) -> list
     files: list[str] = []
     for pattern in _include_patterns(document):
         for match in _matches(pattern, folder):
-            shown = match if os.path.isabs(match) else os.path.join(os.path.dirname(path), match)
+            shown = match if Path(match).is_absolute() else str(Path(path).parent / match)
             if shown not in files and not _same_file(shown, path):
                 files.append(shown)
     return files
@@ -166,53 +178,62 @@ def _include_patterns(document: Mapping[str, Any]) -> list[str]:
     """Every string in ``site.include`` and a top-level ``include`` (others are reported later)."""
     site = document.get("site")
     lists = [document.get("include"), site.get("include") if isinstance(site, dict) else None]
-    return [item for items in lists if isinstance(items, list) for item in items if isinstance(item, str)]
+    return [
+        item
+        for items in lists
+        if isinstance(items, list)
+        for item in items
+        if isinstance(item, str)
+    ]
 
 
 def _matches(pattern: str, folder: str) -> list[str]:
     """Return the files ``pattern`` matches, sorted; relative patterns from ``folder``."""
     try:
-        if os.path.isabs(pattern):
-            found = glob.glob(pattern, recursive=True)
+        # glob, not Path.glob: Path.glob refuses absolute patterns.
+        if Path(pattern).is_absolute():
+            found = glob.glob(pattern, recursive=True)  # noqa: PTH207
         else:
-            found = glob.glob(pattern, root_dir=folder, recursive=True)
+            found = glob.glob(pattern, root_dir=folder, recursive=True)  # noqa: PTH207
     except (OSError, ValueError):
         return []
-    return sorted(match for match in found if _is_file(os.path.join(folder, match)))
+    return sorted(match for match in found if _is_file(str(Path(folder) / match)))
 
 
 def _is_file(path: str) -> bool:
-    """True when ``path`` is a regular file."""
+    """Tell whether ``path`` is a regular file."""
     try:
-        return os.path.isfile(path)
+        return Path(path).is_file()
     except ValueError:  # a NUL character in the name
         return False
 
 
 def _same_file(one: str, other: str) -> bool:
-    """True when both paths name the same file (an include pattern may match the config)."""
+    """Tell whether both paths name the same file (an include pattern may match the config)."""
     try:
-        return os.path.samefile(one, other)
+        return Path(one).samefile(other)
     except (OSError, ValueError):
         return False
 
 
 def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
     """Read a show's ``episodes_file``, relative to the file that names it."""
-    csv_path = value if os.path.isabs(value) else os.path.join(os.path.dirname(where.file), value)
+    csv_path = value if Path(value).is_absolute() else str(Path(where.file).parent / value)
     if not _is_file(csv_path):
         # Only regular files: a device or pipe named here could block the loader forever.
-        raise ConfigError(f"no file {csv_path!r}", value=value, hint="the path is relative to this config file")
+        msg = f"no file {csv_path!r}"
+        raise ConfigError(msg, value=value, hint="the path is relative to this config file")
     try:
-        with open(csv_path, "rb") as handle:  # noqa: PTH123 - the one place schedule reads a file
-            data = handle.read()
+        data = Path(csv_path).read_bytes()
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        raise ConfigError(f"cannot read {csv_path!r}: {reason}", value=value) from None
+        msg = f"cannot read {csv_path!r}: {reason}"
+        raise ConfigError(msg, value=value) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ConfigError(f"{csv_path!r} is not UTF-8 text", value=value, hint="save it as UTF-8 CSV") from None
+        msg = f"{csv_path!r} is not UTF-8 text"
+        raise ConfigError(msg, value=value, hint="save it as UTF-8 CSV") from None
     return parse_episodes_csv(text, f.Where(csv_path, where.key, where.errors))
 
 
@@ -221,7 +242,8 @@ def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
 
 def _context(document: Mapping[str, Any], path: str, folder: str, others: list[Any]) -> _Context:
     """Peek at what every file's readers need: the site zone and host, all channel ids."""
-    site = document.get("site") if isinstance(document.get("site"), dict) else {}
+    raw_site = document.get("site")
+    site: Mapping[str, Any] = raw_site if isinstance(raw_site, dict) else {}
     try:
         zone = zone_named(site.get("timezone", "UTC"))
     except ConfigError:
@@ -233,7 +255,13 @@ def _context(document: Mapping[str, Any], path: str, folder: str, others: list[A
         for entry in doc["channels"]
         if isinstance(entry, dict) and isinstance(entry.get("id"), str)
     }
-    return _Context(folder=folder, main=path, zone=zone, host=_host(site.get("base_url")), channel_ids=frozenset(ids))
+    return _Context(
+        folder=folder,
+        main=path,
+        zone=zone,
+        host=_host(site.get("base_url")),
+        channel_ids=frozenset(ids),
+    )
 
 
 def _host(base_url: object) -> str:
@@ -267,17 +295,20 @@ def _included_schema(context: _Context) -> dict[str, f.Reader]:
 def _main_file_only(value: object, _where: f.Where) -> None:
     """Refuse a key that only the main config file may hold."""
     hint = "an included file holds only [[channels]] and [[shows]]"
-    raise ConfigError("belongs in the main config file", value=value, hint=hint)
+    msg = "belongs in the main config file"
+    raise ConfigError(msg, value=value, hint=hint)
 
 
-def _array_of_tables(header: str, build: Any) -> f.Reader:
+def _array_of_tables(header: str, build: Callable[[object, f.Where, int], object]) -> f.Reader:
     """Return a reader of ``[[header]]`` entries, each built with its index."""
 
     def read(value: object, where: f.Where) -> tuple[Any, ...]:
         if isinstance(value, dict):
-            raise ConfigError("must be an array of tables", value=value, hint=f"write [[{header}]]")
+            msg = "must be an array of tables"
+            raise ConfigError(msg, value=value, hint=f"write [[{header}]]")
         if not isinstance(value, list):
-            raise ConfigError(f"must be an array of tables, not {f.type_name(value)}", value=value)
+            msg = f"must be an array of tables, not {f.type_name(value)}"
+            raise ConfigError(msg, value=value)
         built = (build(entry, where, index) for index, entry in enumerate(value))
         return tuple(entry for entry in built if entry is not None)
 
@@ -311,25 +342,31 @@ def _base_url(value: object, where: f.Where) -> str:
     read = f.url(value, where)
     parts = urlsplit(read)
     if parts.query or parts.fragment:
-        raise ConfigError("must not have a query (?...) or a fragment (#...)", value=read)
+        msg = "must not have a query (?...) or a fragment (#...)"
+        raise ConfigError(msg, value=read)
     return read if read.endswith("/") else read + "/"
 
 
-def _check_state_folder(value: object, found: Mapping[str, Any], where: f.Where, folder: str) -> None:
+def _check_state_folder(
+    value: object, found: Mapping[str, Any], where: f.Where, folder: str
+) -> None:
     """Report a state folder inside the output folder (it would be published)."""
     output = _absolute(folder, found.get("output", "public"))
     state = _absolute(folder, found.get("state", ".airdates"))
     if os.path.commonpath([output, state]) == output:
         key = "state" if isinstance(value, dict) and "state" in value else "output"
-        hint = "keep the state folder outside the output folder, e.g. state = \".airdates\" next to the config"
-        where.child(key).report("the state folder is inside the output folder", value=state, hint=hint)
+        hint = 'keep it outside the output folder, e.g. state = ".airdates" next to the config'
+        where.child(key).report(
+            "the state folder is inside the output folder", value=state, hint=hint
+        )
 
 
 def _include(value: object, where: f.Where, context: _Context) -> str:
     """Read one ``include`` pattern; a plain file name must exist."""
     pattern = f.text(value, where)
     if not _matches(pattern, context.folder) and not _GLOB_CHARS.search(pattern):
-        raise ConfigError(f"no file {pattern!r} next to the config", value=pattern)
+        msg = f"no file {pattern!r} next to the config"
+        raise ConfigError(msg, value=pattern)
     return pattern
 
 
@@ -337,12 +374,16 @@ def _channel(value: object, where: f.Where, index: int, context: _Context) -> Ch
     """Read one ``[[channels]]`` entry; the XMLTV id defaults to id + "." + the site host."""
     place = _place("channels", value, index, where, f.slug)  # where: the "channels" key
     schema = {"id": f.slug, "name": f.title, "xmltv_id": _xmltv_id, "url": f.url, "icon": f.url}
-    found = f.read_table(value, schema, place, required=("id", "name"), outer=(_SITE_KEYS, "[[channels]]"))
+    found = f.read_table(
+        value, schema, place, required=("id", "name"), outer=(_SITE_KEYS, "[[channels]]")
+    )
     if "id" not in found or "name" not in found:
         return None
     if found["id"] in context.seen_channels:
         hint = f"first used in {context.seen_channels[found['id']]}"
-        place.child("id").report(f"duplicate channel id {found['id']!r}", value=found["id"], hint=hint)
+        place.child("id").report(
+            f"duplicate channel id {found['id']!r}", value=found["id"], hint=hint
+        )
     context.seen_channels.setdefault(found["id"], place.file)
     found.setdefault("xmltv_id", f"{found['id']}.{context.host}")
     return Channel(**found)
@@ -353,7 +394,8 @@ def _xmltv_id(value: object, where: f.Where) -> str:
     read = f.text(value, where)
     if not _XMLTV_ID.fullmatch(read):
         hint = 'e.g. "cqtv.example.org"'
-        raise ConfigError(f"{read!r} is not a DNS-like XMLTV id", value=read, hint=hint)
+        msg = f"{read!r} is not a DNS-like XMLTV id"
+        raise ConfigError(msg, value=read, hint=hint)
     return read
 
 

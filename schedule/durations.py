@@ -45,10 +45,7 @@ def parse_duration(text: str) -> timedelta:
     if re.fullmatch(_NUMBER, cleaned):
         msg = f"{text!r} has no unit"
         raise ConfigError(msg, value=text, hint=f'did you mean "{cleaned} minutes"?')
-    if cleaned[0] in "pP":
-        parts = _iso_parts(cleaned)
-    else:
-        parts = _word_parts(cleaned)
+    parts = _iso_parts(cleaned) if cleaned[0] in "pP" else _word_parts(cleaned)
     return _total(parts, text)
 
 
@@ -56,7 +53,9 @@ def _iso_parts(text: str) -> dict[str, str]:
     """Split an ISO 8601 duration into its unit amounts."""
     match = _ISO.fullmatch(text)
     if match is None or not any(match.groupdict().values()) or text.upper().endswith("T"):
-        if _ISO_CALENDAR.fullmatch(text) and re.search(r"\d[YM]", text.split("T")[0], re.IGNORECASE):
+        if _ISO_CALENDAR.fullmatch(text) and re.search(
+            r"\d[YM]", text.split("T", maxsplit=1)[0], re.IGNORECASE
+        ):
             msg = f"{text!r}: years and months have no fixed length"
             raise ConfigError(msg, value=text, hint="use weeks or days, e.g. P26W")
         raise _unreadable(text)

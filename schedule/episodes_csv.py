@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from schedule.errors import ConfigError
 from schedule.fields import Where, nearest_key, url
 from schedule.site import EpisodeInfo
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
 
 __all__ = ["COLUMNS", "parse_episodes_csv"]
 
@@ -59,16 +62,26 @@ def _header_ok(names: list[str], where: Where) -> bool:
         if name not in COLUMNS or names.index(name) != column - 1:
             what = "repeated" if name in COLUMNS else "unknown"
             hint = nearest_key(name, COLUMNS)
-            where.report(f"{what} column {name!r} in the header", value=name, hint=hint, line=1, column=column)
+            where.report(
+                f"{what} column {name!r} in the header",
+                value=name,
+                hint=hint,
+                line=1,
+                column=column,
+            )
             fine = False
     for name in _REQUIRED:
         if name not in names:
-            where.report(f"the header has no {name!r} column", hint="columns: " + ", ".join(COLUMNS), line=1)
+            where.report(
+                f"the header has no {name!r} column", hint="columns: " + ", ".join(COLUMNS), line=1
+            )
             fine = False
     return fine
 
 
-def _episode(row: Mapping[str, str], names: list[str], line: int, where: Where) -> EpisodeInfo | None:
+def _episode(
+    row: Mapping[str, str], names: list[str], line: int, where: Where
+) -> EpisodeInfo | None:
     """Read one row; None (with the error recorded) when it is not a valid episode."""
     try:
         number = _whole(row.get("number", ""), "number", required=True)
@@ -79,10 +92,14 @@ def _episode(row: Mapping[str, str], names: list[str], line: int, where: Where) 
     except ConfigError as error:
         name = _column_of(error)
         message = f"row {line}: {name}: {error.message}"
-        where.report(message, value=error.value, hint=error.hint, line=line, column=names.index(name) + 1)
+        where.report(
+            message, value=error.value, hint=error.hint, line=line, column=names.index(name) + 1
+        )
         return None
     title = row.get("title", "").strip() or None
-    return EpisodeInfo(number=number, season=season, title=title, summary=row.get("summary", "").strip(), link=link)
+    return EpisodeInfo(
+        number=number, season=season, title=title, summary=row.get("summary", "").strip(), link=link
+    )
 
 
 def _whole(cell: str, column: str, *, required: bool) -> int | None:
@@ -92,7 +109,8 @@ def _whole(cell: str, column: str, *, required: bool) -> int | None:
         return None
     if not cell.isascii() or not cell.isdigit() or int(cell) < 1:
         shown = repr(cell) if cell else "empty"
-        raise ConfigError(f"{shown} is not a whole number of 1 or more", value=cell, key=column)
+        msg = f"{shown} is not a whole number of 1 or more"
+        raise ConfigError(msg, value=cell, key=column)
     return int(cell)
 
 
@@ -102,7 +120,10 @@ def _column_of(error: ConfigError) -> str:
 
 
 def _keep(
-    episodes: dict[tuple[int | None, int], EpisodeInfo], episode: EpisodeInfo | None, line: int, where: Where
+    episodes: dict[tuple[int | None, int], EpisodeInfo],
+    episode: EpisodeInfo | None,
+    line: int,
+    where: Where,
 ) -> None:
     """Add a row's episode, reporting a second row for the same episode."""
     if episode is None or episode.number is None:
@@ -110,6 +131,10 @@ def _keep(
     identity = (episode.season, episode.number)
     if identity in episodes:
         season = f" of season {episode.season}" if episode.season else ""
-        where.report(f"row {line}: episode {episode.number}{season} is listed twice", value=episode.number, line=line)
+        where.report(
+            f"row {line}: episode {episode.number}{season} is listed twice",
+            value=episode.number,
+            line=line,
+        )
         return
     episodes[identity] = episode

@@ -7,13 +7,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from schedule.durations import parse_duration
 from schedule.errors import ConfigError
 from schedule.localtime import parse_date, parse_local_datetime, type_name
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 __all__ = [
     "RESERVED_IDS",
@@ -28,12 +30,12 @@ __all__ = [
     "local_datetime",
     "nearest_key",
     "read_table",
-    "slug",
     "show_id",
+    "slug",
     "tables_of",
     "text",
-    "type_name",
     "title",
+    "type_name",
     "url",
 ]
 
@@ -88,7 +90,7 @@ class Where:
         name = part if _BARE_KEY.fullmatch(part) else f'"{part}"'
         return Where(self.file, f"{self.key}.{name}" if self.key else name, self.errors)
 
-    def report(  # noqa: PLR0913 - every part of a location is optional
+    def report(
         self,
         message: str,
         *,
@@ -99,7 +101,13 @@ class Where:
     ) -> None:
         """Record a problem found here (``line``/``column`` where the file has them)."""
         error = ConfigError(
-            message, file=self.file, key=self.key or None, value=value, hint=hint, line=line, column=column
+            message,
+            file=self.file,
+            key=self.key or None,
+            value=value,
+            hint=hint,
+            line=line,
+            column=column,
         )
         self.errors.append(error)
 
@@ -131,7 +139,9 @@ def read_table(
         place = where.child(key)
         reader = schema.get(key)
         if reader is None:
-            place.report(f"unknown key {key!r}", value=item, hint=_unknown_key_hint(key, schema, outer))
+            place.report(
+                f"unknown key {key!r}", value=item, hint=_unknown_key_hint(key, schema, outer)
+            )
             continue
         try:
             found[key] = reader(item, place)
@@ -143,10 +153,13 @@ def read_table(
     return found
 
 
-def _unknown_key_hint(key: str, schema: Mapping[str, Reader], outer: tuple[Iterable[str], str] | None) -> str:
+def _unknown_key_hint(
+    key: str, schema: Mapping[str, Reader], outer: tuple[Iterable[str], str] | None
+) -> str:
     """Explain a key that belongs to the enclosing table, else name the nearest known key."""
     if outer is not None and key in outer[0] and key not in schema:
-        return f"{key!r} belongs above the first {outer[1]} line: TOML puts keys below a header into it"
+        where = f"above the first {outer[1]} line"
+        return f"{key!r} belongs {where}: TOML puts keys below a header into it"
     return nearest_key(key, schema)
 
 
@@ -169,7 +182,8 @@ def _type_error(expected: str, value: object) -> ConfigError:
 def text(value: object, _where: Where) -> str:
     """Read a string."""
     if not isinstance(value, str):
-        raise _type_error("a string", value)
+        msg = "a string"
+        raise _type_error(msg, value)
     return value
 
 
@@ -177,14 +191,16 @@ def title(value: object, where: Where) -> str:
     """Read a string that must say something (titles, names)."""
     read = text(value, where)
     if not read.strip():
-        raise ConfigError("must not be empty", value=value)
+        msg = "must not be empty"
+        raise ConfigError(msg, value=value)
     return read
 
 
 def boolean(value: object, _where: Where) -> bool:
     """Read true or false."""
     if not isinstance(value, bool):
-        raise _type_error("true or false", value)
+        msg = "true or false"
+        raise _type_error(msg, value)
     return value
 
 
@@ -196,9 +212,11 @@ def integer(minimum: int) -> Reader:
             msg = f"must be a whole number, not a string ({value!r})"
             raise ConfigError(msg, value=value, hint=f"write {value.strip()} without quotes")
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _type_error("a whole number", value)
+            msg_0 = "a whole number"
+            raise _type_error(msg_0, value)
         if value < minimum:
-            raise ConfigError(f"must be {minimum} or more", value=value)
+            msg_0 = f"must be {minimum} or more"
+            raise ConfigError(msg_0, value=value)
         return value
 
     return read
@@ -213,14 +231,19 @@ def url(value: object, where: Where) -> str:
         parts = urlsplit("")
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or _has_space(read):
         host = read.split("/", 1)[0]
-        hint = f'did you mean "https://{read}"?' if "://" not in read and "." in host.strip(".") else None
-        raise ConfigError(f"{read!r} is not an absolute http(s) URL", value=read, hint=hint)
+        hint = (
+            f'did you mean "https://{read}"?'
+            if "://" not in read and "." in host.strip(".")
+            else None
+        )
+        msg = f"{read!r} is not an absolute http(s) URL"
+        raise ConfigError(msg, value=read, hint=hint)
     return read
 
 
 def _has_space(value: str) -> bool:
-    """True if ``value`` holds whitespace or control characters (never valid in a URL)."""
-    return any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value)  # noqa: PLR2004
+    """Tell whether ``value`` holds whitespace or control characters (never valid in a URL)."""
+    return any(ch.isspace() or not ch.isprintable() for ch in value)
 
 
 def slug(value: object, where: Where) -> str:
@@ -249,7 +272,8 @@ def language(value: object, where: Where) -> str:
     if not _LANGUAGE.fullmatch(read):
         fixed = read.replace("_", "-")
         hint = f"did you mean {fixed!r}?" if _LANGUAGE.fullmatch(fixed) else 'e.g. "en", "zh-CN"'
-        raise ConfigError(f"{read!r} is not a BCP 47 language tag", value=read, hint=hint)
+        msg = f"{read!r} is not a BCP 47 language tag"
+        raise ConfigError(msg, value=read, hint=hint)
     return read
 
 
@@ -258,11 +282,12 @@ def duration(*, allow_zero: bool = False) -> Reader:
 
     def read(value: object, where: Where) -> timedelta:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            msg = f"must be a string such as \"{value} minutes\", not {type_name(value)}"
+            msg = f'must be a string such as "{value} minutes", not {type_name(value)}'
             raise ConfigError(msg, value=value, hint="durations need a unit")
         length = parse_duration(text(value, where))
         if length < timedelta(0) or (length == timedelta(0) and not allow_zero):
-            raise ConfigError("must be longer than zero", value=value)
+            msg_0 = "must be longer than zero"
+            raise ConfigError(msg_0, value=value)
         return length
 
     return read
@@ -287,7 +312,8 @@ def array_of(item: Reader) -> Reader:
 
     def read(value: object, where: Where) -> tuple[Any, ...]:
         if not isinstance(value, list):
-            raise _type_error("an array", value)
+            msg = "an array"
+            raise _type_error(msg, value)
         items = []
         for index, entry in enumerate(value):
             try:
@@ -311,7 +337,8 @@ def tables_of(build: Callable[[object, Where], T | None], header: str) -> Reader
             msg = "must be an array of tables"
             raise ConfigError(msg, value=value, hint=f"write [[{header}]], with double brackets")
         if not isinstance(value, list):
-            raise _type_error("an array of tables", value)
+            msg_0 = "an array of tables"
+            raise _type_error(msg_0, value)
         built = (build(entry, where.child(index)) for index, entry in enumerate(value))
         return tuple(entry for entry in built if entry is not None)
 

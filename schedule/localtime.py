@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from schedule.errors import ConfigError
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 __all__ = ["parse_date", "parse_local_datetime", "type_name"]
 
@@ -18,6 +21,7 @@ _DATETIME = re.compile(
 )
 _DATETIME_HINT = 'write e.g. 2026-01-03T18:00:00 or "2026-01-03 18:00"'
 _DATE_HINT = "write e.g. 2026-01-03"
+_QUOTED = 40  # longer text is not repeated back in a one-line error
 
 
 def type_name(value: object) -> str:
@@ -100,5 +104,5 @@ def _to_local(moment: datetime, zone: ZoneInfo) -> datetime:
 def _describe(value: object) -> str:
     """Name a value's type, quoting short strings so the user sees what was read."""
     if isinstance(value, str):
-        return f"{value!r}" if len(value) <= 40 else "this text"
+        return f"{value!r}" if len(value) <= _QUOTED else "this text"
     return type_name(value)

@@ -1,13 +1,12 @@
-"""One ``[[shows]]`` table read into a Show: rules, numbering, seasons, episodes, changes, extras."""
+"""One ``[[shows]]`` table read into a Show: rules, numbering, seasons, episodes, changes..."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from schedule import fields as f
 from schedule.durations import parse_duration
@@ -25,6 +24,10 @@ from schedule.site import (
     Show,
 )
 from schedule.zones import zone_named
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
 
 __all__ = ["SHOW_KEYS", "ShowContext", "build_show", "merge_episodes", "show_place"]
 
@@ -104,10 +107,18 @@ def _show_schema(defaults: _Defaults, context: ShowContext) -> Mapping[str, f.Re
         "episodes_file": lambda value, where: context.read_episodes(f.text(value, where), where),
         "airs": f.tables_of(lambda v, w: _recurrence(v, w, defaults), "shows.airs"),
         "numbering": lambda v, w: _anchor(v, w, at),
-        "seasons": _unique(f.tables_of(lambda v, w: _season(v, w, at), "shows.seasons"), _season_keys),
-        "episodes": _unique(f.tables_of(lambda v, w: _episode(v, w, at), "shows.episodes"), _episode_keys),
-        "changes": _unique(f.tables_of(lambda v, w: _change(v, w, at), "shows.changes"), _change_keys),
-        "extras": _unique(f.tables_of(lambda v, w: _extra(v, w, at, defaults), "shows.extras"), _extra_keys),
+        "seasons": _unique(
+            f.tables_of(lambda v, w: _season(v, w, at), "shows.seasons"), _season_keys
+        ),
+        "episodes": _unique(
+            f.tables_of(lambda v, w: _episode(v, w, at), "shows.episodes"), _episode_keys
+        ),
+        "changes": _unique(
+            f.tables_of(lambda v, w: _change(v, w, at), "shows.changes"), _change_keys
+        ),
+        "extras": _unique(
+            f.tables_of(lambda v, w: _extra(v, w, at, defaults), "shows.extras"), _extra_keys
+        ),
     }
 
 
@@ -116,16 +127,12 @@ def _defaults(table: object, site_zone: ZoneInfo) -> _Defaults:
     raw = table if isinstance(table, dict) else {}
     zone = site_zone
     if "timezone" in raw:
-        try:
+        with contextlib.suppress(ConfigError):  # reported when the key itself is read
             zone = zone_named(raw["timezone"])
-        except ConfigError:
-            pass  # reported when the key itself is read
     length = None
     if isinstance(raw.get("duration"), str):
-        try:
+        with contextlib.suppress(ConfigError):  # reported when the key itself is read
             length = parse_duration(raw["duration"])
-        except ConfigError:
-            pass  # reported when the key itself is read
     return _Defaults(zone=zone, duration=length, has_duration="duration" in raw)
 
 
@@ -139,7 +146,9 @@ def _check_unique_id(show_id: str | None, where: f.Where, seen: dict[str, str]) 
     if show_id is None:
         return
     if show_id in seen:
-        where.child("id").report(f"duplicate show id {show_id!r}", value=show_id, hint=f"first used in {seen[show_id]}")
+        where.child("id").report(
+            f"duplicate show id {show_id!r}", value=show_id, hint=f"first used in {seen[show_id]}"
+        )
         return
     seen[show_id] = where.file
 
@@ -153,7 +162,8 @@ def _channel_reader(channels: frozenset[str]) -> f.Reader:
             close = difflib.get_close_matches(channel, sorted(channels), n=1)
             known = ", ".join(sorted(channels)) or "none; add a [[channels]] table"
             hint = f"did you mean {close[0]!r}?" if close else f"known channels: {known}"
-            raise ConfigError(f"no channel {channel!r}", value=channel, hint=hint)
+            msg = f"no channel {channel!r}"
+            raise ConfigError(msg, value=channel, hint=hint)
         return channel
 
     return read
@@ -164,7 +174,8 @@ def _platform(value: object, where: f.Where) -> Platform | None:
     if isinstance(value, str):
         return Platform(name=f.title(value, where))
     if not isinstance(value, dict):
-        raise ConfigError('must be a name or { name = "...", url = "..." }', value=value)
+        msg = 'must be a name or { name = "...", url = "..." }'
+        raise ConfigError(msg, value=value)
     found = f.read_table(value, {"name": f.title, "url": f.url}, where, required=("name",))
     return Platform(**found) if "name" in found else None
 
@@ -185,7 +196,9 @@ def _recurrence(value: object, where: f.Where, defaults: _Defaults) -> Recurrenc
         "duration": f.duration(),
         "rerun": f.boolean,
     }
-    found = f.read_table(value, schema, where, required=("from",), outer=(SHOW_KEYS, "[[shows.airs]]"))
+    found = f.read_table(
+        value, schema, where, required=("from",), outer=(SHOW_KEYS, "[[shows.airs]]")
+    )
     rule = _rule(value, found, where)
     _check_order(found, where)
     if isinstance(value, dict) and "duration" not in value and not defaults.has_duration:
@@ -233,21 +246,29 @@ def _check_order(found: Mapping[str, Any], where: f.Where) -> None:
 def _anchor(value: object, where: f.Where, at: f.Reader) -> Anchor | None:
     """Read the numbering anchor (``episode`` + ``at``)."""
     schema = {"episode": f.integer(1), "at": at}
-    found = f.read_table(value, schema, where, required=("episode", "at"), outer=(SHOW_KEYS, "[shows.numbering]"))
+    found = f.read_table(
+        value, schema, where, required=("episode", "at"), outer=(SHOW_KEYS, "[shows.numbering]")
+    )
     return Anchor(**found) if {"episode", "at"} <= found.keys() else None
 
 
 def _season(value: object, where: f.Where, at: f.Reader) -> Season | None:
     """Read one ``[[shows.seasons]]`` entry, with its optional own anchor."""
     schema = {"number": f.integer(1), "from": f.local_date, "episode": f.integer(1), "at": at}
-    found = f.read_table(value, schema, where, required=("number", "from"), outer=(SHOW_KEYS, "[[shows.seasons]]"))
+    found = f.read_table(
+        value, schema, where, required=("number", "from"), outer=(SHOW_KEYS, "[[shows.seasons]]")
+    )
     raw = value if isinstance(value, dict) else {}
     if ("episode" in raw) != ("at" in raw):
         missing = "at" if "episode" in raw else "episode"
         where.child(missing).report("missing: a season's anchor needs both episode and at")
     if "number" not in found or "from" not in found:
         return None
-    anchor = Anchor(episode=found["episode"], at=found["at"]) if {"episode", "at"} <= found.keys() else None
+    anchor = (
+        Anchor(episode=found["episode"], at=found["at"])
+        if {"episode", "at"} <= found.keys()
+        else None
+    )
     return Season(number=found["number"], first=found["from"], anchor=anchor)
 
 
@@ -269,7 +290,7 @@ def _episode(value: object, where: f.Where, at: f.Reader) -> EpisodeInfo | None:
 
 
 def _one_target(value: object, where: f.Where, keys: tuple[str, str], what: str) -> bool:
-    """Check an entry names its airing one way: by number or by ``at``, and season only with a number."""
+    """Check an entry names its airing one way (number or ``at``; season only with a number)."""
     raw = value if isinstance(value, dict) else {}
     given = [key for key in keys if key in raw]
     if not given:
@@ -302,12 +323,13 @@ def _change(value: object, where: f.Where, at: f.Reader) -> Change | None:
     return Change(key=where.key, cancel=cancel if cancel is not False else None, **found)
 
 
-def _cancel(value: object, where: f.Where) -> str | bool:
+def _cancel(value: object, _where: f.Where) -> str | bool:
     """Read ``cancel``: a reason, or true ("" reason) / false (not cancelled)."""
     if isinstance(value, bool):
         return "" if value else False
     if not isinstance(value, str):
-        raise ConfigError(f"must be a reason (a string) or true, not {f.type_name(value)}", value=value)
+        msg = f"must be a reason (a string) or true, not {f.type_name(value)}"
+        raise ConfigError(msg, value=value)
     return value
 
 
@@ -337,7 +359,9 @@ def _extra(value: object, where: f.Where, at: f.Reader, defaults: _Defaults) -> 
         "link": f.url,
         "numbered": f.boolean,
     }
-    found = f.read_table(value, schema, where, required=("at",), outer=(SHOW_KEYS, "[[shows.extras]]"))
+    found = f.read_table(
+        value, schema, where, required=("at",), outer=(SHOW_KEYS, "[[shows.extras]]")
+    )
     if isinstance(value, dict) and "duration" not in value and not defaults.has_duration:
         where.child("duration").report("missing: give the show a duration or this extra one")
     length = found.pop("duration", None) or defaults.duration
@@ -350,12 +374,14 @@ def _unique(read: f.Reader, keys: Callable[[Any], Iterable[tuple[str, object]]])
     """Wrap an array-of-tables reader so two entries for the same airing are an error."""
 
     def check(value: object, where: f.Where) -> tuple[Any, ...]:
-        entries = read(value, where)
+        entries: tuple[Any, ...] = read(value, where)
         seen: dict[tuple[str, object], int] = {}
         for index, entry in enumerate(entries):
             for key in keys(entry):
                 if key in seen:
-                    msg = f"{key[0]} {_show_value(key[1])} is already given by entry {seen[key] + 1}"
+                    msg = (
+                        f"{key[0]} {_show_value(key[1])} is already given by entry {seen[key] + 1}"
+                    )
                     where.child(index).report(msg, value=key[1])
                 seen.setdefault(key, index)
         return entries

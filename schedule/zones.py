@@ -39,7 +39,11 @@ def zone_named(name: object) -> ZoneInfo:
     if name not in _zones():
         msg = f"unknown time zone {name!r}"
         suggestion = nearest_zone(name)
-        hint = f"did you mean {suggestion!r}?" if suggestion else 'use an IANA name like "Asia/Shanghai"'
+        hint = (
+            f"did you mean {suggestion!r}?"
+            if suggestion
+            else 'use an IANA name like "Asia/Shanghai"'
+        )
         raise ConfigError(msg, value=name, hint=hint)
     return ZoneInfo(name)
 
