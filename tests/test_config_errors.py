@@ -67,71 +67,323 @@ def change(body: str) -> str:
 
 
 CASES = [
-    Case("toml syntax", SITE + '[[shows]]\nid = "lets-meet\ntitle = "x"\n', None, line=10, column=16),
+    Case(
+        "toml syntax", SITE + '[[shows]]\nid = "lets-meet\ntitle = "x"\n', None, line=10, column=16
+    ),
     Case("toml syntax at end", SITE + "[[shows]\n", None, line=9),
     Case("missing site table", SHOW + AIRS, "site"),
-    Case("unknown site key", VALID.replace("title =", "titel =", 1), "site.titel", "did you mean 'title'?"),
+    Case(
+        "unknown site key",
+        VALID.replace("title =", "titel =", 1),
+        "site.titel",
+        "did you mean 'title'?",
+    ),
     Case("unknown top-level key", VALID + '[show]\nid = "x"\n', "show", "did you mean 'shows'?"),
-    Case("unknown show key", VALID.replace("duration =", "duraton =", 1), "shows[lets-meet].duraton", "'duration'"),
-    Case("show key under airs header", VALID + 'link = "https://example.org/"\n', "shows[lets-meet].airs[0].link", "above the first [[shows.airs]]"),
-    Case("shows as a table", SITE + '[shows]\nid = "lets-meet"\ntitle = "x"\n', "shows", "[[shows]]"),
-    Case("wrong type", VALID.replace('timezone = "Asia/Shanghai"', "feed_items = \"50\""), "site.feed_items"),
-    Case("feed_items below one", VALID.replace('timezone = "Asia/Shanghai"', "feed_items = 0"), "site.feed_items"),
-    Case("unknown site zone", VALID.replace("Asia/Shanghai", "Asia/Shangai"), "site.timezone", "did you mean 'Asia/Shanghai'?"),
-    Case("unknown show zone", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\ntimezone = "Europe/Londn"'), "shows[lets-meet].timezone", "'Europe/London'"),
-    Case("language not BCP 47", VALID.replace('timezone = "Asia/Shanghai"', 'language = "en_US"'), "site.language", "did you mean 'en-US'?"),
-    Case("base_url relative", VALID.replace("https://feeds.example.org/tv/", "feeds/tv/"), "site.base_url"),
-    Case("base_url not http", VALID.replace("https://feeds.example.org/tv/", "ftp://feeds.example.org/"), "site.base_url"),
+    Case(
+        "unknown show key",
+        VALID.replace("duration =", "duraton =", 1),
+        "shows[lets-meet].duraton",
+        "'duration'",
+    ),
+    Case(
+        "show key under airs header",
+        VALID + 'link = "https://example.org/"\n',
+        "shows[lets-meet].airs[0].link",
+        "above the first [[shows.airs]]",
+    ),
+    Case(
+        "shows as a table", SITE + '[shows]\nid = "lets-meet"\ntitle = "x"\n', "shows", "[[shows]]"
+    ),
+    Case(
+        "wrong type",
+        VALID.replace('timezone = "Asia/Shanghai"', 'feed_items = "50"'),
+        "site.feed_items",
+    ),
+    Case(
+        "feed_items below one",
+        VALID.replace('timezone = "Asia/Shanghai"', "feed_items = 0"),
+        "site.feed_items",
+    ),
+    Case(
+        "unknown site zone",
+        VALID.replace("Asia/Shanghai", "Asia/Shangai"),
+        "site.timezone",
+        "did you mean 'Asia/Shanghai'?",
+    ),
+    Case(
+        "unknown show zone",
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\ntimezone = "Europe/Londn"'),
+        "shows[lets-meet].timezone",
+        "'Europe/London'",
+    ),
+    Case(
+        "language not BCP 47",
+        VALID.replace('timezone = "Asia/Shanghai"', 'language = "en_US"'),
+        "site.language",
+        "did you mean 'en-US'?",
+    ),
+    Case(
+        "base_url relative",
+        VALID.replace("https://feeds.example.org/tv/", "feeds/tv/"),
+        "site.base_url",
+    ),
+    Case(
+        "base_url not http",
+        VALID.replace("https://feeds.example.org/tv/", "ftp://feeds.example.org/"),
+        "site.base_url",
+    ),
     Case("missing site title", VALID.replace('title = "Test site"\n', ""), "site.title"),
-    Case("missing base_url", VALID.replace('base_url = "https://feeds.example.org/tv/"\n', ""), "site.base_url"),
-    Case("state inside output", VALID.replace('timezone = "Asia/Shanghai"', 'output = "www"\nstate = "www/.airdates"'), "site.state", "outside the output folder"),
-    Case("hub not a URL", VALID.replace('timezone = "Asia/Shanghai"', 'hub = "hub.example.org"'), "site.hub", 'did you mean "https://hub.example.org"?'),
-    Case("past not a duration", VALID.replace('timezone = "Asia/Shanghai"', 'past = "8 fortnights"'), "site.past", "30 minutes"),
-    Case("duration without unit", VALID.replace('"30 minutes"', "30"), "shows[lets-meet].duration", "durations need a unit"),
-    Case("duration in months", VALID.replace('"30 minutes"', '"P1M"'), "shows[lets-meet].duration", "weeks or days"),
-    Case("zero duration", VALID.replace('"30 minutes"', '"0 minutes"'), "shows[lets-meet].duration"),
-    Case("missing duration", VALID.replace('duration = "30 minutes"\n', ""), "shows[lets-meet].airs[0].duration"),
-    Case("duplicate show id", VALID + SHOW.replace("Let's Meet", "Again") + AIRS, "shows[lets-meet].id", "first used in"),
-    Case("duplicate channel id", SITE + '[[channels]]\nid = "cqtv"\nname = "Again"\n' + SHOW + AIRS, "channels[cqtv].id"),
-    Case("channel does not exist", VALID.replace('channel = "cqtv"', 'channel = "cqvt"'), "shows[lets-meet].channel", "did you mean 'cqtv'?"),
-    Case("show id not a slug", VALID.replace('id = "lets-meet"', 'id = "Lets Meet"'), "shows[0].id", "did you mean 'lets-meet'?"),
+    Case(
+        "missing base_url",
+        VALID.replace('base_url = "https://feeds.example.org/tv/"\n', ""),
+        "site.base_url",
+    ),
+    Case(
+        "state inside output",
+        VALID.replace('timezone = "Asia/Shanghai"', 'output = "www"\nstate = "www/.airdates"'),
+        "site.state",
+        "outside the output folder",
+    ),
+    Case(
+        "hub not a URL",
+        VALID.replace('timezone = "Asia/Shanghai"', 'hub = "hub.example.org"'),
+        "site.hub",
+        'did you mean "https://hub.example.org"?',
+    ),
+    Case(
+        "past not a duration",
+        VALID.replace('timezone = "Asia/Shanghai"', 'past = "8 fortnights"'),
+        "site.past",
+        "30 minutes",
+    ),
+    Case(
+        "duration without unit",
+        VALID.replace('"30 minutes"', "30"),
+        "shows[lets-meet].duration",
+        "durations need a unit",
+    ),
+    Case(
+        "duration in months",
+        VALID.replace('"30 minutes"', '"P1M"'),
+        "shows[lets-meet].duration",
+        "weeks or days",
+    ),
+    Case(
+        "zero duration", VALID.replace('"30 minutes"', '"0 minutes"'), "shows[lets-meet].duration"
+    ),
+    Case(
+        "missing duration",
+        VALID.replace('duration = "30 minutes"\n', ""),
+        "shows[lets-meet].airs[0].duration",
+    ),
+    Case(
+        "duplicate show id",
+        VALID + SHOW.replace("Let's Meet", "Again") + AIRS,
+        "shows[lets-meet].id",
+        "first used in",
+    ),
+    Case(
+        "duplicate channel id",
+        SITE + '[[channels]]\nid = "cqtv"\nname = "Again"\n' + SHOW + AIRS,
+        "channels[cqtv].id",
+    ),
+    Case(
+        "channel does not exist",
+        VALID.replace('channel = "cqtv"', 'channel = "cqvt"'),
+        "shows[lets-meet].channel",
+        "did you mean 'cqtv'?",
+    ),
+    Case(
+        "show id not a slug",
+        VALID.replace('id = "lets-meet"', 'id = "Lets Meet"'),
+        "shows[0].id",
+        "did you mean 'lets-meet'?",
+    ),
     Case("show id reserved", VALID.replace('id = "lets-meet"', 'id = "schedule"'), "shows[0].id"),
     Case("show id missing", VALID.replace('id = "lets-meet"\n', ""), "shows[0].id"),
-    Case("channel id not a slug", VALID.replace('id = "cqtv"', 'id = "CQ TV"'), "channels[0].id", "did you mean 'cq-tv'?"),
-    Case("missing show title", VALID.replace('title = "Let\'s Meet"\n', ""), "shows[lets-meet].title"),
-    Case("show link not absolute", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nlink = "/lets-meet"'), "shows[lets-meet].link"),
-    Case("rule day typo", SITE + SHOW + airs("every Wednsday at 6 PM"), "shows[lets-meet].airs[0].rule", "did you mean 'Wednesday'?"),
-    Case("rule hour out of range", SITE + SHOW + airs("every Wednesday at 25:00"), "shows[lets-meet].airs[0].rule"),
-    Case("rule without time", SITE + SHOW + airs("every Wednesday"), "shows[lets-meet].airs[0].rule"),
-    Case("bad rrule", SITE + SHOW + airs("FREQ=WEEKLY;BYDAY=XX", "rrule"), "shows[lets-meet].airs[0].rrule"),
-    Case("rule and rrule", VALID + 'rrule = "FREQ=DAILY;BYHOUR=7"\n', "shows[lets-meet].airs[0].rrule"),
-    Case("neither rule nor rrule", SITE + SHOW + "[[shows.airs]]\nfrom = 2025-01-01\n", "shows[lets-meet].airs[0].rule"),
-    Case("missing from", SITE + SHOW + '[[shows.airs]]\nrule = "daily at 07:30"\n', "shows[lets-meet].airs[0].from"),
-    Case("from after until", VALID + "until = 2024-12-31\n", "shows[lets-meet].airs[0].until", "swap them"),
-    Case("from is a datetime", SITE + SHOW + '[[shows.airs]]\nrule = "daily at 07:30"\nfrom = 2025-01-01T00:00:00\n', "shows[lets-meet].airs[0].from"),
-    Case("impossible date", SITE + SHOW + '[[shows.airs]]\nrule = "daily at 07:30"\nfrom = "2025-02-30"\n', "shows[lets-meet].airs[0].from"),
+    Case(
+        "channel id not a slug",
+        VALID.replace('id = "cqtv"', 'id = "CQ TV"'),
+        "channels[0].id",
+        "did you mean 'cq-tv'?",
+    ),
+    Case(
+        "missing show title", VALID.replace('title = "Let\'s Meet"\n', ""), "shows[lets-meet].title"
+    ),
+    Case(
+        "show link not absolute",
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nlink = "/lets-meet"'),
+        "shows[lets-meet].link",
+    ),
+    Case(
+        "rule day typo",
+        SITE + SHOW + airs("every Wednsday at 6 PM"),
+        "shows[lets-meet].airs[0].rule",
+        "did you mean 'Wednesday'?",
+    ),
+    Case(
+        "rule hour out of range",
+        SITE + SHOW + airs("every Wednesday at 25:00"),
+        "shows[lets-meet].airs[0].rule",
+    ),
+    Case(
+        "rule without time", SITE + SHOW + airs("every Wednesday"), "shows[lets-meet].airs[0].rule"
+    ),
+    Case(
+        "bad rrule",
+        SITE + SHOW + airs("FREQ=WEEKLY;BYDAY=XX", "rrule"),
+        "shows[lets-meet].airs[0].rrule",
+    ),
+    Case(
+        "rule and rrule",
+        VALID + 'rrule = "FREQ=DAILY;BYHOUR=7"\n',
+        "shows[lets-meet].airs[0].rrule",
+    ),
+    Case(
+        "neither rule nor rrule",
+        SITE + SHOW + "[[shows.airs]]\nfrom = 2025-01-01\n",
+        "shows[lets-meet].airs[0].rule",
+    ),
+    Case(
+        "missing from",
+        SITE + SHOW + '[[shows.airs]]\nrule = "daily at 07:30"\n',
+        "shows[lets-meet].airs[0].from",
+    ),
+    Case(
+        "from after until",
+        VALID + "until = 2024-12-31\n",
+        "shows[lets-meet].airs[0].until",
+        "swap them",
+    ),
+    Case(
+        "from is a datetime",
+        SITE + SHOW + '[[shows.airs]]\nrule = "daily at 07:30"\nfrom = 2025-01-01T00:00:00\n',
+        "shows[lets-meet].airs[0].from",
+    ),
+    Case(
+        "impossible date",
+        SITE + SHOW + '[[shows.airs]]\nrule = "daily at 07:30"\nfrom = "2025-02-30"\n',
+        "shows[lets-meet].airs[0].from",
+    ),
     Case("rerun not boolean", VALID + 'rerun = "yes"\n', "shows[lets-meet].airs[0].rerun"),
-    Case("numbering without at", VALID + "[shows.numbering]\nepisode = 173\n", "shows[lets-meet].numbering.at"),
-    Case("numbering episode zero", VALID + "[shows.numbering]\nepisode = 0\nat = 2026-01-03T18:00:00\n", "shows[lets-meet].numbering.episode"),
-    Case("season anchor half given", VALID + "[[shows.seasons]]\nnumber = 2\nfrom = 2025-07-04\nepisode = 1\n", "shows[lets-meet].seasons[0].at"),
-    Case("change cancel and move", VALID + change('at = 2026-01-07T18:00:00\ncancel = true\nmove_to = 2026-01-08T18:00:00'), "shows[lets-meet].changes[0].move_to"),
-    Case("change neither cancel nor move", VALID + change("at = 2026-01-07T18:00:00"), "shows[lets-meet].changes[0]"),
-    Case("change cancel false alone", VALID + change("at = 2026-01-07T18:00:00\ncancel = false"), "shows[lets-meet].changes[0]"),
+    Case(
+        "numbering without at",
+        VALID + "[shows.numbering]\nepisode = 173\n",
+        "shows[lets-meet].numbering.at",
+    ),
+    Case(
+        "numbering episode zero",
+        VALID + "[shows.numbering]\nepisode = 0\nat = 2026-01-03T18:00:00\n",
+        "shows[lets-meet].numbering.episode",
+    ),
+    Case(
+        "season anchor half given",
+        VALID + "[[shows.seasons]]\nnumber = 2\nfrom = 2025-07-04\nepisode = 1\n",
+        "shows[lets-meet].seasons[0].at",
+    ),
+    Case(
+        "change cancel and move",
+        VALID + change("at = 2026-01-07T18:00:00\ncancel = true\nmove_to = 2026-01-08T18:00:00"),
+        "shows[lets-meet].changes[0].move_to",
+    ),
+    Case(
+        "change neither cancel nor move",
+        VALID + change("at = 2026-01-07T18:00:00"),
+        "shows[lets-meet].changes[0]",
+    ),
+    Case(
+        "change cancel false alone",
+        VALID + change("at = 2026-01-07T18:00:00\ncancel = false"),
+        "shows[lets-meet].changes[0]",
+    ),
     Case("change without target", VALID + change("cancel = true"), "shows[lets-meet].changes[0]"),
-    Case("change at without time", VALID + change('at = "2026-01-07"\ncancel = true'), "shows[lets-meet].changes[0].at", "2026-01-03T18:00:00"),
-    Case("change duration without move", VALID + change('at = 2026-01-07T18:00:00\ncancel = true\nduration = "1 hour"'), "shows[lets-meet].changes[0].duration"),
-    Case("cancel wrong type", VALID + change("at = 2026-01-07T18:00:00\ncancel = 1"), "shows[lets-meet].changes[0].cancel"),
-    Case("duplicate change", VALID + change("at = 2026-01-07T18:00:00\ncancel = true") * 2, "shows[lets-meet].changes[1]"),
-    Case("episode without target", VALID + '[[shows.episodes]]\ntitle = "x"\n', "shows[lets-meet].episodes[0]"),
-    Case("segment without title", VALID + '[[shows.episodes]]\nnumber = 1\nsegments = [{ summary = "x" }]\n', "shows[lets-meet].episodes[0].segments[0].title"),
-    Case("extra without duration", SITE + '[[shows]]\nid = "events"\ntitle = "Events"\n[[shows.extras]]\nat = 2025-09-16T14:30:00\n', "shows[events].extras[0].duration"),
-    Case("also_on not a name", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nalso_on = [3]'), "shows[lets-meet].also_on[0]"),
-    Case("include missing file", VALID.replace('timezone = "Asia/Shanghai"', 'include = ["more.toml"]'), "site.include[0]"),
-    Case("error in included file", VALID.replace('timezone = "Asia/Shanghai"', 'include = ["shows/*.toml"]'), "shows[extra].duraton", "'duration'", file="shows/extra.toml", others={"shows/extra.toml": '[[shows]]\nid = "extra"\ntitle = "Extra"\nduraton = "1 hour"\n'}),
-    Case("site in included file", VALID.replace('timezone = "Asia/Shanghai"', 'include = ["more.toml"]'), "site", file="more.toml", others={"more.toml": '[site]\ntitle = "x"\n'}),
-    Case("bad csv row", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'), "shows[lets-meet].episodes_file", file="eps.csv", line=3, column=1, others={"eps.csv": "number,title\n1,One\nseven,Seven\n"}),
-    Case("csv unknown column", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'), "shows[lets-meet].episodes_file", "did you mean 'title'?", file="eps.csv", line=1, others={"eps.csv": "number,titel\n1,One\n"}),
-    Case("csv file missing", VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'), "shows[lets-meet].episodes_file"),
+    Case(
+        "change at without time",
+        VALID + change('at = "2026-01-07"\ncancel = true'),
+        "shows[lets-meet].changes[0].at",
+        "2026-01-03T18:00:00",
+    ),
+    Case(
+        "change duration without move",
+        VALID + change('at = 2026-01-07T18:00:00\ncancel = true\nduration = "1 hour"'),
+        "shows[lets-meet].changes[0].duration",
+    ),
+    Case(
+        "cancel wrong type",
+        VALID + change("at = 2026-01-07T18:00:00\ncancel = 1"),
+        "shows[lets-meet].changes[0].cancel",
+    ),
+    Case(
+        "duplicate change",
+        VALID + change("at = 2026-01-07T18:00:00\ncancel = true") * 2,
+        "shows[lets-meet].changes[1]",
+    ),
+    Case(
+        "episode without target",
+        VALID + '[[shows.episodes]]\ntitle = "x"\n',
+        "shows[lets-meet].episodes[0]",
+    ),
+    Case(
+        "segment without title",
+        VALID + '[[shows.episodes]]\nnumber = 1\nsegments = [{ summary = "x" }]\n',
+        "shows[lets-meet].episodes[0].segments[0].title",
+    ),
+    Case(
+        "extra without duration",
+        SITE
+        + '[[shows]]\nid = "events"\ntitle = "Events"\n[[shows.extras]]\nat = 2025-09-16T14:30:00\n',
+        "shows[events].extras[0].duration",
+    ),
+    Case(
+        "also_on not a name",
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nalso_on = [3]'),
+        "shows[lets-meet].also_on[0]",
+    ),
+    Case(
+        "include missing file",
+        VALID.replace('timezone = "Asia/Shanghai"', 'include = ["more.toml"]'),
+        "site.include[0]",
+    ),
+    Case(
+        "error in included file",
+        VALID.replace('timezone = "Asia/Shanghai"', 'include = ["shows/*.toml"]'),
+        "shows[extra].duraton",
+        "'duration'",
+        file="shows/extra.toml",
+        others={
+            "shows/extra.toml": '[[shows]]\nid = "extra"\ntitle = "Extra"\nduraton = "1 hour"\n'
+        },
+    ),
+    Case(
+        "site in included file",
+        VALID.replace('timezone = "Asia/Shanghai"', 'include = ["more.toml"]'),
+        "site",
+        file="more.toml",
+        others={"more.toml": '[site]\ntitle = "x"\n'},
+    ),
+    Case(
+        "bad csv row",
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        "shows[lets-meet].episodes_file",
+        file="eps.csv",
+        line=3,
+        column=1,
+        others={"eps.csv": "number,title\n1,One\nseven,Seven\n"},
+    ),
+    Case(
+        "csv unknown column",
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        "shows[lets-meet].episodes_file",
+        "did you mean 'title'?",
+        file="eps.csv",
+        line=1,
+        others={"eps.csv": "number,titel\n1,One\n"},
+    ),
+    Case(
+        "csv file missing",
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        "shows[lets-meet].episodes_file",
+    ),
     Case("not utf-8", VALID.replace("Test site", "Test \udcff site"), None, "UTF-8"),
 ]
 
@@ -180,22 +432,27 @@ def test_invalid_config_is_reported_where_it_is(tmp_path: Path, case: Case) -> N
 
 def test_rule_errors_quote_the_word(tmp_path: Path) -> None:
     """A rule typo's error keeps the rule parser's word and is placed at the rule's key."""
-    (error,) = errors_of(write_case(tmp_path, Case("typo", SITE + SHOW + airs("every Wednsday at 6 PM"), None)))
+    (error,) = errors_of(
+        write_case(tmp_path, Case("typo", SITE + SHOW + airs("every Wednsday at 6 PM"), None))
+    )
     assert getattr(error, "word", None) == "Wednsday"
     assert error.key == "shows[lets-meet].airs[0].rule"
 
 
 def test_offending_value_is_kept(tmp_path: Path) -> None:
     """The error carries the value that was wrong."""
-    (error,) = errors_of(write_case(tmp_path, Case("zone", VALID.replace("Asia/Shanghai", "Mars/Olympus"), None)))
+    (error,) = errors_of(
+        write_case(tmp_path, Case("zone", VALID.replace("Asia/Shanghai", "Mars/Olympus"), None))
+    )
     assert error.value == "Mars/Olympus"
 
 
 def test_every_error_is_collected_in_file_order(tmp_path: Path) -> None:
     """Several mistakes are all reported, in the order they appear in the file."""
     text = (
-        VALID.replace('timezone = "Asia/Shanghai"', 'timezone = "Nowhere"\nfeed_items = 0')
-        .replace('channel = "cqtv"', 'channel = "nope"')
+        VALID.replace('timezone = "Asia/Shanghai"', 'timezone = "Nowhere"\nfeed_items = 0').replace(
+            'channel = "cqtv"', 'channel = "nope"'
+        )
         + "until = 2020-01-01\n"
     )
     errors = errors_of(write_case(tmp_path, Case("many", text, None)))
@@ -244,7 +501,10 @@ def test_check_reports_each_problem_on_its_own_line(
     lines = [line for line in captured.err.splitlines() if line.strip()]
     assert len(lines) >= len(expected)
     for error in expected:
-        assert any((error.key or error.file or "") in line for line in lines), (error.describe(), lines)
+        assert any((error.key or error.file or "") in line for line in lines), (
+            error.describe(),
+            lines,
+        )
 
 
 def test_installed_command_rejects_a_broken_config(tmp_path: Path) -> None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schedule.config import load_config
 from schedule.errors import ConfigErrors
-from schedule.site import Site
+
+if TYPE_CHECKING:
+    from schedule.site import Site
 
 FUZZ = settings(
     max_examples=50,
@@ -56,7 +59,7 @@ def scalars() -> st.SearchStrategy[object]:
         st.booleans(),
         st.dates(),
         st.datetimes(),
-        st.datetimes(timezones=st.just(timezone.utc)),
+        st.datetimes(timezones=st.just(UTC)),
         st.times(),
     )
 
@@ -72,13 +75,13 @@ def values() -> st.SearchStrategy[object]:
 
 
 def table(keys: list[str]) -> st.SearchStrategy[dict[str, object]]:
-    """A table of mostly known keys (and the odd unknown one) with random values."""
+    """Draw a table of mostly known keys (and the odd unknown one) with random values."""
     return st.dictionaries(st.sampled_from([*keys, "bogus"]), values(), max_size=4)
 
 
 @st.composite
 def shows(draw: st.DrawFn) -> dict[str, object]:
-    """A [[shows]] table with random entry arrays."""
+    """Draw a [[shows]] table with random entry arrays."""
     show = draw(table(SHOW_KEYS))
     for name in draw(st.sets(st.sampled_from(sorted(ENTRY_KEYS)), max_size=2)):
         show[name] = draw(st.lists(table(ENTRY_KEYS[name]), min_size=1, max_size=2))
@@ -89,7 +92,7 @@ def shows(draw: st.DrawFn) -> dict[str, object]:
 
 @st.composite
 def documents(draw: st.DrawFn) -> dict[str, object]:
-    """A whole config document shaped like SPEC §2, with random values."""
+    """Draw a whole config document shaped like SPEC §2, with random values."""
     doc: dict[str, object] = {}
     if draw(st.booleans()):
         doc["site"] = draw(table(SITE_KEYS))
@@ -130,14 +133,14 @@ def toml_document(doc: dict[str, object]) -> str:
 
 
 def _section(value: object) -> bool:
-    """True for a value written as a [table] or [[array of tables]]."""
+    """Tell whether a value is written as a [table] or [[array of tables]]."""
     return isinstance(value, dict) or (
         isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
     )
 
 
 def _pairs(table: dict[str, object]) -> list[str]:
-    """The ``key = value`` lines of a table, nested values inline."""
+    """Return the ``key = value`` lines of a table, nested values inline."""
     return [f"{json.dumps(k)} = {toml_value(v)}" for k, v in table.items()]
 
 
@@ -170,7 +173,9 @@ def test_random_documents_load_or_raise_config_errors(doc: dict[str, object]) ->
 
 @FUZZ
 @given(documents(), st.integers(min_value=0), st.text(min_size=1, max_size=3))
-def test_corrupted_documents_load_or_raise_config_errors(doc: dict[str, object], where: int, junk: str) -> None:
+def test_corrupted_documents_load_or_raise_config_errors(
+    doc: dict[str, object], where: int, junk: str
+) -> None:
     """A document with a few characters spliced in anywhere loads or raises only ConfigErrors."""
     text = toml_document(doc)
     cut = where % (len(text) + 1)
@@ -235,6 +240,6 @@ def test_one_value_swapped_in_a_valid_document(path: tuple[object, ...], new: ob
     outcome(toml_document(doc).encode("utf-8", "surrogatepass"))  # type: ignore[arg-type]
 
 
-def test_deeply_nested_arrays_are_a_config_error(tmp_path: Path) -> None:
+def test_deeply_nested_arrays_are_a_config_error() -> None:
     """An array nested beyond what the TOML parser can recurse into is a ConfigError, not a crash."""
     assert outcome(b"x = " + b"[" * 100_000 + b"]" * 100_000) is None
