@@ -41,6 +41,9 @@ from schedule.site import Segment, Show, Site
 __all__ = ["render_html"]
 
 _UP_NEXT = 4  # airings in the index's "up next" list
+# A show page lists this many upcoming airings and recent episodes in full and
+# folds the rest into a <details> element, so a phone is not a long scroll.
+_FIRST = 10
 _SCHEDULE_DAYS = 7
 _GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/render?cid="
 # Characters that could end or confuse a <script> element's text, as JSON escapes.
@@ -266,6 +269,7 @@ def _show_context(edition: Edition, show: Show) -> dict[str, Any]:
     site, now = edition.site, edition.now
     ahead = [a for a in edition.window if a.show == show.id and a.end > now]
     upcoming = [_slot(a, show, site, now) for a in ahead]
+    recent = [_slot(a, show, site, now) for a in edition.recent if a.show == show.id]
     feeds = _show_feeds(site, show.id)
     subscribe = _subscribe(site, show.id, feeds)
     channel = site.channel(show.channel)
@@ -278,8 +282,10 @@ def _show_context(edition: Edition, show: Show) -> dict[str, Any]:
         "alternates": (*feeds, subscribe.calendar),
         "subscribe": subscribe,
         "next": next((slot for slot in upcoming if not slot.cancelled), None),
-        "upcoming": upcoming,
-        "recent": [_slot(a, show, site, now) for a in edition.recent if a.show == show.id],
+        "upcoming": upcoming[:_FIRST],
+        "later": upcoming[_FIRST:],
+        "recent": recent[:_FIRST],
+        "earlier": recent[_FIRST:],
         "json_ld": _series(site, show, ahead),
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -310,3 +310,21 @@ def test_golden_index() -> None:
 def test_golden_show_page() -> None:
     """The show page for a fixed edition matches the reviewed golden file byte for byte."""
     _check_golden(GOLDEN / "lets-meet.html", render_html(_show_edition()))
+
+
+def test_long_lists_fold_the_rest_into_details() -> None:
+    """Past ten airings or episodes, the rest sit in a <details> that opens without script, all still in JSON-LD."""
+    show = make_show()
+    site = make_site()
+    airings = tuple(make_airing(show, datetime(2025, 12, 1, 18, 0) + i * timedelta(days=2), episode=100 + i,
+                                title=f"Episode {100 + i}") for i in range(40))
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=SHANGHAI)
+    page = _page(make_edition(site, airings, now, show=show))
+    upcoming, recent = (page.xpath(f"//section[@aria-labelledby='{name}-heading']")[0]
+                        for name in ("upcoming", "recent"))
+    assert len(upcoming.xpath("./ol/li")) == 10
+    assert upcoming.xpath("string(./details/summary)") == "14 later airings"
+    assert len(upcoming.xpath("./details/ol/li")) == 14
+    assert len(recent.xpath("./article")) == 10
+    assert recent.xpath("string(./details/summary)") == "6 earlier episodes"
+    assert len(_json_ld(page)["publication"]) == 24
