@@ -6,7 +6,7 @@ Ranges are half-open, ``[start, stop)``, on the airing's actual (moved) start.
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from schedule.airing import Airing, AiringId
 from schedule.plan import Counts, Plan, Slot, plan_of
@@ -39,13 +39,20 @@ def show_airings(site: Site, show: Show, start: datetime, stop: datetime) -> tup
     """Return the show's airings starting in ``[start, stop)``, in start order."""
     del site  # the show carries everything; kept for a uniform call shape
     plan = plan_of(show)
+    # In UTC: aware times sharing one zone object compare by wall clock, ignoring fold.
+    start, stop = start.astimezone(UTC), stop.astimezone(UTC)
     lo = _local(start, show) - _DAY
     hi = _local(stop, show) + _DAY
     slots = plan.slots(lo, hi)
     slots += _moved_in(plan, {s.at for s in slots}, start, stop)
     counts = Counts(plan)
-    airings = (_airing(plan, slot, counts) for slot in slots)
-    return tuple(sorted((a for a in airings if start <= a.start < stop), key=_order))
+    airings: dict[AiringId, Airing] = {}
+    for slot in slots:
+        airing = _airing(plan, slot, counts)
+        # Two local times can resolve to one instant (02:30 and 03:30 on a spring-forward day).
+        if start <= airing.start < stop:
+            airings.setdefault(airing.id, airing)
+    return tuple(sorted(airings.values(), key=_order))
 
 
 def site_airings(site: Site, start: datetime, stop: datetime) -> tuple[Airing, ...]:
@@ -77,8 +84,8 @@ def site_aired(site: Site, now: datetime, limit: int) -> tuple[Airing, ...]:
     return tuple(a for _, a in zip(range(limit), merged, strict=False))
 
 
-def _order(airing: Airing) -> tuple[datetime, str]:
-    return airing.start, airing.uid
+def _order(airing: Airing) -> tuple[float, str]:
+    return airing.start.timestamp(), airing.uid
 
 
 def _local(moment: datetime, show: Show) -> datetime:
