@@ -29,7 +29,7 @@ def load_site(path: str) -> tuple[Site, tuple[str, ...]]:
     for show in site.shows:
         settled, problems = _settle(show)
         shows.append(settled)
-        errors += [p.located(file=p.file or site.source) for p in problems]
+        errors += [p.located(file=p.file or show.source or site.source) for p in problems]
     if errors:
         raise ConfigErrors(errors)
     return replace(site, shows=tuple(shows)), ()

@@ -87,6 +87,7 @@ def build_show(table: object, where: f.Where, context: ShowContext) -> Show | No
         **{key: value for key, value in found.items() if key not in {"episodes", "timezone"}},
         timezone=defaults.zone,
         episodes=episodes,
+        source=where.file,
     )
 
 

@@ -144,6 +144,7 @@ class Show:
     episodes: tuple[EpisodeInfo, ...] = ()
     changes: tuple[Change, ...] = ()
     extras: tuple[Extra, ...] = ()
+    source: str | None = None  # the config file the show was read from
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,0 +1,132 @@
+"""The first commands, `init`, `check` and `upcoming`, through `main()` and the installed command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from publisher.cli import main
+
+EXAMPLE = str(Path(__file__).parent.parent / "examples" / "lets-meet" / "airdates.toml")
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the CLI in-process; return exit code, stdout and stderr."""
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def upcoming_json(capsys: pytest.CaptureFixture[str], *extra: str) -> list[dict]:
+    """Return `upcoming --json` on the example as parsed JSON."""
+    code, out, err = run(["upcoming", "-c", EXAMPLE, "--json", *extra], capsys)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_example_episode_173_airs_on_3_january(capsys: pytest.CaptureFixture[str]) -> None:
+    """The example lists episode 173 at 2026-01-03 18:00 +08:00, 172 and 174 on the Wednesdays around it."""
+    rows = upcoming_json(capsys, "--show", "lets-meet", "--from", "2025-12-30T00:00", "--days", "10")
+    by_start = {row["start"]: row for row in rows}
+    assert by_start["2026-01-03T18:00:00+08:00"]["episode"] == 173
+    assert by_start["2026-01-03T18:00:00+08:00"]["title"] == "Global Youth Envoys Gather in Chongqing"
+    assert by_start["2026-01-03T18:00:00+08:00"]["id"] == "lets-meet/20260103T100000Z"
+    assert by_start["2025-12-31T18:00:00+08:00"]["episode"] == 172
+    assert by_start["2026-01-07T18:00:00+08:00"]["episode"] == 174
+
+
+def test_upcoming_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every object carries the keys scripts rely on, in start order."""
+    rows = upcoming_json(capsys, "--now", "2026-01-01T00:00", "--days", "30")
+    keys = {"id", "show", "channel", "start", "end", "season", "episode", "title", "status",
+            "rerun_of", "moved_from", "reason"}
+    assert rows
+    assert all(keys <= row.keys() for row in rows)
+    starts = [datetime.fromisoformat(row["start"]) for row in rows]
+    assert starts == sorted(starts)
+    assert {row["status"] for row in rows} <= {"scheduled", "cancelled"}
+
+
+def test_days_counts_from_now(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--days 4` from Friday noon lists Saturday's airing but not next Wednesday's."""
+    rows = upcoming_json(capsys, "--show", "lets-meet", "--now", "2026-01-02T12:00", "--days", "4")
+    assert [row["start"] for row in rows] == ["2026-01-03T18:00:00+08:00"]
+
+
+def test_now_comes_from_the_environment(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """AIRDATES_NOW stands in for the clock; a naive time is in the site's zone."""
+    monkeypatch.setenv("AIRDATES_NOW", "2026-01-03T17:59")
+    rows = upcoming_json(capsys, "--show", "lets-meet", "--days", "1")
+    assert rows[0]["start"] == "2026-01-03T18:00:00+08:00"
+    monkeypatch.setenv("AIRDATES_NOW", "2026-01-03T10:01Z")
+    rows = upcoming_json(capsys, "--show", "lets-meet", "--days", "1")
+    assert rows == []
+
+
+def test_check_prints_rrules_and_next_airings(capsys: pytest.CaptureFixture[str]) -> None:
+    """`check` prints each show's normalised RRULE and its next three airings."""
+    code, out, _ = run(["check", "-c", EXAMPLE, "--now", "2026-01-01T00:00"], capsys)
+    assert code == 0
+    assert "RRULE:FREQ=WEEKLY;BYDAY=WE,SA;BYHOUR=18;BYMINUTE=0" in out
+    section = out.split("lets-meet:", 1)[1].split("\n\n", 1)[0]
+    assert section.count("next:") == 3
+    assert "2026-01-03 18:00" in section
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["upcoming", "--days", "0"], ["upcoming", "--days", "x"], ["frobnicate"], [], ["publish", "--wait", "soon"]],
+)
+def test_wrong_usage_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Wrong command-line usage exits 2 with a message, not a traceback."""
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert err
+    assert "Traceback" not in err
+
+
+def test_a_bad_now_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unreadable --now names the option and exits 2."""
+    code, _, err = run(["upcoming", "-c", EXAMPLE, "--now", "next tuesday"], capsys)
+    assert code == 2
+    assert "--now" in err
+
+
+def test_unknown_show_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--show` with an id that is not in the config lists the known ids."""
+    code, _, err = run(["upcoming", "-c", EXAMPLE, "--show", "nope"], capsys)
+    assert code == 2
+    assert "lets-meet" in err
+
+
+def test_missing_config_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A config file that does not exist is a config error naming the file."""
+    code, _, err = run(["check", "-c", str(tmp_path / "nope.toml")], capsys)
+    assert code == 1
+    assert "nope.toml" in err
+
+
+def test_init_writes_a_config_that_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`init DIR` writes the example, which `check` accepts; a second `init` refuses to overwrite."""
+    folder = tmp_path / "network"
+    assert run(["init", str(folder)], capsys)[0] == 0
+    assert (folder / "airdates.toml").read_bytes() == Path(EXAMPLE).read_bytes()
+    assert run(["check", "-c", str(folder / "airdates.toml")], capsys)[0] == 0
+    assert run(["init", str(folder)], capsys)[0] == 1
+
+
+def test_installed_command_lists_the_example() -> None:
+    """The installed `airdates` command prints the example's airings as JSON."""
+    command = Path(sys.executable).parent / "airdates"
+    result = subprocess.run(
+        [str(command), "upcoming", "-c", EXAMPLE, "--json", "--from", "2026-01-03T00:00", "--days", "1"],
+        capture_output=True, text=True, check=False, env={**os.environ, "AIRDATES_NOW": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert [row["episode"] for row in json.loads(result.stdout) if row["show"] == "lets-meet"] == [173]
