@@ -97,7 +97,7 @@ def _json_ld(data: object) -> Markup:
 
 
 def _is_web_url(url: str | None) -> bool:
-    """True for an http(s) URL: a config link with another scheme (``javascript:``) is never made a link."""
+    """Tell whether ``url`` is http(s); a ``javascript:`` link is never made a link."""
     return bool(url) and urlsplit(url or "").scheme.lower() in {"http", "https"}
 
 
@@ -112,13 +112,26 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
 
 # English names, whatever the process locale; strftime was also the slowest part of a page.
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _day(moment: date) -> str:
     """Return "Sat 3 Jan 2026"."""
-    return f"{_WEEKDAYS[moment.weekday()][:3]} {moment.day} {_MONTHS[moment.month - 1][:3]} {moment.year}"
+    weekday, month = _WEEKDAYS[moment.weekday()][:3], _MONTHS[moment.month - 1][:3]
+    return f"{weekday} {moment.day} {month} {moment.year}"
 
 
 def _long_day(day: date) -> str:
@@ -229,8 +242,12 @@ def _link(site: Site, name: str, show_id: str | None, title: str) -> _Link:
     """Link to the file renderer ``name`` writes for a show (None: the network)."""
     record = renderer(name)
     file_name = record.file_name(show_id)
-    return _Link(title=title, href=file_name, url=site_url(site, file_name),
-                 media_type=record.media_type.split(";")[0])
+    return _Link(
+        title=title,
+        href=file_name,
+        url=site_url(site, file_name),
+        media_type=record.media_type.split(";")[0],
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -247,8 +264,12 @@ def _subscribe(site: Site, show_id: str | None, feeds: tuple[_Link, ...]) -> _Su
     """Build the subscribe block for a show's calendar (None: the network's)."""
     calendar = _link(site, "ics", show_id, "Calendar (iCalendar)")
     webcal = _webcal(calendar.url)
-    return _Subscribe(calendar=calendar, webcal=webcal, google=_GOOGLE_SUBSCRIBE + quote(webcal, safe=""),
-                      feeds=feeds)
+    return _Subscribe(
+        calendar=calendar,
+        webcal=webcal,
+        google=_GOOGLE_SUBSCRIBE + quote(webcal, safe=""),
+        feeds=feeds,
+    )
 
 
 def _webcal(url: str) -> str:
@@ -257,7 +278,7 @@ def _webcal(url: str) -> str:
 
 
 def _show_feeds(site: Site, show_id: str) -> tuple[_Link, ...]:
-    """The feeds of one show, in the order feed readers should prefer them."""
+    """Return the feeds of one show, in the order feed readers should prefer them."""
     return (
         _link(site, "rss", show_id, "RSS"),
         _link(site, "atom", show_id, "Atom"),
@@ -266,7 +287,7 @@ def _show_feeds(site: Site, show_id: str) -> tuple[_Link, ...]:
 
 
 def _network_feeds(site: Site) -> tuple[_Link, ...]:
-    """The network-wide feeds: every show's episodes, then the schedule's changes."""
+    """Return the network-wide feeds: every show's episodes, then the schedule's changes."""
     return (
         _link(site, "rss", None, "All shows (RSS)"),
         _link(site, "atom", None, "All shows (Atom)"),
@@ -379,8 +400,10 @@ def _days(slots: list[tuple[Airing, _Slot]], zone: ZoneInfo) -> list[_Day]:
     days: dict[date, list[_Slot]] = {}
     for airing, slot in slots:
         days.setdefault(_local(airing.start, zone).date(), []).append(slot)
-    return [_Day(heading=_long_day(day), day=_day(day),
-                 slots=tuple(found)) for day, found in days.items()]
+    return [
+        _Day(heading=_long_day(day), day=_day(day), slots=tuple(found))
+        for day, found in days.items()
+    ]
 
 
 def _cards(edition: Edition, shows: dict[str, Show]) -> list[_ShowCard]:
@@ -415,7 +438,9 @@ def _network_graph(site: Site, shows: dict[str, Show], airings: list[Airing]) ->
     return {"@context": "https://schema.org", "@graph": series}
 
 
-def _series(site: Site, show: Show, airings: Iterable[Airing], *, context: bool = True) -> dict[str, Any]:
+def _series(
+    site: Site, show: Show, airings: Iterable[Airing], *, context: bool = True
+) -> dict[str, Any]:
     """Return ``show`` as a schema.org TVSeries whose publications are ``airings``."""
     data: dict[str, Any] = {"@context": "https://schema.org"} if context else {}
     data |= {
@@ -444,8 +469,10 @@ def _broadcast(site: Site, show: Show, airing: Airing) -> dict[str, Any]:
     channel = site.channel(airing.channel)
     if channel is not None:
         event["isLiveBroadcast"] = not airing.rerun
-        event["publishedOn"] = {"@type": "BroadcastService", "name": xml_safe(channel.name)} | _present(
-            {"url": channel.url})
+        event["publishedOn"] = {
+            "@type": "BroadcastService",
+            "name": xml_safe(channel.name),
+        } | _present({"url": channel.url})
     if airing.moved_from is not None:
         event["previousStartDate"] = _local(airing.moved_from, show.timezone).isoformat()
     event |= _present({"url": airing.link, "description": airing.summary})

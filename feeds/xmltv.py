@@ -50,7 +50,7 @@ def render_xmltv(edition: Edition) -> bytes:
 
 
 def _tv_attributes(edition: Edition) -> dict[str, str]:
-    """The root's attributes; no date, so the same schedule gives the same bytes."""
+    """Return the root's attributes; no date, so the same schedule gives the same bytes."""
     return {
         "source-info-url": xml_safe(edition.site.base_url),
         "source-info-name": xml_safe(edition.site.title),
@@ -72,8 +72,14 @@ class _ShowText:
     @classmethod
     def of(cls, show: Show, lang: str) -> _ShowText:
         """Prepare ``show``'s shared text."""
-        return cls(show, xml_safe(show.title), lang, tuple(xml_safe(c) for c in show.categories),
-                   xml_safe(show.image) if show.image else None, xml_safe(show.link) if show.link else None)
+        return cls(
+            show,
+            xml_safe(show.title),
+            lang,
+            tuple(xml_safe(c) for c in show.categories),
+            xml_safe(show.image) if show.image else None,
+            xml_safe(show.link) if show.link else None,
+        )
 
 
 def _programmes(edition: Edition) -> Iterator[tuple[Airing, _ShowText, str]]:
@@ -88,7 +94,9 @@ def _programmes(edition: Edition) -> Iterator[tuple[Airing, _ShowText, str]]:
     ids = {channel.id: xml_safe(channel.xmltv_id) for channel in site.channels}
     lang = xml_safe(site.language)
     shows = {show.id: _ShowText.of(show, lang) for show in site.shows}
-    broadcast = [a for a in edition.window if not a.cancelled and a.channel in order and a.show in shows]
+    broadcast = [
+        a for a in edition.window if not a.cancelled and a.channel in order and a.show in shows
+    ]
     broadcast.sort(key=lambda a: (order[a.channel], a.start, a.id))  # type: ignore[index]
     for airing in broadcast:
         yield airing, shows[airing.show], ids[airing.channel]  # type: ignore[index]
@@ -105,10 +113,16 @@ def _write_channel(out: etree._IncrementalFileWriter, channel: Channel, lang: st
         out.write(_SIBLING)
 
 
-def _write_programme(out: etree._IncrementalFileWriter, airing: Airing, show: _ShowText, channel_id: str) -> None:
+def _write_programme(
+    out: etree._IncrementalFileWriter, airing: Airing, show: _ShowText, channel_id: str
+) -> None:
     """Write one ``<programme>``; children follow the order the XMLTV DTD demands."""
     zone = show.show.timezone
-    times = {"start": _stamp(airing.start, zone), "stop": _stamp(airing.end, zone), "channel": channel_id}
+    times = {
+        "start": _stamp(airing.start, zone),
+        "stop": _stamp(airing.end, zone),
+        "channel": channel_id,
+    }
     lang = {"lang": show.lang}
     with out.element("programme", times):
         _write_text(out, "title", show.title, lang)
@@ -135,8 +149,11 @@ def _stamp(moment: datetime, zone: ZoneInfo) -> str:
     # it untouched, and a wall time in a spring-forward gap must come out resolved.
     local = moment.astimezone(UTC).astimezone(zone)
     # Built by hand: strftime was the largest single cost of a big guide.
-    return (f"{local.year:04}{local.month:02}{local.day:02}{local.hour:02}{local.minute:02}{local.second:02} "
-            f"{_offset(local.utcoffset())}")
+    return (
+        f"{local.year:04}{local.month:02}{local.day:02}"
+        f"{local.hour:02}{local.minute:02}{local.second:02} "
+        f"{_offset(local.utcoffset())}"
+    )
 
 
 @cache
@@ -149,7 +166,7 @@ def _offset(offset: timedelta | None) -> str:
 
 
 def _write_episode_numbers(out: etree._IncrementalFileWriter, airing: Airing) -> None:
-    """Write the onscreen and zero-based xmltv_ns numbers; a rerun carries the episode it repeats."""
+    """Write the onscreen and zero-based xmltv_ns numbers; a rerun carries its episode's."""
     number = airing.rerun_of if airing.rerun else airing.episode
     if number is None:
         return
@@ -159,21 +176,24 @@ def _write_episode_numbers(out: etree._IncrementalFileWriter, airing: Airing) ->
 
 
 def _write_flags(out: etree._IncrementalFileWriter, airing: Airing) -> None:
-    """Mark reruns as previously shown and a season's (or the series') first episode as a premiere."""
+    """Mark a rerun as previously shown, a season's (or series') first episode as a premiere."""
     if airing.rerun:
         _write_empty(out, "previously-shown")
     elif airing.episode == 1:
         _write_empty(out, "premiere")
 
 
-def _write_text(out: etree._IncrementalFileWriter, tag: str, text: str,
-                attributes: dict[str, str] | None = None) -> None:
+def _write_text(
+    out: etree._IncrementalFileWriter, tag: str, text: str, attributes: dict[str, str] | None = None
+) -> None:
     """Write ``<tag>`` holding ``text``, which the caller has made XML-safe."""
     out.write(_CHILD)
     with out.element(tag, attributes):
         out.write(text)
 
 
-def _write_empty(out: etree._IncrementalFileWriter, tag: str, attributes: dict[str, str] | None = None) -> None:
+def _write_empty(
+    out: etree._IncrementalFileWriter, tag: str, attributes: dict[str, str] | None = None
+) -> None:
     """Write an empty ``<tag/>``."""
     out.write(_CHILD, etree.Element(tag, attributes))

@@ -33,8 +33,10 @@ NOW = "2026-01-02T12:00"
 BASE = "https://feeds.example.org/cqtv/"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Sets a flag if any of it ever runs as markup; the test reads the flag back.
-HOSTILE_TITLE = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> & 'quotes' \"too\""
-HOSTILE_SHOW = f'''
+HOSTILE_TITLE = (
+    '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> & \'quotes\' "too"'
+)
+HOSTILE_SHOW = f"""
 [[shows]]
 id = "hostile"
 title = {json.dumps(HOSTILE_TITLE)}
@@ -45,9 +47,12 @@ duration = "30 minutes"
 [[shows.airs]]
 rule = "every Friday at 21:00"
 from = 2025-12-01
-'''
+"""
 TIMEOUT = 30.0
-_TRAMPOLINE = "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); os.execv(sys.argv[3], sys.argv[3:])"
+_TRAMPOLINE = (
+    "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+    "os.execv(sys.argv[3], sys.argv[3:])"
+)
 
 
 def _chromium() -> str | None:
@@ -112,8 +117,13 @@ class _Browser:
     def open(self, url: str, width: int = 1280) -> None:
         """Load ``url`` at a window ``width`` CSS pixels wide and wait until it has loaded."""
         self.events = [e for e in self.events if "id" in e]
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1,
-                  mobile=width < 600)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
         self.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")
         time.sleep(0.2)  # late console messages and failed sub-resources arrive just after load
@@ -144,8 +154,13 @@ class _Browser:
     def screenshot(self, path: Path, width: int) -> None:
         """Save a PNG of the whole page laid out ``width`` CSS pixels wide."""
         height = self.evaluate("Math.ceil(document.documentElement.scrollHeight)")
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
-                  mobile=width < 600)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 
@@ -156,22 +171,38 @@ def _launch(chromium: str, profile: Path) -> _Browser:
     from_browser, to_write = os.pipe()
     # Above 4, so moving one end to 3 or 4 cannot overwrite the other.
     to_read, to_write = (_above_four(fd) for fd in (to_read, to_write))
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-extensions", "--mute-audio", f"--user-data-dir={profile}", "--remote-debugging-pipe",
-             "about:blank"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--mute-audio",
+        f"--user-data-dir={profile}",
+        "--remote-debugging-pipe",
+        "about:blank",
+    ]
     # A tiny Python trampoline puts the pipe ends where Chromium expects them (it
     # reads fd 3 and writes fd 4); dash cannot redirect descriptors above 9.
     with (profile / "chromium.log").open("wb") as log:
         process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-c", _TRAMPOLINE, str(to_read), str(to_write), chromium, *flags],
-            pass_fds=(to_read, to_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+            pass_fds=(to_read, to_write),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
         )
     os.close(to_read)
     os.close(to_write)
     browser = _Browser(process=process, to_browser=to_browser, from_browser=from_browser)
     page = next(t for t in browser.call("Target.getTargets")["targetInfos"] if t["type"] == "page")
-    browser.session = browser.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
+    browser.session = browser.call(
+        "Target.attachToTarget", targetId=page["targetId"], flatten=True
+    )["sessionId"]
     for domain in ("Page", "Runtime", "Log"):
         browser.call(f"{domain}.enable")
     return browser
@@ -223,7 +254,9 @@ def chromium() -> str:
     """The browser to drive; the tests skip when there is none."""
     found = _chromium()
     if found is None:
-        pytest.skip("no Chromium found on PATH (Debian: apt install chromium); browser tests skipped")
+        pytest.skip(
+            "no Chromium found on PATH (Debian: apt install chromium); browser tests skipped"
+        )
     return found
 
 
@@ -237,12 +270,24 @@ def site(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[_S
     output = folder / "out"
     _airdates("publish", "-c", str(config), "--now", NOW, "--output", str(output))
     server = subprocess.Popen(  # noqa: S603
-        [str(Path(sys.executable).with_name("airdates")), "serve", "-c", str(config), "--output", str(output),
-         "--bind", "127.0.0.1", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            str(Path(sys.executable).with_name("airdates")),
+            "serve",
+            "-c",
+            str(config),
+            "--output",
+            str(output),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
-        # The first line names the address: "serving ... at http://127.0.0.1:PORT/ (Ctrl-C to stop)".
+        # The first line names the address: "serving ... at http://127.0.0.1:PORT/ (...)".
         line = server.stdout.readline() if server.stdout else ""
         url = next(word for word in line.split() if word.startswith("http://"))
         yield _Site(config=config, output=output, url=url)
@@ -263,8 +308,9 @@ def browser(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 def _next_airing(site: _Site, show: str) -> dict[str, Any]:
     """Return the show's next airing as ``airdates upcoming --json`` lists it."""
-    listed = json.loads(_airdates("upcoming", "-c", str(site.config), "--now", NOW, "--show", show,
-                                  "--json").stdout)
+    listed = json.loads(
+        _airdates("upcoming", "-c", str(site.config), "--now", NOW, "--show", show, "--json").stdout
+    )
     return next(a for a in listed if a["status"] == "scheduled")
 
 
@@ -285,7 +331,8 @@ def test_next_airing_title_and_local_time_are_visible(site: _Site, browser: _Bro
     browser.open(site.url + "lets-meet.html", width=390)
     box = browser.evaluate(
         "(() => { const e = document.querySelector('.next'); const r = e.getBoundingClientRect();"
-        " return {text: e.innerText, width: r.width, height: r.height}; })()")
+        " return {text: e.innerText, width: r.width, height: r.height}; })()"
+    )
     assert box["width"] > 0
     assert box["height"] > 0
     assert upcoming["title"] in box["text"]
@@ -304,14 +351,17 @@ def test_index_shows_the_next_airing(site: _Site, browser: _Browser) -> None:
 
 
 def test_subscribe_links_point_at_the_published_files(site: _Site, browser: _Browser) -> None:
-    """webcal, Google Calendar, the copyable address, the feed links and the alternates all reach real files."""
+    """webcal, Google, the copyable address, feed links and alternates all reach published files."""
     browser.open(site.url + "lets-meet.html")
     links = browser.evaluate(
         "(() => ({anchors: [...document.querySelectorAll('#subscribe a')].map(a => a.href),"
         " alternates: [...document.querySelectorAll('link[rel=alternate]')].map(l => l.href),"
-        " address: document.querySelector('#subscribe input[readonly]').value}))()")
+        " address: document.querySelector('#subscribe input[readonly]').value}))()"
+    )
     webcal = next(href for href in links["anchors"] if href.startswith("webcal:"))
-    google = next(href for href in links["anchors"] if href.startswith("https://calendar.google.com/"))
+    google = next(
+        href for href in links["anchors"] if href.startswith("https://calendar.google.com/")
+    )
     assert webcal == "webcal://" + BASE.split("://", 1)[1] + "lets-meet.ics"
     assert parse_qs(urlsplit(google).query)["cid"] == [webcal]
     assert links["address"] == BASE + "lets-meet.ics"
@@ -320,8 +370,12 @@ def test_subscribe_links_point_at_the_published_files(site: _Site, browser: _Bro
         assert url.startswith(BASE)
         assert unquote(url.removeprefix(BASE)) in published
     local = [href for href in links["anchors"] if href.startswith(site.url)]
-    assert {href.removeprefix(site.url) for href in local} >= {"lets-meet.ics", "lets-meet.rss", "lets-meet.atom",
-                                                               "lets-meet.json"}
+    assert {href.removeprefix(site.url) for href in local} >= {
+        "lets-meet.ics",
+        "lets-meet.rss",
+        "lets-meet.atom",
+        "lets-meet.json",
+    }
     for href in local:
         with urllib.request.urlopen(href, timeout=10) as response:  # noqa: S310 - our own local server
             assert response.status == 200
@@ -334,7 +388,8 @@ def test_hostile_title_is_literal_text_and_runs_nothing(site: _Site, browser: _B
         state = browser.evaluate(
             "({pwned: typeof window.__pwned, images: document.images.length,"
             " scripts: [...document.scripts].map(s => s.type), text: document.body.innerText,"
-            " heading: (document.querySelector('h1') || {}).textContent})")
+            " heading: (document.querySelector('h1') || {}).textContent})"
+        )
         assert state["pwned"] == "undefined"
         assert state["images"] == 0
         assert state["scripts"] == ["application/ld+json"]
@@ -343,16 +398,22 @@ def test_hostile_title_is_literal_text_and_runs_nothing(site: _Site, browser: _B
     assert state["heading"] != HOSTILE_TITLE  # the index's heading is the site's
     browser.open(site.url + "hostile.html")
     assert browser.evaluate("document.querySelector('h1').textContent") == HOSTILE_TITLE
-    ld = browser.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').text).name")
+    ld = browser.evaluate(
+        "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').text).name"
+    )
     assert ld == HOSTILE_TITLE
 
 
 @pytest.mark.parametrize("page", ["index.html", "lets-meet.html"])
-def test_screenshots_at_phone_and_desktop_widths(site: _Site, browser: _Browser, tmp_path: Path, page: str) -> None:
-    """At 390 and 1280 pixels the page fits its width (no sideways scrolling); screenshots are saved."""
+def test_screenshots_at_phone_and_desktop_widths(
+    site: _Site, browser: _Browser, tmp_path: Path, page: str
+) -> None:
+    """At 390 and 1280 pixels the page fits its width (no sideways scroll); shots are saved."""
     for width in (390, 1280):
         browser.open(site.url + page, width=width)
-        overflow = browser.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = browser.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0
         shot = tmp_path / f"{page.removesuffix('.html')}-{width}.png"
         browser.screenshot(shot, width)

@@ -28,17 +28,38 @@ BASE = "https://feeds.example.org/cqtv/"
 
 def _airings(show: Show) -> tuple[Airing, ...]:
     """A past episode, the next one, a rerun, a cancellation, a move and one beyond the week."""
-    aired = make_airing(show, datetime(2025, 12, 31, 18, 0), episode=172, title="Old Streets, New Shops",
-                        summary="A walk through Jiefangbei.", link="https://cqtv.example.org/lets-meet/172",
-                        segments=(Segment(title="Bridging News", summary="Short videos abroad."),
-                                  Segment(title="Dialogue")))
+    aired = make_airing(
+        show,
+        datetime(2025, 12, 31, 18, 0),
+        episode=172,
+        title="Old Streets, New Shops",
+        summary="A walk through Jiefangbei.",
+        link="https://cqtv.example.org/lets-meet/172",
+        segments=(
+            Segment(title="Bridging News", summary="Short videos abroad."),
+            Segment(title="Dialogue"),
+        ),
+    )
     return (
         aired,
         lets_meet_173(show),
-        make_airing(show, datetime(2026, 1, 7, 18, 0), rerun=True, rerun_of=172, title="Old Streets, New Shops"),
-        make_airing(show, datetime(2026, 1, 10, 18, 0), status="cancelled", reason="Pre-empted by the gala"),
-        make_airing(show, datetime(2026, 1, 11, 20, 0), episode=174, title="Hotpot Diplomacy",
-                    moved_from=datetime(2026, 1, 10, 18, 0, tzinfo=SHANGHAI)),
+        make_airing(
+            show,
+            datetime(2026, 1, 7, 18, 0),
+            rerun=True,
+            rerun_of=172,
+            title="Old Streets, New Shops",
+        ),
+        make_airing(
+            show, datetime(2026, 1, 10, 18, 0), status="cancelled", reason="Pre-empted by the gala"
+        ),
+        make_airing(
+            show,
+            datetime(2026, 1, 11, 20, 0),
+            episode=174,
+            title="Hotpot Diplomacy",
+            moved_from=datetime(2026, 1, 10, 18, 0, tzinfo=SHANGHAI),
+        ),
         make_airing(show, datetime(2026, 1, 21, 18, 0), episode=175, title="Beyond the Week"),
     )
 
@@ -74,7 +95,10 @@ def _hrefs(page: lxml.html.HtmlElement, xpath: str) -> list[str]:
 
 def test_show_page_links_each_of_its_feeds_as_alternate() -> None:
     """The show page advertises its RSS, Atom, JSON Feed and calendar with their media types."""
-    links = {(link.get("type"), link.get("href")) for link in _page(_show_edition()).xpath("//link[@rel='alternate']")}
+    links = {
+        (link.get("type"), link.get("href"))
+        for link in _page(_show_edition()).xpath("//link[@rel='alternate']")
+    }
     assert links == {
         ("application/rss+xml", BASE + "lets-meet.rss"),
         ("application/atom+xml", BASE + "lets-meet.atom"),
@@ -84,23 +108,35 @@ def test_show_page_links_each_of_its_feeds_as_alternate() -> None:
 
 
 def test_index_links_the_network_feeds_as_alternate() -> None:
-    """The index advertises every network-wide file: episodes, changes, calendar and the XMLTV guide."""
+    """The index advertises every network file: episodes, changes, calendar and XMLTV guide."""
     hrefs = _hrefs(_page(_edition()), "//link[@rel='alternate']/@href")
-    names = ["all.rss", "all.atom", "all.json", "changes.rss", "changes.atom", "schedule.ics", "xmltv.xml"]
+    names = [
+        "all.rss",
+        "all.atom",
+        "all.json",
+        "changes.rss",
+        "changes.atom",
+        "schedule.ics",
+        "xmltv.xml",
+    ]
     assert sorted(hrefs) == sorted(BASE + name for name in names)
     # Feed readers take the first feed they find; the episodes' RSS should be it.
     assert hrefs[0] == BASE + "all.rss"
 
 
 def test_show_page_subscribe_block() -> None:
-    """webcal, Google Calendar, the copyable address and the feed links all point at the show's files."""
+    """webcal, Google Calendar, the copyable address and feed links point at the show's files."""
     page = _page(_show_edition())
     assert "webcal://feeds.example.org/cqtv/lets-meet.ics" in _hrefs(page, "//a/@href")
-    assert ("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ffeeds.example.org%2Fcqtv%2Flets-meet.ics"
-            in _hrefs(page, "//a/@href"))
+    assert (
+        "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ffeeds.example.org%2Fcqtv%2Flets-meet.ics"
+        in _hrefs(page, "//a/@href")
+    )
     (address,) = page.xpath("//input[@readonly]")
     assert address.get("value") == BASE + "lets-meet.ics"
-    assert {"lets-meet.rss", "lets-meet.atom", "lets-meet.json", "lets-meet.ics"} <= set(_hrefs(page, "//a/@href"))
+    assert {"lets-meet.rss", "lets-meet.atom", "lets-meet.json", "lets-meet.ics"} <= set(
+        _hrefs(page, "//a/@href")
+    )
 
 
 def test_index_subscribe_block_uses_the_network_calendar() -> None:
@@ -112,23 +148,51 @@ def test_index_subscribe_block_uses_the_network_calendar() -> None:
 
 
 def test_show_page_json_ld_names_every_upcoming_airing() -> None:
-    """The JSON-LD is a TVSeries whose BroadcastEvents are the airings not yet over, cancelled ones marked."""
+    """The JSON-LD is a TVSeries with a BroadcastEvent per airing not yet over, cancelled marked."""
     data = _json_ld(_page(_show_edition()))
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "TVSeries"
     assert data["name"] == "Let's Meet"
-    events = [(e["@type"], e["name"], e["startDate"], e["endDate"], e["eventStatus"].rsplit("/", 1)[1])
-              for e in data["publication"]]
+    events = [
+        (e["@type"], e["name"], e["startDate"], e["endDate"], e["eventStatus"].rsplit("/", 1)[1])
+        for e in data["publication"]
+    ]
     assert events == [
-        ("BroadcastEvent", "Let's Meet · Ep. 173: Global Youth Envoys Gather in Chongqing",
-         "2026-01-03T18:00:00+08:00", "2026-01-03T18:30:00+08:00", "EventScheduled"),
-        ("BroadcastEvent", "Let's Meet · Ep. 172: Old Streets, New Shops",
-         "2026-01-07T18:00:00+08:00", "2026-01-07T18:30:00+08:00", "EventScheduled"),
-        ("BroadcastEvent", "Let's Meet", "2026-01-10T18:00:00+08:00", "2026-01-10T18:30:00+08:00", "EventCancelled"),
-        ("BroadcastEvent", "Let's Meet · Ep. 174: Hotpot Diplomacy",
-         "2026-01-11T20:00:00+08:00", "2026-01-11T20:30:00+08:00", "EventRescheduled"),
-        ("BroadcastEvent", "Let's Meet · Ep. 175: Beyond the Week",
-         "2026-01-21T18:00:00+08:00", "2026-01-21T18:30:00+08:00", "EventScheduled"),
+        (
+            "BroadcastEvent",
+            "Let's Meet · Ep. 173: Global Youth Envoys Gather in Chongqing",
+            "2026-01-03T18:00:00+08:00",
+            "2026-01-03T18:30:00+08:00",
+            "EventScheduled",
+        ),
+        (
+            "BroadcastEvent",
+            "Let's Meet · Ep. 172: Old Streets, New Shops",
+            "2026-01-07T18:00:00+08:00",
+            "2026-01-07T18:30:00+08:00",
+            "EventScheduled",
+        ),
+        (
+            "BroadcastEvent",
+            "Let's Meet",
+            "2026-01-10T18:00:00+08:00",
+            "2026-01-10T18:30:00+08:00",
+            "EventCancelled",
+        ),
+        (
+            "BroadcastEvent",
+            "Let's Meet · Ep. 174: Hotpot Diplomacy",
+            "2026-01-11T20:00:00+08:00",
+            "2026-01-11T20:30:00+08:00",
+            "EventRescheduled",
+        ),
+        (
+            "BroadcastEvent",
+            "Let's Meet · Ep. 175: Beyond the Week",
+            "2026-01-21T18:00:00+08:00",
+            "2026-01-21T18:30:00+08:00",
+            "EventScheduled",
+        ),
     ]
     assert data["publication"][3]["previousStartDate"] == "2026-01-10T18:00:00+08:00"
 
@@ -137,11 +201,16 @@ def test_is_live_broadcast_marks_first_broadcasts_on_a_channel() -> None:
     """A premiere on a channel is live, a rerun is not, and an online-only show does not say."""
     data = _json_ld(_page(_show_edition()))
     assert [e.get("isLiveBroadcast") for e in data["publication"][:2]] == [True, False]
-    assert data["publication"][0]["publishedOn"] == {"@type": "BroadcastService", "name": "Chongqing Satellite TV",
-                                                     "url": "https://cqtv.example.org/"}
+    assert data["publication"][0]["publishedOn"] == {
+        "@type": "BroadcastService",
+        "name": "Chongqing Satellite TV",
+        "url": "https://cqtv.example.org/",
+    }
     online = make_show(channel=None)
     site = make_site(shows=(online,))
-    edition = make_edition(site, (make_airing(online, datetime(2026, 1, 3, 18, 0), episode=9),), NOW, show=online)
+    edition = make_edition(
+        site, (make_airing(online, datetime(2026, 1, 3, 18, 0), episode=9),), NOW, show=online
+    )
     (event,) = _json_ld(_page(edition))["publication"]
     assert "isLiveBroadcast" not in event
     assert "publishedOn" not in event
@@ -153,11 +222,13 @@ def test_index_json_ld_covers_the_week_it_shows() -> None:
     (series,) = data["@graph"]
     assert series["url"] == BASE + "lets-meet.html"
     assert [e["startDate"] for e in series["publication"]] == [
-        "2026-01-03T18:00:00+08:00", "2026-01-07T18:00:00+08:00"]
+        "2026-01-03T18:00:00+08:00",
+        "2026-01-07T18:00:00+08:00",
+    ]
 
 
 def test_show_page_lists_upcoming_with_zone_named_times() -> None:
-    """Upcoming airings show their local time with the zone named, and the next airing stands out."""
+    """Upcoming airings show their local time with the zone named; the next airing stands out."""
     page = _page(_show_edition())
     text = _text(page)
     assert "Sat 3 Jan 2026, 18:00–18:30 CST (Asia/Shanghai)" in text
@@ -189,12 +260,14 @@ def test_recent_episodes_show_titles_and_segments() -> None:
     (recent,) = page.xpath("//section[@aria-labelledby='recent-heading']")
     assert recent.xpath("string(.//article/h3)") == "Ep. 172: Old Streets, New Shops"
     assert [li.text_content() for li in recent.xpath(".//ul[@class='segments']/li")] == [
-        "Bridging News: Short videos abroad.", "Dialogue"]
+        "Bridging News: Short videos abroad.",
+        "Dialogue",
+    ]
     assert recent.xpath(".//a/@href") == ["https://cqtv.example.org/lets-meet/172"]
 
 
 def test_index_shows_on_now_up_next_and_the_week() -> None:
-    """At a time inside an airing, the index has it on now, the next ones up next, and seven days by day."""
+    """During an airing the index has it on now, the next ones up next, and the week day by day."""
     during = datetime(2026, 1, 3, 18, 10, tzinfo=SHANGHAI)
     page = _page(_edition(during))
     on_now = page.xpath("//section[@aria-labelledby='now-heading']")[0].text_content()
@@ -227,11 +300,13 @@ def test_times_use_the_show_zone() -> None:
 
 
 def test_page_basics() -> None:
-    """Pages declare language, charset and viewport, carry one stylesheet and no script but the JSON-LD."""
+    """Pages declare language, charset and viewport; one stylesheet, no script but the JSON-LD."""
     for edition in (_edition(), _show_edition()):
         page = _page(edition)
         assert page.get("lang") == "en"
-        assert page.xpath("//meta[@name='viewport']/@content") == ["width=device-width, initial-scale=1"]
+        assert page.xpath("//meta[@name='viewport']/@content") == [
+            "width=device-width, initial-scale=1"
+        ]
         assert page.xpath("//meta[@charset]/@charset") == ["utf-8"]
         assert len(page.xpath("//style")) == 1
         assert page.xpath("//link[@rel='stylesheet']") == []
@@ -241,14 +316,22 @@ def test_page_basics() -> None:
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_text_renders_as_text(name: str) -> None:
-    """Any text a user can type shows literally on both pages and in the JSON-LD, and makes no element."""
+    """Any text a user can type shows literally on both pages and in the JSON-LD; no element."""
     text = HOSTILE[name]
     show = make_show(title=text, description=text, categories=(text,))
-    site = make_site(title=text, description=text, shows=(show,),
-                     channels=(Channel(id="cqtv", name=text, xmltv_id="cqtv.feeds.example.org"),))
+    site = make_site(
+        title=text,
+        description=text,
+        shows=(show,),
+        channels=(Channel(id="cqtv", name=text, xmltv_id="cqtv.feeds.example.org"),),
+    )
     airings = (
-        replace(make_airing(show, datetime(2025, 12, 31, 18, 0), episode=1), title=text, summary=text,
-                segments=(Segment(title=text, summary=text),)),
+        replace(
+            make_airing(show, datetime(2025, 12, 31, 18, 0), episode=1),
+            title=text,
+            summary=text,
+            segments=(Segment(title=text, summary=text),),
+        ),
         make_airing(show, datetime(2026, 1, 3, 18, 0), episode=2, title=text),
         make_airing(show, datetime(2026, 1, 7, 18, 0), status="cancelled", reason=text),
     )
@@ -259,7 +342,11 @@ def test_hostile_text_renders_as_text(name: str) -> None:
         assert [s.get("type") for s in page.xpath("//script")] == ["application/ld+json"]
         assert page.xpath("//*[starts-with(name(), 'x')] | //b | //iframe | //img") == []
         assert seen in _text(page)
-        assert page.xpath("//title")[0].text_content().startswith(expected(text).replace("\r\n", "\n")[:40])
+        assert (
+            page.xpath("//title")[0]
+            .text_content()
+            .startswith(expected(text).replace("\r\n", "\n")[:40])
+        )
         data = _json_ld(page)
         series = data if edition.show is not None else data["@graph"][0]
         assert series["name"] == expected(text)
@@ -271,7 +358,9 @@ def test_json_ld_cannot_be_closed_by_a_title() -> None:
     title = "</script><script>alert(1)</script><!--"
     show = make_show(title=title)
     site = make_site(shows=(show,))
-    html = render_html(make_edition(site, (make_airing(show, datetime(2026, 1, 3, 18, 0)),), NOW, show=show))
+    html = render_html(
+        make_edition(site, (make_airing(show, datetime(2026, 1, 3, 18, 0)),), NOW, show=show)
+    )
     script = html.split(b'<script type="application/ld+json">', 1)[1].split(b"</script>", 1)[0]
     assert b"<" not in script
     assert b">" not in script
@@ -297,7 +386,10 @@ def test_now_comes_only_from_the_edition() -> None:
 def test_registry_names_the_pages() -> None:
     """The registry writes index.html for the network and {show}.html per show, as UTF-8 HTML."""
     record = renderer("html")
-    assert (record.file_name(None), record.file_name("lets-meet")) == ("index.html", "lets-meet.html")
+    assert (record.file_name(None), record.file_name("lets-meet")) == (
+        "index.html",
+        "lets-meet.html",
+    )
     assert record.media_type == "text/html; charset=utf-8"
     assert record.render(_edition()) == render_html(_edition())
 
@@ -313,15 +405,24 @@ def test_golden_show_page() -> None:
 
 
 def test_long_lists_fold_the_rest_into_details() -> None:
-    """Past ten airings or episodes, the rest sit in a <details> that opens without script, all still in JSON-LD."""
+    """Past ten airings or episodes, the rest sit in a script-free <details>; JSON-LD has all."""
     show = make_show()
     site = make_site()
-    airings = tuple(make_airing(show, datetime(2025, 12, 1, 18, 0) + i * timedelta(days=2), episode=100 + i,
-                                title=f"Episode {100 + i}") for i in range(40))
+    airings = tuple(
+        make_airing(
+            show,
+            datetime(2025, 12, 1, 18, 0) + i * timedelta(days=2),
+            episode=100 + i,
+            title=f"Episode {100 + i}",
+        )
+        for i in range(40)
+    )
     now = datetime(2026, 1, 1, 12, 0, tzinfo=SHANGHAI)
     page = _page(make_edition(site, airings, now, show=show))
-    upcoming, recent = (page.xpath(f"//section[@aria-labelledby='{name}-heading']")[0]
-                        for name in ("upcoming", "recent"))
+    upcoming, recent = (
+        page.xpath(f"//section[@aria-labelledby='{name}-heading']")[0]
+        for name in ("upcoming", "recent")
+    )
     assert len(upcoming.xpath("./ol/li")) == 10
     assert upcoming.xpath("string(./details/summary)") == "14 later airings"
     assert len(upcoming.xpath("./details/ol/li")) == 14

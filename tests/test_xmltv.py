@@ -43,13 +43,25 @@ def _programmes(root: etree._Element) -> list[etree._Element]:
 
 def _two_channel_site() -> tuple[Site, Show, Show]:
     """A site with two channels and a show on each."""
-    news = make_show(id="news", title="Evening News", channel="cqtv-news", categories=("News",), link=None,
-                     also_on=(), description="The day in Chongqing.")
+    news = make_show(
+        id="news",
+        title="Evening News",
+        channel="cqtv-news",
+        categories=("News",),
+        link=None,
+        also_on=(),
+        description="The day in Chongqing.",
+    )
     lets_meet = make_show()
     site = make_site(
         channels=(
-            Channel(id="cqtv", name="Chongqing Satellite TV", xmltv_id="cqtv.feeds.example.org",
-                    url="https://cqtv.example.org/", icon="https://cqtv.example.org/logo.png"),
+            Channel(
+                id="cqtv",
+                name="Chongqing Satellite TV",
+                xmltv_id="cqtv.feeds.example.org",
+                url="https://cqtv.example.org/",
+                icon="https://cqtv.example.org/logo.png",
+            ),
             Channel(id="cqtv-news", name="CQTV News", xmltv_id="news.cqtv.example.org"),
         ),
         shows=(lets_meet, news),
@@ -58,22 +70,50 @@ def _two_channel_site() -> tuple[Site, Show, Show]:
 
 
 def _golden_edition() -> Edition:
-    """A fixed network: a premiere, a rerun, a season premiere, a cancellation, a move, a special."""
+    """Build a network with a premiere, rerun, season premiere, cancellation, move, special."""
     site, lets_meet, news = _two_channel_site()
     lets_meet = replace(lets_meet, image="https://cqtv.example.org/lets-meet.png")
     site = replace(site, shows=(lets_meet, news))
     airings = (
         lets_meet_173(lets_meet),
-        make_airing(lets_meet, datetime(2026, 1, 7, 18, 0), rerun=True, rerun_of=173,
-                    title="Global Youth Envoys Gather in Chongqing"),
-        make_airing(lets_meet, datetime(2026, 1, 10, 18, 0), status="cancelled", reason="Pre-empted by a gala"),
-        make_airing(lets_meet, datetime(2026, 1, 15, 20, 0), episode=174, title="Moved episode",
-                    moved_from=datetime(2026, 1, 14, 18, 0, tzinfo=SHANGHAI)),
-        make_airing(news, datetime(2026, 1, 3, 19, 0), season=2, episode=1, title="A new season",
-                    link="https://cqtv.example.org/news/s2e1"),
-        make_airing(news, datetime(2026, 1, 4, 19, 0), season=2, episode=2, title="Second & last <part>"),
-        make_airing(news, datetime(2026, 1, 1, 20, 0), extra=True, title="New Year Special",
-                    end=datetime(2026, 1, 1, 21, 0, tzinfo=SHANGHAI)),
+        make_airing(
+            lets_meet,
+            datetime(2026, 1, 7, 18, 0),
+            rerun=True,
+            rerun_of=173,
+            title="Global Youth Envoys Gather in Chongqing",
+        ),
+        make_airing(
+            lets_meet,
+            datetime(2026, 1, 10, 18, 0),
+            status="cancelled",
+            reason="Pre-empted by a gala",
+        ),
+        make_airing(
+            lets_meet,
+            datetime(2026, 1, 15, 20, 0),
+            episode=174,
+            title="Moved episode",
+            moved_from=datetime(2026, 1, 14, 18, 0, tzinfo=SHANGHAI),
+        ),
+        make_airing(
+            news,
+            datetime(2026, 1, 3, 19, 0),
+            season=2,
+            episode=1,
+            title="A new season",
+            link="https://cqtv.example.org/news/s2e1",
+        ),
+        make_airing(
+            news, datetime(2026, 1, 4, 19, 0), season=2, episode=2, title="Second & last <part>"
+        ),
+        make_airing(
+            news,
+            datetime(2026, 1, 1, 20, 0),
+            extra=True,
+            title="New Year Special",
+            end=datetime(2026, 1, 1, 21, 0, tzinfo=SHANGHAI),
+        ),
     )
     return make_edition(site, airings, NOW)
 
@@ -102,8 +142,13 @@ def test_tv_validate_file_accepts_the_guide(tmp_path: Path) -> None:
         pytest.skip("tv_validate_file is not installed (apt install xmltv-util)")
     guide = tmp_path / "xmltv.xml"
     guide.write_bytes(render_xmltv(_golden_edition()))
-    done = subprocess.run([tool, "--dtd-file", str(dtd_path), str(guide)],  # noqa: S603
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [tool, "--dtd-file", str(dtd_path), str(guide)],  # noqa: S603
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -118,8 +163,17 @@ def test_perl_xmltv_reader_reads_every_programme(tmp_path: Path) -> None:
     ours, theirs = etree.fromstring(guide.read_bytes()), etree.fromstring(done.stdout)
 
     def summary(root: etree._Element) -> list[tuple[str | None, ...]]:
-        return [(p.get("start"), p.get("stop"), p.get("channel"), p.findtext("title"), p.findtext("sub-title"),
-                 *sorted("".join((e.text or "").split()) for e in p.findall("episode-num"))) for p in _programmes(root)]
+        return [
+            (
+                p.get("start"),
+                p.get("stop"),
+                p.get("channel"),
+                p.findtext("title"),
+                p.findtext("sub-title"),
+                *sorted("".join((e.text or "").split()) for e in p.findall("episode-num")),
+            )
+            for p in _programmes(root)
+        ]
 
     # XMLTV.pm writes xmltv_ns numbers with spaces around the dots ("1 . 0 . "); the same number.
     assert summary(theirs) == summary(ours)
@@ -140,7 +194,9 @@ def test_perl_xmltv_reader_reads_every_programme(tmp_path: Path) -> None:
         ("Australia/Lord_Howe", datetime(2026, 10, 4, 2, 15), 0, "20261004024500 +1100"),
     ],
 )
-def test_daylight_saving_edges_show_the_right_offset(zone: str, local: datetime, fold: int, stamp: str) -> None:
+def test_daylight_saving_edges_show_the_right_offset(
+    zone: str, local: datetime, fold: int, stamp: str
+) -> None:
     """Start times in gaps and folds come out resolved, with the offset in force at that instant."""
     tz = ZoneInfo(zone)
     show = make_show(timezone=tz)
@@ -160,18 +216,24 @@ def test_stop_is_always_given_in_the_show_zone() -> None:
 
 
 def test_programmes_on_one_channel_are_in_time_order() -> None:
-    """Programmes are grouped by channel and each channel's are in start order, whatever order they came in."""
+    """Programmes are grouped by channel, each channel's in start order, whatever came in."""
     site, lets_meet, news = _two_channel_site()
-    airings = [make_airing(show, datetime(2026, 1, 3, 6, 0) + timedelta(hours=5 * i + j))
-               for i in range(8) for j, show in enumerate((news, lets_meet))]
+    airings = [
+        make_airing(show, datetime(2026, 1, 3, 6, 0) + timedelta(hours=5 * i + j))
+        for i in range(8)
+        for j, show in enumerate((news, lets_meet))
+    ]
     edition = make_edition(site, tuple(airings), NOW)
     shuffled = replace(edition, window=tuple(reversed(edition.window)))
     programmes = _programmes(etree.fromstring(render_xmltv(shuffled)))
     channels = [p.get("channel") for p in programmes]
     assert channels == ["cqtv.feeds.example.org"] * 8 + ["news.cqtv.example.org"] * 8
     for channel in set(channels):
-        starts = [datetime.strptime(p.get("start"), "%Y%m%d%H%M%S %z") for p in programmes
-                  if p.get("channel") == channel]
+        starts = [
+            datetime.strptime(p.get("start"), "%Y%m%d%H%M%S %z")
+            for p in programmes
+            if p.get("channel") == channel
+        ]
         assert starts == sorted(starts)
 
 
@@ -185,7 +247,7 @@ def test_cancelled_airings_are_left_out() -> None:
 
 
 def test_online_only_shows_are_left_out() -> None:
-    """A show without a channel is not in the guide, though its channel-less airings are in the window."""
+    """A show without a channel is not in the guide, though its airings are in the window."""
     online = make_show(id="online", title="Online Only", channel=None)
     site = make_site(shows=(make_show(), online))
     airings = (make_airing(online, datetime(2026, 1, 3, 12, 0)), lets_meet_173())
@@ -208,9 +270,16 @@ def test_every_channel_is_listed_with_name_icon_and_url() -> None:
 
 @pytest.mark.parametrize(
     ("season", "episode", "onscreen", "xmltv_ns"),
-    [(None, 173, "Ep. 173", ".172."), (2, 5, "S2 E5", "1.4."), (1, 1, "S1 E1", "0.0."), (None, 1, "Ep. 1", ".0.")],
+    [
+        (None, 173, "Ep. 173", ".172."),
+        (2, 5, "S2 E5", "1.4."),
+        (1, 1, "S1 E1", "0.0."),
+        (None, 1, "Ep. 1", ".0."),
+    ],
 )
-def test_episode_numbers_in_both_systems(season: int | None, episode: int, onscreen: str, xmltv_ns: str) -> None:
+def test_episode_numbers_in_both_systems(
+    season: int | None, episode: int, onscreen: str, xmltv_ns: str
+) -> None:
     """An episode carries its onscreen label and its zero-based xmltv_ns number."""
     airing = make_airing(make_show(), datetime(2026, 1, 3, 18, 0), season=season, episode=episode)
     (programme,) = _programmes(_guide(make_site(), (airing,)))
@@ -219,7 +288,7 @@ def test_episode_numbers_in_both_systems(season: int | None, episode: int, onscr
 
 
 def test_rerun_carries_the_repeated_episode_and_is_previously_shown() -> None:
-    """A rerun is marked previously-shown and numbered as the episode it repeats, never as a premiere."""
+    """A rerun is previously-shown and numbered as the episode it repeats, never a premiere."""
     rerun = make_airing(make_show(), datetime(2026, 1, 7, 18, 0), season=2, rerun=True, rerun_of=1)
     (programme,) = _programmes(_guide(make_site(), (rerun,)))
     assert programme.find("previously-shown") is not None
@@ -241,7 +310,9 @@ def test_premiere_marks_only_a_season_first_episode() -> None:
 
 def test_special_without_number_has_no_episode_num() -> None:
     """An unnumbered airing has no episode-num element at all."""
-    special = make_airing(make_show(), datetime(2026, 1, 1, 20, 0), extra=True, title="New Year Special")
+    special = make_airing(
+        make_show(), datetime(2026, 1, 1, 20, 0), extra=True, title="New Year Special"
+    )
     (programme,) = _programmes(_guide(make_site(), (special,)))
     assert programme.findall("episode-num") == []
     assert programme.findtext("sub-title") == "New Year Special"
@@ -255,7 +326,9 @@ def test_programme_text_fields() -> None:
     assert "Bridging News: How Chinese micro-dramas are going global." in programme.findtext("desc")
     assert programme.findtext("category") == "Culture"
     assert programme.findtext("url") == "https://cqtv.example.org/lets-meet/"
-    assert {e.get("lang") for e in programme.iter("title", "sub-title", "desc", "category")} == {"en"}
+    assert {e.get("lang") for e in programme.iter("title", "sub-title", "desc", "category")} == {
+        "en"
+    }
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -263,10 +336,14 @@ def test_hostile_text_round_trips(name: str) -> None:
     """Any text a user can type reads back intact (less XML-forbidden controls) in every field."""
     text = HOSTILE[name]
     show = make_show(title=text, categories=(text,))
-    site = make_site(shows=(show,), title=text,
-                     channels=(Channel(id="cqtv", name=text, xmltv_id="cqtv.feeds.example.org"),))
-    airing = make_airing(show, datetime(2026, 1, 3, 18, 0), title=text, summary=text,
-                         segments=(Segment(title=text),))
+    site = make_site(
+        shows=(show,),
+        title=text,
+        channels=(Channel(id="cqtv", name=text, xmltv_id="cqtv.feeds.example.org"),),
+    )
+    airing = make_airing(
+        show, datetime(2026, 1, 3, 18, 0), title=text, summary=text, segments=(Segment(title=text),)
+    )
     root = _guide(site, (airing,))
     (programme,) = _programmes(root)
     assert root.get("source-info-name") == expected(text)
@@ -285,7 +362,11 @@ def test_same_edition_gives_the_same_bytes() -> None:
 def test_registry_writes_the_guide_as_xmltv_xml() -> None:
     """The registry knows the guide as one network file, xmltv.xml, served as application/xml."""
     record = renderer("xmltv")
-    assert (record.file_name(None), record.media_type, record.per_show) == ("xmltv.xml", "application/xml", False)
+    assert (record.file_name(None), record.media_type, record.per_show) == (
+        "xmltv.xml",
+        "application/xml",
+        False,
+    )
     assert record.render(_golden_edition()) == render_xmltv(_golden_edition())
 
 
@@ -301,6 +382,10 @@ def _check_golden(path: Path, actual: bytes) -> None:
         path.write_bytes(actual)
     want = path.read_bytes()
     if actual != want:
-        diff = difflib.unified_diff(want.decode().splitlines(keepends=True), actual.decode().splitlines(keepends=True),
-                                    fromfile=str(path), tofile="rendered")
+        diff = difflib.unified_diff(
+            want.decode().splitlines(keepends=True),
+            actual.decode().splitlines(keepends=True),
+            fromfile=str(path),
+            tofile="rendered",
+        )
         pytest.fail("".join(diff))
