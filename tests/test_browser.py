@@ -237,7 +237,11 @@ def _close(browser: _Browser) -> None:
 def _airdates(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the installed ``airdates`` command (through this interpreter's environment)."""
     command = [str(Path(sys.executable).with_name("airdates")), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
+    assert done.returncode == 0, (
+        f"airdates {' '.join(args)} exited {done.returncode}: {done.stderr}"
+    )
+    return done
 
 
 @dataclass(frozen=True)
@@ -264,7 +268,14 @@ def chromium() -> str:
 def site(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[_Site]:  # noqa: ARG001
     """Publish a copy of the bundled example (plus a show with a hostile title) and serve it."""
     folder = tmp_path_factory.mktemp("example")
-    shutil.copytree(EXAMPLE.parent, folder, dirs_exist_ok=True)
+    # Only the config and its files: state or output left beside the example by a
+    # local run would make this publish a republish.
+    shutil.copytree(
+        EXAMPLE.parent,
+        folder,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns(".airdates", "public"),
+    )
     config = folder / "airdates.toml"
     config.write_text(config.read_text(encoding="utf-8") + HOSTILE_SHOW, encoding="utf-8")
     output = folder / "out"
