@@ -1,0 +1,76 @@
+"""Output files: staged atomic replacement, unchanged detection, leftovers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from publisher import files
+from schedule.errors import OutputError
+
+
+def test_swap_replaces_by_rename_with_the_umask_mode(tmp_path: Path) -> None:
+    """A staged file replaces the target in one rename (a new inode) and gets the umask's mode."""
+    target = tmp_path / "a.ics"
+    target.write_bytes(b"old")
+    inode = target.stat().st_ino
+    old = os.umask(0o027)
+    try:
+        mode = files.file_mode()
+    finally:
+        os.umask(old)
+    assert mode == 0o640
+    staged = files.stage(target, b"new", mode)
+    assert target.read_bytes() == b"old"
+    files.swap_in(staged)
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_ino != inode
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert not staged.temp.exists()
+
+
+def test_unchanged_trusts_a_matching_stamp_and_reads_otherwise(tmp_path: Path) -> None:
+    """A file matching its recorded stamp is unchanged; one edited behind our back is compared by bytes."""
+    target = tmp_path / "a.rss"
+    target.write_bytes(b"same")
+    digest = files.sha256(b"same")
+    stamp = files.stamp_of(target, digest)
+    assert files.unchanged(target, b"same", digest, stamp)
+    assert files.unchanged(target, b"same", digest, None)
+    target.write_bytes(b"edit")
+    assert not files.unchanged(target, b"same", digest, stamp)
+    assert not files.unchanged(tmp_path / "missing", b"same", digest, None)
+
+
+def test_stage_into_missing_folder_is_an_output_error(tmp_path: Path) -> None:
+    """Staging where no file can be created raises OutputError naming the target."""
+    with pytest.raises(OutputError) as caught:
+        files.stage(tmp_path / "nope" / "a.ics", b"x", 0o644)
+    assert caught.value.path == str(tmp_path / "nope" / "a.ics")
+
+
+def test_ensure_folder_refuses_a_file_in_the_path(tmp_path: Path) -> None:
+    """An output path running through a regular file is an OutputError."""
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputError):
+        files.ensure_folder(tmp_path / "file" / "public")
+
+
+def test_leftovers_and_discard(tmp_path: Path) -> None:
+    """Temporary files are removed by discard and by the next run's cleanup; other files stay."""
+    staged = files.stage(tmp_path / "a.ics", b"x", 0o644)
+    files.discard([staged])
+    assert list(tmp_path.iterdir()) == []
+    files.stage(tmp_path / "b.ics", b"x", 0o644)
+    (tmp_path / "keep.txt").write_text("mine")
+    assert files.clear_leftovers(tmp_path) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_remove_is_quiet_about_missing_files(tmp_path: Path) -> None:
+    """Deleting a file already gone is not an error."""
+    (tmp_path / "a").write_text("x")
+    assert files.remove(tmp_path / "a")
+    assert not files.remove(tmp_path / "a")

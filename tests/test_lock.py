@@ -1,0 +1,83 @@
+"""One publish at a time: the state folder's lock."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from publisher.lock import held
+from schedule.errors import LockTimeout
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from publisher.lock import held
+with held(Path(sys.argv[1]), 0):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_second_holder_with_no_wait_times_out(tmp_path: Path) -> None:
+    """While the lock is held, another attempt with wait 0 raises LockTimeout (exit 3) naming the lock."""
+    with held(tmp_path, 0), pytest.raises(LockTimeout) as caught, held(tmp_path, 0):
+        pass
+    assert caught.value.exit_code == 3
+    assert str(tmp_path / "lock") in str(caught.value)
+
+
+def test_lock_is_free_again_after_the_block(tmp_path: Path) -> None:
+    """Leaving the block releases the lock for the next publish."""
+    with held(tmp_path, 0):
+        pass
+    with held(tmp_path, 0):
+        pass
+
+
+def test_waiter_gets_the_lock_when_it_is_released(tmp_path: Path) -> None:
+    """A publish that waits gets the lock as soon as the holder lets go."""
+    entered, release, order = threading.Event(), threading.Event(), []
+
+    def holder() -> None:
+        with held(tmp_path, 0):
+            entered.set()
+            release.wait(30)
+            order.append("holder done")
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    entered.wait(30)
+    release.set()
+    with held(tmp_path, 60):
+        order.append("waiter in")
+    thread.join()
+    assert order == ["holder done", "waiter in"]
+
+
+def test_creates_the_state_folder(tmp_path: Path) -> None:
+    """The state folder is created when it does not exist yet."""
+    with held(tmp_path / "new" / ".airdates", 0):
+        assert (tmp_path / "new" / ".airdates" / "lock").exists()
+
+
+def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
+    """A publish killed with SIGKILL while holding the lock does not block the next one."""
+    process = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)],  # noqa: S603
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "held"
+        with pytest.raises(LockTimeout), held(tmp_path, 0):
+            pass
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        with held(tmp_path, 30):
+            pass
+    finally:
+        process.kill()
+        process.wait()

@@ -1,0 +1,156 @@
+"""The state database: schema versions, transactions, round trips, and dry-run snapshots."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feeds.edition import ScheduleChange
+from publisher import state as state_module
+from publisher.changes import AiringRecord
+from publisher.files import Stamp
+from publisher.state import DB_NAME, SCHEMA_VERSION, PublishRecord, State, StateError
+
+NOW = datetime(2026, 1, 10, 4, 0, tzinfo=UTC)
+
+
+def _record(**overrides: object) -> PublishRecord:
+    values: dict[str, object] = {
+        "at": NOW, "folder": "/srv/public", "window": (NOW, NOW.replace(month=7)), "files": 3, "written": 2,
+        "deleted": 0, "airings": 10, "changes": 1, "duration_ms": 12.5, "fingerprint": "f" * 32,
+        "next_change": NOW.replace(hour=10),
+    }
+    values.update(overrides)
+    return PublishRecord(**values)  # type: ignore[arg-type]
+
+
+def _airing(**overrides: object) -> AiringRecord:
+    values: dict[str, object] = {
+        "id": "lets-meet/20260103T100000Z", "show": "lets-meet", "hash": "abc", "sequence": 2,
+        "first_published": NOW, "changed": NOW, "start": datetime.fromisoformat("2026-01-03T18:00:00+08:00"),
+        "title": "Ep “1” <b>", "status": "scheduled", "label": "Ep. 173",
+    }
+    values.update(overrides)
+    return AiringRecord(**values)  # type: ignore[arg-type]
+
+
+def _commit(state: State, **overrides: object) -> None:
+    parts: dict[str, object] = {"record": _record(), "updates": [], "changes": [], "written": {},
+                                "deleted": [], "pings": []}
+    parts.update(overrides)
+    state.commit(**parts)  # type: ignore[arg-type]
+
+
+def test_new_database_has_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
+    """Opening a state folder creates the database at the current schema version, in WAL mode."""
+    State.open(tmp_path).close()
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"airings", "changes", "manifest", "publishes", "pings", "schema_version"} <= tables
+
+
+def test_reopening_keeps_the_data(tmp_path: Path) -> None:
+    """What one publish commits, the next reads back unchanged."""
+    state = State.open(tmp_path)
+    change = ScheduleChange(number=1, kind="moved", airing="lets-meet/20260103T100000Z", show="lets-meet",
+                            recorded=NOW, text="Let's Meet · Ep. 173 moved")
+    stamp = Stamp(sha256="0" * 64, size=5, mtime_ns=7, inode=9)
+    _commit(state, updates=[_airing()], changes=[change], written={"a.ics": stamp}, pings=["https://x/a.rss"])
+    state.close()
+    again = State.open(tmp_path)
+    assert again.airings() == {"lets-meet/20260103T100000Z": _airing()}
+    assert again.changes(10) == (change,)
+    assert again.manifest("/srv/public") == {"a.ics": stamp}
+    assert again.pending_pings() == ("https://x/a.rss",)
+    assert again.last_publish() == _record()
+    assert again.next_change_number() == 2
+    again.close()
+
+
+def test_later_publish_is_the_last(tmp_path: Path) -> None:
+    """The last publish is the newest one recorded."""
+    state = State.open(tmp_path)
+    _commit(state)
+    _commit(state, record=_record(files=99))
+    last = state.last_publish()
+    assert last is not None
+    assert last.files == 99
+    assert state.publish_count() == 2
+
+
+def test_failed_commit_changes_nothing(tmp_path: Path) -> None:
+    """A commit that fails half-way (here a duplicate change number) leaves the state exactly as it was."""
+    state = State.open(tmp_path)
+    change = ScheduleChange(number=1, kind="added", airing="a/20260101T000000Z", show="a", recorded=NOW, text="x")
+    _commit(state, changes=[change])
+    with pytest.raises(StateError):
+        _commit(state, updates=[_airing()], changes=[change])
+    assert state.airings() == {}
+    assert state.publish_count() == 1
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    """A database written by a newer airdates is refused with a clear error rather than misread."""
+    State.open(tmp_path).close()
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StateError, match="schema version"):
+        State.open(tmp_path)
+
+
+def test_migration_from_an_older_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database at an older version is brought up to date step by step, keeping its data."""
+    state = State.open(tmp_path)
+    _commit(state, updates=[_airing()])
+    state.close()
+    step = ("ALTER TABLE airings ADD COLUMN note TEXT",)
+    monkeypatch.setattr(state_module, "_MIGRATIONS", (*state_module._MIGRATIONS, step))  # noqa: SLF001
+    again = State.open(tmp_path)
+    assert list(again.airings()) == ["lets-meet/20260103T100000Z"]
+    again.close()
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        assert db.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION + 1,)
+        assert "note" in {row[1] for row in db.execute("PRAGMA table_info(airings)")}
+
+
+def test_snapshot_never_writes(tmp_path: Path) -> None:
+    """A dry run's snapshot reads the state but writes to a private copy, and creates no file when there is none."""
+    empty = State.snapshot(tmp_path / "none")
+    assert empty.airings() == {}
+    _commit(empty)
+    empty.close()
+    assert not (tmp_path / "none").exists()
+    real = State.open(tmp_path)
+    _commit(real, updates=[_airing()])
+    real.close()
+    copy = State.snapshot(tmp_path)
+    _commit(copy, updates=[_airing(sequence=5)])
+    assert copy.airings()["lets-meet/20260103T100000Z"].sequence == 5
+    copy.close()
+    reread = State.open(tmp_path)
+    assert reread.airings()["lets-meet/20260103T100000Z"].sequence == 2
+    assert reread.publish_count() == 1
+
+
+def test_unreadable_database_is_a_state_error(tmp_path: Path) -> None:
+    """A file that is not a database is reported as StateError (exit 4) naming it."""
+    (tmp_path / DB_NAME).write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StateError) as caught:
+        State.open(tmp_path)
+    assert caught.value.exit_code == 4
+    assert DB_NAME in str(caught.value)
+
+
+def test_claimed_names_are_in_the_manifest(tmp_path: Path) -> None:
+    """Files claimed before writing are in the manifest, and a later commit of the same name replaces the claim."""
+    state = State.open(tmp_path)
+    state.claim("/srv/public", ["new.ics"])
+    assert "new.ics" in state.manifest("/srv/public")
+    stamp = Stamp(sha256="1" * 64, size=1, mtime_ns=1, inode=1)
+    _commit(state, written={"new.ics": stamp})
+    assert state.manifest("/srv/public") == {"new.ics": stamp}
