@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
+from operator import itemgetter
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -56,8 +57,11 @@ def render_ics(edition: Edition) -> bytes:
     site = edition.site
     shows = {show.id: show for show in (*site.shows, *edition.shows)}
     facts = {show_id: _ShowFacts.of(show, site) for show_id, show in shows.items()}
-    airings = sorted(edition.window, key=_order)
-    events = [_event(airing, facts[airing.show], edition.revision(airing)) for airing in airings]
+    # An airing's id string is formatted once: sorting, UID and revision all need it.
+    keyed = sorted(((airing.start.astimezone(UTC), airing.uid, airing) for airing in edition.window),
+                   key=itemgetter(0, 1))
+    events = [_event(airing, uid, facts[airing.show], _revision(edition, uid)) for _, uid, airing in keyed]
+    airings = [airing for _, _, airing in keyed]
     return b"".join(
         (_head(edition), *_timezones(airings, shows), *events, b"END:VCALENDAR\r\n")
     )
@@ -69,12 +73,13 @@ def event_lines(airing: Airing, show: Show, site: Site, revision: Revision) -> b
     The bytes depend on nothing but the four arguments, so the show's file and
     the network's can share them, and a cache can key on them.
     """
-    return _event(airing, _ShowFacts.of(show, site), revision)
+    return _event(airing, airing.uid, _ShowFacts.of(show, site), revision)
 
 
-def _order(airing: Airing) -> tuple[datetime, str]:
-    """Sort key: the start instant (not wall time, which repeats at fall-back), then UID."""
-    return airing.start.astimezone(UTC), airing.uid
+def _revision(edition: Edition, uid: str) -> Revision:
+    """The airing's revision; one never published is new as of ``now`` (as Edition.revision says)."""
+    found = edition.revisions.get(uid)
+    return found if found is not None else Revision(sequence=0, changed=edition.now)
 
 
 # ---------------------------------------------------------------- the calendar
@@ -132,10 +137,10 @@ class _ShowFacts:
 
     show: Show
     zone: ZoneInfo
-    tzid: str  # the ";TZID=..." parameter text
+    tzid: str  # the "TZID=..." parameter text
     domain: str
-    channels: dict[str, str]
-    platforms: str
+    locations: dict[str | None, bytes]  # LOCATION line by channel id
+    link: bytes  # the show's URL line
     categories: bytes
 
     @classmethod
@@ -145,36 +150,37 @@ class _ShowFacts:
             msg = f"show {show.id!r} has a zone without an IANA name"
             raise ValueError(msg)
         categories = [_clean(name) for name in show.categories if _clean(name)]
+        # Online only, the show is "at" its platforms.
+        platforms = ", ".join(platform.name for platform in show.also_on)
+        locations = {channel.id: _optional_text("LOCATION", channel.name) for channel in site.channels}
         return cls(
             show=show,
             zone=show.timezone,
             tzid=_value(Parameters({"TZID": show.timezone.key}).to_ical()),
             domain=urlsplit(site.base_url).hostname or "localhost",
-            channels={channel.id: channel.name for channel in site.channels},
-            platforms=", ".join(platform.name for platform in show.also_on),
+            locations=locations | {None: _optional_text("LOCATION", platforms)},
+            link=_uri_line("URL", show.link),
             categories=_line("CATEGORIES:" + _value(vCategory(categories).to_ical()))
             if categories
             else b"",
         )
 
 
-def _event(airing: Airing, facts: _ShowFacts, revision: Revision) -> bytes:
-    """The VEVENT of one airing."""
-    stamp = _utc(revision.changed)
+def _event(airing: Airing, uid: str, facts: _ShowFacts, revision: Revision) -> bytes:
+    """The VEVENT of one airing whose id string is ``uid``."""
     cancelled = airing.cancelled
     lines = (
         b"BEGIN:VEVENT\r\n",
-        _text_line("UID", f"{airing.uid}@{facts.domain}"),
-        _line(f"DTSTAMP:{stamp}"),
-        _line(f"LAST-MODIFIED:{stamp}"),
-        _line(f"SEQUENCE:{revision.sequence:d}"),
+        _text_line("UID", f"{uid}@{facts.domain}"),
+        _stamps(revision.changed.astimezone(UTC)),
+        b"SEQUENCE:%d\r\n" % revision.sequence,
         _line(_moment("DTSTART", airing.start, facts)),
         _line(_moment("DTEND", airing.end, facts)),
         _text_line("SUMMARY", headline(airing)),
         # Always there, even empty: calendar apps then show no stale text after an edit.
         _text_line("DESCRIPTION", description_text(airing, facts.show)),
-        _optional_text("LOCATION", _location(airing, facts)),
-        _optional_uri("URL", airing.link or facts.show.link),
+        facts.locations.get(airing.channel, b""),
+        _uri_line("URL", airing.link) if airing.link else facts.link,
         facts.categories,
         b"STATUS:CANCELLED\r\n" if cancelled else b"STATUS:CONFIRMED\r\n",
         # A cancelled airing no longer takes up the viewer's time.
@@ -184,11 +190,11 @@ def _event(airing: Airing, facts: _ShowFacts, revision: Revision) -> bytes:
     return b"".join(lines)
 
 
-def _location(airing: Airing, facts: _ShowFacts) -> str:
-    """The channel's name; for a show only online, the platforms it is on."""
-    if airing.channel is not None:
-        return facts.channels.get(airing.channel, "")
-    return facts.platforms
+@lru_cache(maxsize=1024)
+def _stamps(changed: datetime) -> bytes:
+    """DTSTAMP and LAST-MODIFIED: when the event last changed (a UTC instant), not the run."""
+    stamp = _utc_instant(changed)
+    return _line(f"DTSTAMP:{stamp}") + _line(f"LAST-MODIFIED:{stamp}")
 
 
 def _moment(name: str, moment: datetime, facts: _ShowFacts) -> str:
@@ -198,9 +204,14 @@ def _moment(name: str, moment: datetime, facts: _ShowFacts) -> str:
     real one (02:30 -> 03:30). A wall time the fall-back night shows twice is
     written in UTC: RFC 5545 readers take the first pass, ical.js the second.
     """
-    local = moment.astimezone(UTC).astimezone(facts.zone)
-    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
-        return f"{name}:{_utc(local)}"
+    local = moment.astimezone(facts.zone)
+    offset = local.utcoffset()
+    # Only in a gap or a repeated hour do the two folds disagree; elsewhere the
+    # wall time is already the one to write.
+    if local.replace(fold=1 - local.fold).utcoffset() != offset:
+        local = local.astimezone(UTC).astimezone(facts.zone)
+        if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+            return f"{name}:{_utc(local)}"
     return f"{name};{facts.tzid}:{_date(local.date())}T{_time(local.time())}"
 
 
@@ -263,8 +274,9 @@ def _uri(text: str) -> str:
 # ---------------------------------------------------------------- content lines
 
 
+@lru_cache(maxsize=8192)
 def _text_line(name: str, text: str) -> bytes:
-    """A property with a TEXT value."""
+    """A property with a TEXT value; descriptions and locations repeat, so each is written once."""
     return _line(f"{name}:{_escaped(text)}")
 
 
@@ -273,8 +285,9 @@ def _optional_text(name: str, text: str) -> bytes:
     return _text_line(name, text) if _clean(text) else b""
 
 
-def _optional_uri(name: str, address: str | None) -> bytes:
-    """A URI property, or nothing when there is no address."""
+@lru_cache(maxsize=4096)
+def _uri_line(name: str, address: str | None) -> bytes:
+    """A URI property, or nothing when there is no address; links repeat, so each is written once."""
     value = _uri(address) if address else ""
     return _line(f"{name}:{value}") if value else b""
 
