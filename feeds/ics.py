@@ -54,17 +54,24 @@ def render_ics(edition: Edition) -> bytes:
     Events come in start order, then by UID; cancelled airings stay, with
     ``STATUS:CANCELLED``. The same edition always gives the same bytes.
     """
-    site = edition.site
-    shows = {show.id: show for show in (*site.shows, *edition.shows)}
-    facts = {show_id: _ShowFacts.of(show, site) for show_id, show in shows.items()}
     # An airing's id string is formatted once: sorting, UID and revision all need it.
     keyed = sorted(((airing.start.astimezone(UTC), airing.uid, airing) for airing in edition.window),
                    key=itemgetter(0, 1))
+    facts = _facts_by_show(edition, {airing.show for airing in edition.window})
     events = [_event(airing, uid, facts[airing.show], _revision(edition, uid)) for _, uid, airing in keyed]
     airings = [airing for _, _, airing in keyed]
     return b"".join(
-        (_head(edition), *_timezones(airings, shows), *events, b"END:VCALENDAR\r\n")
+        (_head(edition), *_timezones(airings, facts), *events, b"END:VCALENDAR\r\n")
     )
+
+
+def _facts_by_show(edition: Edition, show_ids: set[str]) -> dict[str, _ShowFacts]:
+    """Facts of the shows the window's airings belong to (only those: a site may have thousands)."""
+    known = {show.id: show for show in edition.shows if show.id in show_ids}
+    missing = show_ids - known.keys()
+    if missing:  # a show's file may carry another show's airing; find it on the site
+        known |= {show.id: show for show in edition.site.shows if show.id in missing}
+    return {show_id: _ShowFacts.of(show, edition.site) for show_id, show in known.items()}
 
 
 def event_lines(airing: Airing, show: Show, site: Site, revision: Revision) -> bytes:
@@ -118,14 +125,14 @@ def _own_url(site: Site, show: Show | None) -> str:
     return _uri(site.base_url.rstrip("/") + "/" + name)
 
 
-def _timezones(airings: list[Airing], shows: dict[str, Show]) -> list[bytes]:
+def _timezones(airings: list[Airing], facts: dict[str, _ShowFacts]) -> list[bytes]:
     """A VTIMEZONE for every zone the events refer to, by TZID, covering all of them."""
     if not airings:
         return []
     first = min(airing.start for airing in airings)
     last = max(airing.end for airing in airings)
-    zones = {shows[airing.show].timezone.key: shows[airing.show].timezone for airing in airings}
-    return [vtimezone(zones[key], first, last) for key in sorted(zones, key=str)]
+    zones = {f.zone.key: f.zone for f in facts.values() if f.zone.key is not None}
+    return [vtimezone(zones[key], first, last) for key in sorted(zones)]
 
 
 # ---------------------------------------------------------------- one event
