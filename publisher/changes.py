@@ -102,8 +102,11 @@ class Reconciliation:
 
 def context_digest(show: Show, channel: Channel | None) -> str:
     """Return a digest of what every airing of ``show`` shows about the show and channel."""
-    show_part = {f.name: _canonical(getattr(show, f.name))
-                 for f in dataclasses.fields(show) if f.name not in _RULE_FIELDS}
+    show_part = {
+        f.name: _canonical(getattr(show, f.name))
+        for f in dataclasses.fields(show)
+        if f.name not in _RULE_FIELDS
+    }
     return _digest(repr((show_part, _canonical(channel))))
 
 
@@ -117,7 +120,7 @@ def content_hash(airing: Airing, context: str) -> str:
     return _digest(repr((_canonical(airing), context)))
 
 
-def reconcile(  # noqa: PLR0913 - each input is a distinct part of the comparison
+def reconcile(
     previous: Mapping[str, AiringRecord],
     current: Sequence[tuple[Airing, str]],
     *,
@@ -157,8 +160,12 @@ def reconcile(  # noqa: PLR0913 - each input is a distinct part of the compariso
 def numbered(draft: DraftChange, number: int, recorded: datetime) -> ScheduleChange:
     """Return a found change as change-log entry ``number``, recorded at ``recorded``."""
     return ScheduleChange(
-        number=number, kind=draft.kind, airing=draft.airing, show=draft.show,
-        recorded=recorded.astimezone(UTC), text=draft.text,
+        number=number,
+        kind=draft.kind,
+        airing=draft.airing,
+        show=draft.show,
+        recorded=recorded.astimezone(UTC),
+        text=draft.text,
     )
 
 
@@ -167,13 +174,17 @@ def _advance(old: AiringRecord | None, airing: Airing, digest: str, now: datetim
     if old is None:
         return _record(airing, digest, sequence=0, first=now, changed=now)
     if old.hash != digest:
-        return _record(airing, digest, sequence=old.sequence + 1, first=old.first_published, changed=now)
+        return _record(
+            airing, digest, sequence=old.sequence + 1, first=old.first_published, changed=now
+        )
     if not old.present:
         return replace(old, present=True)
     return old
 
 
-def _record(airing: Airing, digest: str, *, sequence: int, first: datetime, changed: datetime) -> AiringRecord:
+def _record(
+    airing: Airing, digest: str, *, sequence: int, first: datetime, changed: datetime
+) -> AiringRecord:
     return AiringRecord(
         id=airing.uid,
         show=airing.show,
@@ -253,14 +264,14 @@ def _label(airing: Airing) -> str | None:
 
 
 def _in_both(previous: Window | None, current: Window) -> Callable[[datetime], bool]:
-    """Return a test: does an instant lie in both calendar windows (never on a first publish)?"""
+    """Return a test of whether an instant is in both calendar windows (never on a first run)."""
     if previous is None:
         return lambda _moment: False
     (old_start, old_stop), (new_start, new_stop) = previous, current
     return lambda moment: old_start <= moment < old_stop and new_start <= moment < new_stop
 
 
-def _canonical(value: object) -> object:
+def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per kind of value
     """Return ``value`` as nested tuples of plain values whose repr is stable."""
     if value is None or isinstance(value, str | int | float | bool):
         return value
@@ -272,7 +283,9 @@ def _canonical(value: object) -> object:
     if isinstance(value, ZoneInfo):
         return ("zone", value.key)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return tuple((f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value))
+        return tuple(
+            (f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value)
+        )
     if isinstance(value, tuple | list):
         return tuple(_canonical(item) for item in value)
     return ("other", str(value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -12,8 +13,8 @@ from pathlib import Path
 from schedule.errors import OutputError
 
 __all__ = [
-    "Stamp",
     "StagedFile",
+    "Stamp",
     "clear_leftovers",
     "discard",
     "ensure_folder",
@@ -69,7 +70,8 @@ def ensure_folder(folder: Path) -> None:
     except OSError as error:
         raise _output_error(folder, error, "cannot create folder") from error
     if not folder.is_dir():
-        raise OutputError(f"{folder}: not a folder", path=str(folder))
+        msg = f"{folder}: not a folder"
+        raise OutputError(msg, path=str(folder))
 
 
 def stamp_of(path: Path, digest: str) -> Stamp | None:
@@ -121,7 +123,7 @@ def stage(target: Path, data: bytes, mode: int) -> StagedFile:
 def swap_in(staged: StagedFile) -> None:
     """Replace the target with its staged bytes in one rename; OutputError on failure."""
     try:
-        os.replace(staged.temp, staged.target)
+        staged.temp.replace(staged.target)
     except OSError as error:
         raise _output_error(staged.target, error, "cannot replace") from error
 
@@ -177,10 +179,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _unlink_quietly(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass
 
 
 def _output_error(path: Path, error: OSError, doing: str) -> OutputError:

@@ -53,7 +53,9 @@ def _acquire(fd: int, state: Path, wait: float) -> None:
         except BlockingIOError:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                msg = f"another publish holds {state / LOCK_NAME}; gave up after {wait:g} s (--wait)"
+                msg = (
+                    f"another publish holds {state / LOCK_NAME}; gave up after {wait:g} s (--wait)"
+                )
                 raise LockTimeout(msg) from None
             time.sleep(min(pause, remaining))
             pause = min(pause * 2, _LONGEST_PAUSE)

@@ -20,7 +20,7 @@ import heapq
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -29,7 +29,14 @@ from urllib.parse import urljoin
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.registry import Renderer, renderers
 from publisher import files, websub
-from publisher.changes import Reconciliation, content_hash, context_digest, digest_of, numbered, reconcile
+from publisher.changes import (
+    Reconciliation,
+    content_hash,
+    context_digest,
+    digest_of,
+    numbered,
+    reconcile,
+)
 from publisher.lock import held
 from publisher.state import PublishRecord, State
 from schedule import timeline
@@ -57,7 +64,7 @@ class Report:
         return self.files - len(self.written)
 
     def summary(self) -> str:
-        """Return the one line ``publish`` prints: ``12 files: 3 written, 9 unchanged; 148 airings``."""
+        """Return the line ``publish`` prints: ``12 files: 3 written, 9 unchanged; 148 airings``."""
         verb = "would be written" if self.dry_run else "written"
         parts = [f"{len(self.written)} {verb}", f"{self.unchanged} unchanged"]
         if self.deleted:
@@ -93,16 +100,74 @@ class _Plan:
         return len(self.reconciliation.revisions)
 
 
-@dataclass(slots=True)
-class _Outcome:
-    """Files found to differ while rendering, and what was staged for them."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Job:
+    """One publish's settings."""
 
-    names: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    staged: list[files.StagedFile] = field(default_factory=list)
-    digests: dict[str, str] = field(default_factory=dict)
-    restamped: dict[str, files.Stamp] = field(default_factory=dict)
-    feeds: list[str] = field(default_factory=list)
+    site: Site
+    now: datetime
+    folder: Path
+    log: TextIO | None
+    hub_timeout: float = websub.DEFAULT_TIMEOUT
+
+
+class _Pass:
+    """One rendering pass over every output file: which differ, and their staged bytes."""
+
+    def __init__(self, folder: Path, manifest: Mapping[str, files.Stamp], *, stage: bool) -> None:
+        """Compare with the files in ``folder``; stage changed ones unless ``stage`` is False."""
+        self.folder = folder
+        self.manifest = manifest
+        self.stage = stage
+        self.mode = files.file_mode()
+        self.names: list[str] = []
+        self.changed: list[str] = []
+        self.feeds: list[str] = []
+        self.restamped: dict[str, files.Stamp] = {}
+        self._digests: dict[str, str] = {}
+        self._staged: list[files.StagedFile] = []
+        self._swapped = 0
+
+    def take(self, name: str, renderer: Renderer, data: bytes) -> None:
+        """Compare one rendered file with the one on disk; stage it when it differs."""
+        path = self.folder / name
+        digest = files.sha256(data)
+        self.names.append(name)
+        remembered = self.manifest.get(name)
+        if files.unchanged(path, data, digest, remembered):
+            stamp = files.stamp_of(path, digest)
+            # Remember the file's identity so the next run can trust it without reading it.
+            if stamp is not None and stamp != remembered:
+                self.restamped[name] = stamp
+            return
+        self.changed.append(name)
+        self._digests[name] = digest
+        if renderer.media_type in websub.FEED_MEDIA_TYPES:
+            self.feeds.append(name)
+        if self.stage:
+            self._staged.append(files.stage(path, data, self.mode))
+
+    def stale(self) -> list[str]:
+        """Return the files airdates wrote earlier that no renderer produces any more."""
+        current = set(self.names)
+        return sorted(name for name in self.manifest if name not in current)
+
+    def swap_in(self) -> dict[str, files.Stamp]:
+        """Rename every staged file into place; return the stamps of the files now there."""
+        written: dict[str, files.Stamp] = {}
+        for staged in self._staged[self._swapped :]:
+            files.swap_in(staged)
+            self._swapped += 1
+            name = staged.target.name
+            stamp = files.stamp_of(staged.target, self._digests[name])
+            if stamp is not None:
+                written[name] = stamp
+        return written
+
+    def discard(self) -> None:
+        """Remove the staged files not swapped in (after a failure)."""
+        files.discard(self._staged[self._swapped :])
+        self._swapped = len(self._staged)
 
 
 def publish(  # noqa: PLR0913 - mirrors the command's options
@@ -120,83 +185,107 @@ def publish(  # noqa: PLR0913 - mirrors the command's options
     Raises LockTimeout when another publish holds the lock past ``wait``
     seconds, OutputError when a file or the state cannot be written (earlier
     outputs and the state are then left as they were). ``log`` receives one
-    line per file written or deleted.
+    line per file written or deleted (on a dry run: that would be).
     """
     folder = Path(output if output is not None else site.output).absolute()
+    job = _Job(site=site, now=now, folder=folder, log=log, hub_timeout=hub_timeout)
     state_folder = Path(site.state)
     if dry_run and not state_folder.is_dir():
-        return _dry_run(site, now, folder, State.snapshot(state_folder), log)
+        # Nothing was ever published: no lock to take, and none to create.
+        return _dry_run(job, State.snapshot(state_folder))
     with held(state_folder, wait):
-        if dry_run:
-            return _dry_run(site, now, folder, State.snapshot(state_folder), log)
-        state = State.open(state_folder)
+        state = State.snapshot(state_folder) if dry_run else State.open(state_folder)
         try:
-            return _publish(site, now, folder, state, log, hub_timeout)
+            return _dry_run(job, state) if dry_run else _publish(job, state)
         finally:
             state.close()
 
 
-def _dry_run(site: Site, now: datetime, folder: Path, state: State, log: TextIO | None) -> Report:
+def _dry_run(job: _Job, state: State) -> Report:
     """Work out what a publish would write and record, touching nothing."""
-    try:
-        plan = _plan(site, now, state)
-        outcome = _render_all(site, now, plan, folder, state.manifest(str(folder)), stage=False)
-        stale = _stale(state.manifest(str(folder)), outcome.names)
-        deleted = [name for name in stale if (folder / name).exists()]
-    finally:
-        state.close()
-    _say(log, [f"would write {name}" for name in outcome.changed])
-    _say(log, [f"would delete {name}" for name in deleted])
-    _say(log, [f"would record: {change.text}" for change in plan.new_changes])
-    return Report(files=len(outcome.names), written=tuple(outcome.changed), deleted=tuple(deleted),
-                  airings=plan.airing_count, changes=plan.new_changes, dry_run=True)
-
-
-def _publish(  # noqa: PLR0913 - the parts of one publish
-    site: Site, now: datetime, folder: Path, state: State, log: TextIO | None, hub_timeout: float
-) -> Report:
-    started = time.monotonic()
-    plan = _plan(site, now, state)
-    files.ensure_folder(folder)
-    files.clear_leftovers(folder)
-    manifest = state.manifest(str(folder))
-    outcome = _render_all(site, now, plan, folder, manifest, stage=True)
-    stale = _stale(manifest, outcome.names)
-    deleted = [name for name in stale if (folder / name).exists()]
-    try:
-        state.claim(str(folder), (name for name in outcome.changed if name not in manifest))
-        written = _swap_in(outcome)
-        _delete(folder, deleted)
-        files.sync_folder(folder)
-    finally:
-        files.discard(outcome.staged)
-    _say(log, [f"wrote {name}" for name in outcome.changed])
-    _say(log, [f"deleted {name}" for name in deleted])
-    record = PublishRecord(
-        at=now, folder=str(folder), window=plan.window, files=len(outcome.names),
-        written=len(outcome.changed), deleted=len(deleted), airings=plan.airing_count,
-        changes=len(plan.new_changes), duration_ms=(time.monotonic() - started) * 1000.0,
-        fingerprint=_fingerprint(site, folder), next_change=_next_change(site, now, plan),
+    plan = _plan(job.site, job.now, state)
+    rendering = _render(job, plan, state.manifest(str(job.folder)), stage=False)
+    deleted = [name for name in rendering.stale() if (job.folder / name).exists()]
+    _say(job.log, [f"would write {name}" for name in rendering.changed])
+    _say(job.log, [f"would delete {name}" for name in deleted])
+    _say(job.log, [f"would record: {change.text}" for change in plan.new_changes])
+    return Report(
+        files=len(rendering.names),
+        written=tuple(rendering.changed),
+        deleted=tuple(deleted),
+        airings=plan.airing_count,
+        changes=plan.new_changes,
+        dry_run=True,
     )
-    state.commit(record=record, updates=plan.reconciliation.updates, changes=plan.new_changes,
-                 written={**outcome.restamped, **written}, deleted=stale,
-                 pings=[_feed_url(site, name) for name in outcome.feeds] if site.hub else ())
-    warnings = _notify_hub(site, state, hub_timeout)
-    return Report(files=len(outcome.names), written=tuple(outcome.changed), deleted=tuple(deleted),
-                  airings=plan.airing_count, changes=plan.new_changes, warnings=warnings)
+
+
+def _publish(job: _Job, state: State) -> Report:
+    """Publish for real: steps 2 to 7 of the module docstring."""
+    started = time.monotonic()
+    plan = _plan(job.site, job.now, state)
+    files.ensure_folder(job.folder)
+    files.clear_leftovers(job.folder)
+    manifest = state.manifest(str(job.folder))
+    rendering = _render(job, plan, manifest, stage=True)
+    stale = rendering.stale()
+    deleted = [name for name in stale if (job.folder / name).exists()]
+    try:
+        state.claim(str(job.folder), (name for name in rendering.changed if name not in manifest))
+        written = rendering.swap_in()
+        for name in deleted:
+            files.remove(job.folder / name)
+        files.sync_folder(job.folder)
+    finally:
+        rendering.discard()
+    _say(job.log, [f"wrote {name}" for name in rendering.changed])
+    _say(job.log, [f"deleted {name}" for name in deleted])
+    record = PublishRecord(
+        at=job.now,
+        folder=str(job.folder),
+        window=plan.window,
+        files=len(rendering.names),
+        written=len(rendering.changed),
+        deleted=len(deleted),
+        airings=plan.airing_count,
+        changes=len(plan.new_changes),
+        duration_ms=(time.monotonic() - started) * 1000.0,
+        fingerprint=_fingerprint(job.site, job.folder),
+        next_change=_next_change(job.site, job.now, plan),
+    )
+    state.commit(
+        record=record,
+        updates=plan.reconciliation.updates,
+        changes=plan.new_changes,
+        written={**rendering.restamped, **written},
+        deleted=stale,
+        pings=[_feed_url(job.site, name) for name in rendering.feeds] if job.site.hub else (),
+    )
+    return Report(
+        files=len(rendering.names),
+        written=tuple(rendering.changed),
+        deleted=tuple(deleted),
+        airings=plan.airing_count,
+        changes=plan.new_changes,
+        warnings=_notify_hub(job.site, state, job.hub_timeout),
+    )
 
 
 def _plan(site: Site, now: datetime, state: State) -> _Plan:
     """Expand the schedule and compare it with the state's record of the last publish."""
     window = timeline.window(site, now)
     shows = tuple(
-        _ShowAirings(show=show, window=timeline.show_airings(site, show, *window),
-                     recent=timeline.aired(site, show, now, site.feed_items))
+        _ShowAirings(
+            show=show,
+            window=timeline.show_airings(site, show, *window),
+            recent=timeline.aired(site, show, now, site.feed_items),
+        )
         for show in site.shows
     )
     last = state.last_publish()
     reconciliation = reconcile(
-        state.airings(), _hashed(site, shows), now=now.astimezone(UTC),
+        state.airings(),
+        _hashed(site, shows),
+        now=now.astimezone(UTC),
         windows=(last.window if last else None, window),
         show_titles={show.id: show.title for show in site.shows},
     )
@@ -205,8 +294,13 @@ def _plan(site: Site, now: datetime, state: State) -> _Plan:
         numbered(draft, first + index, now) for index, draft in enumerate(reconciliation.changes)
     )
     log = tuple(reversed(fresh)) + state.changes(site.feed_items)
-    return _Plan(window=window, shows=shows, reconciliation=reconciliation, new_changes=fresh,
-                 change_log=log[: site.feed_items])
+    return _Plan(
+        window=window,
+        shows=shows,
+        reconciliation=reconciliation,
+        new_changes=fresh,
+        change_log=log[: site.feed_items],
+    )
 
 
 def _hashed(site: Site, shows: Sequence[_ShowAirings]) -> list[tuple[Airing, str]]:
@@ -232,86 +326,57 @@ def _editions(site: Site, now: datetime, plan: _Plan) -> Iterator[tuple[str, Ren
         if renderer.per_show:
             for part in plan.shows:
                 changes = tuple(by_show.get(part.show.id, ()))
-                yield renderer.file_name(part.show.id), renderer, Edition(
-                    site=site, show=part.show, now=now, window=part.window, recent=part.recent,
-                    revisions=revisions, changes=changes)
+                yield (
+                    renderer.file_name(part.show.id),
+                    renderer,
+                    Edition(
+                        site=site,
+                        show=part.show,
+                        now=now,
+                        window=part.window,
+                        recent=part.recent,
+                        revisions=revisions,
+                        changes=changes,
+                    ),
+                )
     network = _network_edition(site, now, plan, revisions)
     for renderer in renderers():
         if renderer.network is not None:
             yield renderer.file_name(None), renderer, network
 
 
-def _network_edition(site: Site, now: datetime, plan: _Plan, revisions: Mapping[str, Revision]) -> Edition:
+def _network_edition(
+    site: Site, now: datetime, plan: _Plan, revisions: Mapping[str, Revision]
+) -> Edition:
     """Return the edition every network-wide file is made from: all shows merged."""
     window = tuple(heapq.merge(*(p.window for p in plan.shows), key=_start_order))
     newest = heapq.merge(*(p.recent for p in plan.shows), key=_start_order, reverse=True)
     recent = tuple(airing for _, airing in zip(range(site.feed_items), newest, strict=False))
-    return Edition(site=site, show=None, now=now, window=window, recent=recent, revisions=revisions,
-                   changes=plan.change_log)
+    return Edition(
+        site=site,
+        show=None,
+        now=now,
+        window=window,
+        recent=recent,
+        revisions=revisions,
+        changes=plan.change_log,
+    )
 
 
 def _start_order(airing: Airing) -> tuple[datetime, str]:
     return (airing.start, airing.uid)
 
 
-def _render_all(  # noqa: PLR0913 - the parts of one rendering pass
-    site: Site, now: datetime, plan: _Plan, folder: Path, manifest: Mapping[str, files.Stamp], *, stage: bool
-) -> _Outcome:
-    """Render every output file and find (and, unless ``stage`` is False, stage) those that differ."""
-    outcome = _Outcome()
-    mode = files.file_mode()
+def _render(job: _Job, plan: _Plan, manifest: Mapping[str, files.Stamp], *, stage: bool) -> _Pass:
+    """Render every output file, finding (and if ``stage``, staging) those that differ."""
+    rendering = _Pass(job.folder, manifest, stage=stage)
     try:
-        for name, renderer, edition in _editions(site, now, plan):
-            _render_one(outcome, folder / name, renderer, edition, manifest.get(name), stage, mode)
+        for name, renderer, edition in _editions(job.site, job.now, plan):
+            rendering.take(name, renderer, renderer.render(edition))
     except BaseException:
-        files.discard(outcome.staged)
+        rendering.discard()
         raise
-    return outcome
-
-
-def _render_one(  # noqa: PLR0913 - one file's part of the pass
-    outcome: _Outcome, path: Path, renderer: Renderer, edition: Edition,
-    remembered: files.Stamp | None, stage: bool, mode: int,  # noqa: FBT001
-) -> None:
-    data = renderer.render(edition)
-    digest = files.sha256(data)
-    outcome.names.append(path.name)
-    if files.unchanged(path, data, digest, remembered):
-        stamp = files.stamp_of(path, digest)
-        # Remember the file's identity so the next run can trust it without reading it.
-        if stamp is not None and stamp != remembered:
-            outcome.restamped[path.name] = stamp
-        return
-    outcome.changed.append(path.name)
-    outcome.digests[path.name] = digest
-    if renderer.media_type in websub.FEED_MEDIA_TYPES:
-        outcome.feeds.append(path.name)
-    if stage:
-        outcome.staged.append(files.stage(path, data, mode))
-
-
-def _swap_in(outcome: _Outcome) -> dict[str, files.Stamp]:
-    """Rename every staged file into place; return the stamps of the files now there."""
-    written: dict[str, files.Stamp] = {}
-    while outcome.staged:
-        staged = outcome.staged[0]
-        files.swap_in(staged)
-        outcome.staged.pop(0)
-        stamp = files.stamp_of(staged.target, outcome.digests[staged.target.name])
-        if stamp is not None:
-            written[staged.target.name] = stamp
-    return written
-
-
-def _stale(manifest: Mapping[str, files.Stamp], names: Sequence[str]) -> list[str]:
-    """Return the files airdates wrote earlier that no renderer produces any more."""
-    current = set(names)
-    return sorted(name for name in manifest if name not in current)
-
-
-def _delete(folder: Path, names: Sequence[str]) -> None:
-    for name in names:
-        files.remove(folder / name)
+    return rendering
 
 
 def _notify_hub(site: Site, state: State, timeout: float) -> tuple[str, ...]:
@@ -324,7 +389,8 @@ def _notify_hub(site: Site, state: State, timeout: float) -> tuple[str, ...]:
     if not outcome.failed:
         return ()
     reason = next(iter(outcome.failed.values()))
-    return (f"WebSub hub {site.hub}: {reason}; {len(outcome.failed)} notification(s) kept for the next run",)
+    kept = len(outcome.failed)
+    return (f"WebSub hub {site.hub}: {reason}; {kept} notification(s) kept for the next run",)
 
 
 def _feed_url(site: Site, name: str) -> str:
@@ -333,7 +399,9 @@ def _feed_url(site: Site, name: str) -> str:
 
 def _fingerprint(site: Site, folder: Path) -> str:
     """Return a digest of everything besides the clock that decides the outputs."""
-    formats = tuple((r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers())
+    formats = tuple(
+        (r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers()
+    )
     return digest_of((site, str(folder), formats))
 
 
@@ -344,7 +412,9 @@ def _next_change(site: Site, now: datetime, plan: _Plan) -> datetime | None:
     when an airing starts or ends.
     """
     local = now.astimezone(site.timezone)
-    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), site.timezone)
+    midnight = datetime.combine(
+        local.date() + timedelta(days=1), datetime.min.time(), site.timezone
+    )
     moments = [midnight.astimezone(UTC)]
     for part in plan.shows:
         moments += [a.start for a in part.window if a.start > now]

@@ -42,13 +42,20 @@ def media_types() -> dict[str, str]:
 
 
 def serve(  # noqa: PLR0913 - mirrors the command's options
-    folder: Path, *, bind: str, port: int, hub: str | None, self_base: str, log: TextIO | None = None
+    folder: Path,
+    *,
+    bind: str,
+    port: int,
+    hub: str | None,
+    self_base: str,
+    log: TextIO | None = None,
 ) -> None:
     """Serve ``folder`` until Ctrl-C; quiet except for one start line and requests that fail."""
     server = make_server(folder, bind=bind, port=port, hub=hub, self_base=self_base, log=log)
     host, bound = server.server_address[:2]
     if log is not None:
-        print(f"serving {folder} at http://{host}:{bound}/ (Ctrl-C to stop)", file=log, flush=True)
+        where = f"http://{host!s}:{bound}/"
+        print(f"serving {folder} at {where} (Ctrl-C to stop)", file=log, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -58,9 +65,15 @@ def serve(  # noqa: PLR0913 - mirrors the command's options
 
 
 def make_server(  # noqa: PLR0913 - mirrors the command's options
-    folder: Path, *, bind: str, port: int, hub: str | None, self_base: str, log: TextIO | None = None
+    folder: Path,
+    *,
+    bind: str,
+    port: int,
+    hub: str | None,
+    self_base: str,
+    log: TextIO | None = None,
 ) -> ThreadingHTTPServer:
-    """Return a server for ``folder`` bound to ``bind``:``port`` (0: any free port), not yet serving."""
+    """Return a server for ``folder`` on ``bind``:``port`` (0: any free port), not serving yet."""
     handler = partial(
         _Handler,
         root=Path(folder).resolve(),
@@ -83,8 +96,14 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "airdates"
     protocol_version = "HTTP/1.1"
 
-    def __init__(  # noqa: PLR0913 - the server's settings, bound with functools.partial
-        self, *args: object, root: Path, types: Mapping[str, str], hub: str | None, self_base: str, log: TextIO,
+    def __init__(
+        self,
+        *args: object,
+        root: Path,
+        types: Mapping[str, str],
+        hub: str | None,
+        self_base: str,
+        log: TextIO,
     ) -> None:
         self.root = root
         self.types = types
@@ -93,11 +112,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.log = log
         super().__init__(*args)  # type: ignore[arg-type]
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+    def do_GET(self) -> None:
         """Send a file, or 304, or 404."""
         self._answer(body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         """Send a file's headers only."""
         self._answer(body=False)
 
@@ -114,9 +133,16 @@ class _Handler(BaseHTTPRequestHandler):
         with handle:
             info = os.fstat(handle.fileno())
             headers = self._headers(path, info)
-            if _not_modified(self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"),
-                             headers["ETag"], info.st_mtime):
-                self._send(HTTPStatus.NOT_MODIFIED, {k: v for k, v in headers.items() if k != "Content-Length"})
+            if _not_modified(
+                self.headers.get("If-None-Match"),
+                self.headers.get("If-Modified-Since"),
+                headers["ETag"],
+                info.st_mtime,
+            ):
+                self._send(
+                    HTTPStatus.NOT_MODIFIED,
+                    {k: v for k, v in headers.items() if k != "Content-Length"},
+                )
                 return
             self._send(HTTPStatus.OK, headers)
             if body:
@@ -124,7 +150,11 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(chunk)
 
     def _headers(self, path: Path, info: os.stat_result) -> dict[str, str]:
-        media_type = self.types.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        media_type = (
+            self.types.get(path.suffix)
+            or mimetypes.guess_type(path.name)[0]
+            or "application/octet-stream"
+        )
         headers = {
             "Content-Type": media_type,
             "Content-Length": str(info.st_size),
@@ -135,13 +165,17 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if self.hub and media_type in FEED_MEDIA_TYPES:
             relative = path.relative_to(self.root).as_posix()
-            headers["Link"] = f'<{self.hub}>; rel="hub", <{urljoin(self.self_base, relative)}>; rel="self"'
+            headers["Link"] = (
+                f'<{self.hub}>; rel="hub", <{urljoin(self.self_base, relative)}>; rel="self"'
+            )
         return headers
 
     def _not_found(self, *, body: bool) -> None:
         text = b"404 not found\n"
-        self._send(HTTPStatus.NOT_FOUND, {"Content-Type": "text/plain; charset=utf-8",
-                                          "Content-Length": str(len(text))})
+        self._send(
+            HTTPStatus.NOT_FOUND,
+            {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(text))},
+        )
         if body:
             self.wfile.write(text)
 
@@ -193,7 +227,9 @@ def _refused(segment: str) -> bool:
     return segment.startswith(".") or "/" in segment or "\\" in segment or "\x00" in segment
 
 
-def _not_modified(if_none_match: str | None, if_modified_since: str | None, etag: str, mtime: float) -> bool:
+def _not_modified(
+    if_none_match: str | None, if_modified_since: str | None, etag: str, mtime: float
+) -> bool:
     """Apply RFC 9110's conditional GET: If-None-Match wins; else compare whole seconds."""
     if if_none_match is not None:
         tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]

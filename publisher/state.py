@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from feeds.edition import ScheduleChange
-from publisher.changes import AiringRecord
+from publisher.changes import AiringRecord, ChangeKind
 from publisher.files import Stamp
 from schedule.errors import OutputError
 
@@ -157,8 +158,8 @@ class State:
         """Return every airing record, by id."""
         with _translated(self.path):
             rows = self._db.execute(
-                "SELECT id, show, hash, sequence, first_published, changed, start, title, status, label,"
-                " present FROM airings"
+                "SELECT id, show, hash, sequence, first_published, changed, start, title, status,"
+                " label, present FROM airings"
             )
             return {row[0]: _airing_record(row) for row in rows}
 
@@ -166,8 +167,9 @@ class State:
         """Return the latest publish, or None before the first."""
         with _translated(self.path):
             row = self._db.execute(
-                "SELECT at, folder, window_start, window_stop, files, written, deleted, airings, changes,"
-                " duration_ms, fingerprint, next_change FROM publishes ORDER BY id DESC LIMIT 1"
+                "SELECT at, folder, window_start, window_stop, files, written, deleted, airings,"
+                " changes, duration_ms, fingerprint, next_change"
+                " FROM publishes ORDER BY id DESC LIMIT 1"
             ).fetchone()
         return None if row is None else _publish_record(row)
 
@@ -190,13 +192,16 @@ class State:
     def next_change_number(self) -> int:
         """Return the number the next change-log entry gets."""
         with _translated(self.path):
-            return int(self._db.execute("SELECT coalesce(max(number), 0) + 1 FROM changes").fetchone()[0])
+            return int(
+                self._db.execute("SELECT coalesce(max(number), 0) + 1 FROM changes").fetchone()[0]
+            )
 
     def manifest(self, folder: str) -> dict[str, Stamp]:
         """Return the files airdates wrote to ``folder``, by name."""
         with _translated(self.path):
             rows = self._db.execute(
-                "SELECT name, sha256, size, mtime_ns, inode FROM manifest WHERE folder = ?", (folder,)
+                "SELECT name, sha256, size, mtime_ns, inode FROM manifest WHERE folder = ?",
+                (folder,),
             )
             return {name: Stamp(sha256=s, size=z, mtime_ns=m, inode=i) for name, s, z, m, i in rows}
 
@@ -234,12 +239,14 @@ class State:
         """Record a publish whose files are already on disk, all in one transaction."""
         with self._transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO airings (id, show, hash, sequence, first_published, changed, start,"
-                " title, status, label, present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO airings (id, show, hash, sequence, first_published,"
+                " changed, start, title, status, label, present)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (_airing_row(update) for update in updates),
             )
             db.executemany(
-                "INSERT INTO changes (number, recorded, kind, airing, show, text) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO changes (number, recorded, kind, airing, show, text)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 ((c.number, _utc(c.recorded), c.kind, c.airing, c.show, c.text) for c in changes),
             )
             db.executemany(
@@ -248,14 +255,17 @@ class State:
                 ((record.folder, name, *_stamp_row(stamp)) for name, stamp in written.items()),
             )
             db.executemany(
-                "DELETE FROM manifest WHERE folder = ? AND name = ?", ((record.folder, n) for n in deleted)
+                "DELETE FROM manifest WHERE folder = ? AND name = ?",
+                ((record.folder, n) for n in deleted),
             )
             db.executemany(
-                "INSERT OR IGNORE INTO pings (url, since) VALUES (?, ?)", ((u, _utc(record.at)) for u in pings)
+                "INSERT OR IGNORE INTO pings (url, since) VALUES (?, ?)",
+                ((u, _utc(record.at)) for u in pings),
             )
             db.execute(
-                "INSERT INTO publishes (at, folder, window_start, window_stop, files, written, deleted, airings,"
-                " changes, duration_ms, fingerprint, next_change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO publishes (at, folder, window_start, window_stop, files, written,"
+                " deleted, airings, changes, duration_ms, fingerprint, next_change)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _publish_row(record),
             )
 
@@ -293,7 +303,8 @@ def _migrate(db: sqlite3.Connection) -> None:
     row = db.execute("SELECT version FROM schema_version").fetchone()
     version = 0 if row is None else int(row[0])
     if version > len(_MIGRATIONS):
-        msg = f"the state database has schema version {version}; this airdates knows up to {len(_MIGRATIONS)}"
+        known = len(_MIGRATIONS)
+        msg = f"the state database has schema version {version}; this airdates knows up to {known}"
         raise StateError(msg)
     for step in range(version, len(_MIGRATIONS)):
         db.execute("BEGIN IMMEDIATE")
@@ -328,8 +339,16 @@ def _time(text: str) -> datetime:
 
 def _airing_row(record: AiringRecord) -> tuple[object, ...]:
     return (
-        record.id, record.show, record.hash, record.sequence, _utc(record.first_published),
-        _utc(record.changed), record.start.isoformat(), record.title, record.status, record.label,
+        record.id,
+        record.show,
+        record.hash,
+        record.sequence,
+        _utc(record.first_published),
+        _utc(record.changed),
+        record.start.isoformat(),
+        record.title,
+        record.status,
+        record.label,
         int(record.present),
     )
 
@@ -337,18 +356,29 @@ def _airing_row(record: AiringRecord) -> tuple[object, ...]:
 def _airing_record(row: Sequence[object]) -> AiringRecord:
     uid, show, digest, sequence, first, changed, start, title, status, label, present = row
     return AiringRecord(
-        id=str(uid), show=str(show), hash=str(digest), sequence=int(str(sequence)),
-        first_published=_time(str(first)), changed=_time(str(changed)), start=_time(str(start)),
-        title=None if title is None else str(title), status=str(status),
-        label=None if label is None else str(label), present=bool(present),
+        id=str(uid),
+        show=str(show),
+        hash=str(digest),
+        sequence=int(str(sequence)),
+        first_published=_time(str(first)),
+        changed=_time(str(changed)),
+        start=_time(str(start)),
+        title=None if title is None else str(title),
+        status=str(status),
+        label=None if label is None else str(label),
+        present=bool(present),
     )
 
 
 def _schedule_change(row: Sequence[object]) -> ScheduleChange:
     number, kind, airing, show, recorded, text = row
     return ScheduleChange(
-        number=int(str(number)), kind=kind,  # type: ignore[arg-type] - only valid kinds are stored
-        airing=str(airing), show=str(show), recorded=_time(str(recorded)), text=str(text),
+        number=int(str(number)),
+        kind=cast("ChangeKind", kind),  # only valid kinds are ever stored
+        airing=str(airing),
+        show=str(show),
+        recorded=_time(str(recorded)),
+        text=str(text),
     )
 
 
@@ -358,18 +388,46 @@ def _stamp_row(stamp: Stamp) -> tuple[object, ...]:
 
 def _publish_row(record: PublishRecord) -> tuple[object, ...]:
     return (
-        _utc(record.at), record.folder, _utc(record.window[0]), _utc(record.window[1]), record.files,
-        record.written, record.deleted, record.airings, record.changes, record.duration_ms,
-        record.fingerprint, None if record.next_change is None else _utc(record.next_change),
+        _utc(record.at),
+        record.folder,
+        _utc(record.window[0]),
+        _utc(record.window[1]),
+        record.files,
+        record.written,
+        record.deleted,
+        record.airings,
+        record.changes,
+        record.duration_ms,
+        record.fingerprint,
+        None if record.next_change is None else _utc(record.next_change),
     )
 
 
 def _publish_record(row: Sequence[object]) -> PublishRecord:
-    at, folder, start, stop, files, written, deleted, airings, changes, duration, fingerprint, nxt = row
+    (
+        at,
+        folder,
+        start,
+        stop,
+        files,
+        written,
+        deleted,
+        airings,
+        changes,
+        duration,
+        fingerprint,
+        nxt,
+    ) = row
     return PublishRecord(
-        at=_time(str(at)), folder=str(folder), window=(_time(str(start)), _time(str(stop))),
-        files=int(str(files)), written=int(str(written)), deleted=int(str(deleted)),
-        airings=int(str(airings)), changes=int(str(changes)), duration_ms=float(str(duration)),
-        fingerprint=str(fingerprint), next_change=None if nxt is None else _time(str(nxt)),
+        at=_time(str(at)),
+        folder=str(folder),
+        window=(_time(str(start)), _time(str(stop))),
+        files=int(str(files)),
+        written=int(str(written)),
+        deleted=int(str(deleted)),
+        airings=int(str(airings)),
+        changes=int(str(changes)),
+        duration_ms=float(str(duration)),
+        fingerprint=str(fingerprint),
+        next_change=None if nxt is None else _time(str(nxt)),
     )
-

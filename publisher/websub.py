@@ -7,11 +7,14 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 __all__ = ["FEED_MEDIA_TYPES", "PingOutcome", "notify"]
 
 # The media types whose files a hub distributes (RSS, Atom, JSON Feed).
-FEED_MEDIA_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
+FEED_MEDIA_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/feed+json"}
+)
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -45,7 +48,8 @@ def notify(hub: str, urls: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT) -
 def _ping(hub: str, url: str, timeout: float) -> str | None:
     """Send one notification; return None on a 2xx answer, else what went wrong."""
     body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": url}).encode("ascii")
-    request = urllib.request.Request(  # noqa: S310 - the hub URL is validated as http(s) by the config
+    # The config only accepts http(s) hub URLs, so no file: or custom scheme gets here.
+    request = urllib.request.Request(  # noqa: S310
         hub,
         data=body,
         method="POST",
@@ -59,6 +63,6 @@ def _ping(hub: str, url: str, timeout: float) -> str | None:
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         return f"the hub could not be reached: {reason}"
-    if not 200 <= status < 300:  # noqa: PLR2004 - the 2xx class
+    if not HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
         return f"the hub answered {status}"
     return None

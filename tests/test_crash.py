@@ -1,4 +1,4 @@
-"""Crash safety: a publish killed with SIGKILL at any moment leaves whole files and a state the next run repairs."""
+"""Crash safety: a publish killed at any moment leaves whole files and a repairable state."""
 
 from __future__ import annotations
 
@@ -71,12 +71,18 @@ def _config(*, edited: bool) -> str:
 
 def _publish(folder: Path, now: str) -> None:
     err = io.StringIO()
-    code = main(["publish", "-c", str(folder / "airdates.toml"), "--now", now], stdout=io.StringIO(), stderr=err)
+    code = main(
+        ["publish", "-c", str(folder / "airdates.toml"), "--now", now],
+        stdout=io.StringIO(),
+        stderr=err,
+    )
     assert code == 0, err.getvalue()
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in (folder / "public").iterdir() if not p.name.startswith(".")}
+    return {
+        p.name: p.read_bytes() for p in (folder / "public").iterdir() if not p.name.startswith(".")
+    }
 
 
 def _parsers() -> dict[str, Callable[[bytes], object]]:
@@ -91,8 +97,14 @@ def _parsers() -> dict[str, Callable[[bytes], object]]:
         assert text.rstrip().endswith("</html>")
         return text
 
-    return {".ics": icalendar.Calendar.from_ical, ".rss": feed, ".atom": feed, ".json": json.loads,
-            ".xml": ET.fromstring, ".html": page}
+    return {
+        ".ics": icalendar.Calendar.from_ical,
+        ".rss": feed,
+        ".atom": feed,
+        ".json": json.loads,
+        ".xml": ET.fromstring,
+        ".html": page,
+    }
 
 
 def _check_whole(found: dict[str, bytes], old: dict[str, bytes], new: dict[str, bytes]) -> None:
@@ -110,7 +122,7 @@ def _integrity(folder: Path) -> None:
 
 
 def _kill_after(folder: Path, delay: float) -> int:
-    """Start a publish, SIGKILL it after ``delay`` seconds unless it ended; return its exit status."""
+    """Start a publish, SIGKILL it after ``delay`` s unless it ended; return its exit status."""
     command = [AIRDATES, "publish", "-c", str(folder / "airdates.toml"), "--now", AFTER]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     try:
@@ -122,7 +134,7 @@ def _kill_after(folder: Path, delay: float) -> int:
 
 @pytest.mark.slow
 def test_sigkill_leaves_old_or_new_files_and_a_sound_state(tmp_path: Path) -> None:
-    """Killed at random moments, a publish leaves each file old or new and parseable, a sound database, and a next run that finishes the job."""
+    """A killed publish leaves files old or new, a sound database, and a next run that finishes."""
     base = tmp_path / "base"
     base.mkdir()
     (base / "airdates.toml").write_text(_config(edited=False))
@@ -139,12 +151,12 @@ def test_sigkill_leaves_old_or_new_files_and_a_sound_state(tmp_path: Path) -> No
     assert sum(old[name] != new[name] for name in old) > len(old) // 2
     _check_whole(new, old, new)
 
-    rng = random.Random(20260111)  # fixed: a failure can be replayed
+    rng = random.Random(20260111)  # noqa: S311 - fixed seed: a failure can be replayed
     killed = 0
     for trial in range(TRIALS):
         folder = tmp_path / f"trial-{trial}"
         shutil.copytree(base, folder)
-        # Half the kills anywhere in the run, half late, where files are renamed and the state committed.
+        # Half the kills anywhere, half late: where files are renamed and the state committed.
         low = 0.0 if trial % 2 else 0.6 * duration
         status = _kill_after(folder, rng.uniform(low, 1.05 * duration))
         killed += status != 0

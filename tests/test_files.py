@@ -32,7 +32,7 @@ def test_swap_replaces_by_rename_with_the_umask_mode(tmp_path: Path) -> None:
 
 
 def test_unchanged_trusts_a_matching_stamp_and_reads_otherwise(tmp_path: Path) -> None:
-    """A file matching its recorded stamp is unchanged; one edited behind our back is compared by bytes."""
+    """A file matching its stamp is unchanged; one edited behind our back is compared by bytes."""
     target = tmp_path / "a.rss"
     target.write_bytes(b"same")
     digest = files.sha256(b"same")

@@ -24,7 +24,7 @@ with held(Path(sys.argv[1]), 0):
 
 
 def test_second_holder_with_no_wait_times_out(tmp_path: Path) -> None:
-    """While the lock is held, another attempt with wait 0 raises LockTimeout (exit 3) naming the lock."""
+    """While the lock is held, wait 0 raises LockTimeout (exit 3) naming the lock file."""
     with held(tmp_path, 0), pytest.raises(LockTimeout) as caught, held(tmp_path, 0):
         pass
     assert caught.value.exit_code == 3
@@ -67,8 +67,9 @@ def test_creates_the_state_folder(tmp_path: Path) -> None:
 
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     """A publish killed with SIGKILL while holding the lock does not block the next one."""
-    process = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)],  # noqa: S603
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "held"

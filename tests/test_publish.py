@@ -6,6 +6,7 @@ import errno
 import io
 import os
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from tests.test_publish_standins import (
 
 @pytest.fixture
 def scripted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Site, Script]:
-    """A two-show site whose timeline and renderers are stand-ins."""
+    """Return a two-show site whose timeline and renderers are stand-ins."""
     site, script = scripted_site(tmp_path, "lets-meet", "dialogue")
     install_timeline(monkeypatch, script)
     install_renderers(monkeypatch)
@@ -40,28 +41,40 @@ def _uid(script: Script, show: str, start: datetime) -> str:
 
 
 def _identity(folder: Path) -> dict[str, tuple[int, int, bytes]]:
-    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.iterdir())}
+    return {
+        p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(folder.iterdir())
+    }
 
 
 def _rows(site: Site, table: str) -> list[tuple[object, ...]]:
     with sqlite3.connect(Path(site.state) / "state.sqlite") as db:
-        return sorted(db.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608 - table names are ours
+        return sorted(db.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608
 
 
-def test_first_publish_writes_every_file_and_records_no_change(scripted: tuple[Site, Script]) -> None:
-    """The first publish writes one file per show and format plus the network files, and logs no change."""
+def test_first_publish_writes_every_file_and_records_no_change(
+    scripted: tuple[Site, Script],
+) -> None:
+    """The first publish writes a file per show and format plus network files; no change logged."""
     site, _ = scripted
     report = publish(site, now=at(10))
     names = sorted(p.name for p in Path(site.output).iterdir())
-    assert names == ["all.feed", "changes.log", "dialogue.cal", "dialogue.feed", "lets-meet.cal",
-                     "lets-meet.feed", "schedule.cal"]
+    assert names == [
+        "all.feed",
+        "changes.log",
+        "dialogue.cal",
+        "dialogue.feed",
+        "lets-meet.cal",
+        "lets-meet.feed",
+        "schedule.cal",
+    ]
     assert report.summary().startswith("7 files: 7 written, 0 unchanged; ")
     assert (Path(site.output) / "changes.log").read_bytes() == b""
     assert _rows(site, "changes") == []
 
 
 def test_republish_unchanged_touches_nothing(scripted: tuple[Site, Script]) -> None:
-    """A republish with nothing changed writes no file (inodes and mtimes kept) and only adds a publish record."""
+    """A republish with nothing changed writes no file and only adds a publish record."""
     site, _ = scripted
     publish(site, now=at(10))
     before = _identity(Path(site.output))
@@ -76,7 +89,7 @@ def test_republish_unchanged_touches_nothing(scripted: tuple[Site, Script]) -> N
 
 
 def test_retitle_bumps_sequence_of_that_airing_only(scripted: tuple[Site, Script]) -> None:
-    """Retitling one airing gives it SEQUENCE + 1 and a new changed time; every other line stays the same."""
+    """Retitling one airing gives it SEQUENCE + 1 and a new changed time; other lines stay."""
     site, script = scripted
     publish(site, now=at(10))
     calendar = Path(site.output) / "lets-meet.cal"
@@ -88,7 +101,9 @@ def test_retitle_bumps_sequence_of_that_airing_only(scripted: tuple[Site, Script
     assert after.keys() == before.keys()
     assert after[uid][0] == str(int(before[uid][0]) + 1)
     assert after[uid][1] == at(10, 15).astimezone(UTC).isoformat()
-    assert {k: v for k, v in after.items() if k != uid} == {k: v for k, v in before.items() if k != uid}
+    assert {k: v for k, v in after.items() if k != uid} == {
+        k: v for k, v in before.items() if k != uid
+    }
     assert (Path(site.output) / "dialogue.cal").stat().st_mtime_ns > 0
     log = (Path(site.output) / "changes.log").read_text()
     assert f"retitled|{uid}|Show lets-meet · Ep. " in log
@@ -102,18 +117,24 @@ def test_move_is_logged_with_before_and_after(scripted: tuple[Site, Script]) -> 
     publish(site, now=at(10))
     uid = _uid(script, "lets-meet", datetime(2026, 2, 18, 18))
     old = script.edit(uid).start
-    script.edit(uid, start=datetime(2026, 2, 19, 20, tzinfo=SHANGHAI),
-                end=datetime(2026, 2, 19, 20, 30, tzinfo=SHANGHAI), moved_from=old)
+    script.edit(
+        uid,
+        start=datetime(2026, 2, 19, 20, tzinfo=SHANGHAI),
+        end=datetime(2026, 2, 19, 20, 30, tzinfo=SHANGHAI),
+        moved_from=old,
+    )
     report = publish(site, now=at(11))
     assert [c.kind for c in report.changes] == ["moved"]
-    assert report.changes[0].text.endswith("moved from Wed 18 Feb 2026 18:00 to Thu 19 Feb 2026 20:00")
+    assert report.changes[0].text.endswith(
+        "moved from Wed 18 Feb 2026 18:00 to Thu 19 Feb 2026 20:00"
+    )
     row = parse(Path(site.output) / "lets-meet.cal")[uid]
     assert row[0] == "1"
     assert row[2] == "2026-02-19T20:00:00+08:00"
 
 
 def test_cancel_and_restore_are_logged(scripted: tuple[Site, Script]) -> None:
-    """Cancelling an airing logs "cancelled" with its reason, restoring it logs "restored"; each bumps SEQUENCE."""
+    """Cancelling logs "cancelled" and why, restoring logs "restored"; each bumps SEQUENCE."""
     site, script = scripted
     publish(site, now=at(10))
     uid = _uid(script, "dialogue", datetime(2026, 2, 18, 18))
@@ -129,8 +150,10 @@ def test_cancel_and_restore_are_logged(scripted: tuple[Site, Script]) -> None:
     assert numbers == sorted(set(numbers))
 
 
-def test_window_moving_records_no_change_and_moves_once_a_day(scripted: tuple[Site, Script]) -> None:
-    """Time passing within a day rewrites no calendar; the next day moves the window but logs no change."""
+def test_window_moving_records_no_change_and_moves_once_a_day(
+    scripted: tuple[Site, Script],
+) -> None:
+    """Within a day no calendar is rewritten; a later day moves the window but logs no change."""
     site, _ = scripted
     publish(site, now=at(10, 1))
     calendar = Path(site.output) / "schedule.cal"
@@ -144,7 +167,7 @@ def test_window_moving_records_no_change_and_moves_once_a_day(scripted: tuple[Si
 
 
 def test_newly_aired_episode_tops_the_feed(scripted: tuple[Site, Script]) -> None:
-    """Once an airing has started it is the first entry of its show's feed and of the network feed."""
+    """Once an airing has started it heads its show's feed and the network feed."""
     site, script = scripted
     publish(site, now=at(14, 17))  # Wednesday 14 January, before the 18:00 airing
     publish(site, now=at(14, 19))
@@ -155,7 +178,7 @@ def test_newly_aired_episode_tops_the_feed(scripted: tuple[Site, Script]) -> Non
 
 
 def test_added_airing_inside_the_window_is_logged(scripted: tuple[Site, Script]) -> None:
-    """An extra airing added to the schedule inside the window is logged as added; removing it, as removed."""
+    """An extra added inside the window is logged as added; removing it, as removed."""
     site, script = scripted
     publish(site, now=at(10))
     show = site.show("dialogue")
@@ -184,15 +207,15 @@ def test_change_log_keeps_its_numbers_across_publishes(scripted: tuple[Site, Scr
     assert int(second[0].split("|")[0]) == int(first[0].split("|")[0]) + 1
 
 
-def test_removed_show_files_are_deleted_but_not_foreign_files(scripted: tuple[Site, Script]) -> None:
-    """Removing a show deletes the files airdates wrote for it and leaves files it did not write alone."""
+def test_removed_show_files_are_deleted_but_not_foreign_files(
+    scripted: tuple[Site, Script],
+) -> None:
+    """Removing a show deletes the files airdates wrote for it, and no other file."""
     site, script = scripted
     publish(site, now=at(10))
     foreign = Path(site.output) / "dialogue.txt"
     foreign.write_text("mine")
     script.remove_show("dialogue")
-    from dataclasses import replace
-
     smaller = replace(site, shows=(site.show("lets-meet"),))
     log = io.StringIO()
     report = publish(smaller, now=at(10, 13), log=log)
@@ -234,7 +257,7 @@ def test_dry_run_after_a_publish_changes_nothing(scripted: tuple[Site, Script]) 
 def test_full_disk_leaves_outputs_and_state_as_they_were(
     scripted: tuple[Site, Script], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When a rename fails (disk full), OutputError is raised, no output changes, the state stays put; the next run repairs."""
+    """A failing rename (disk full) is OutputError; outputs and state stay; the next run repairs."""
     site, script = scripted
     publish(site, now=at(10))
     before, airings = _identity(Path(site.output)), _rows(site, "airings")
@@ -257,7 +280,7 @@ def test_full_disk_leaves_outputs_and_state_as_they_were(
 
 
 def test_unwritable_output_is_an_output_error(scripted: tuple[Site, Script]) -> None:
-    """An output folder that cannot be created (a file stands in its path) is OutputError, state untouched."""
+    """An output folder that cannot be created is OutputError, with the state untouched."""
     site, _ = scripted
     blocker = Path(site.output).parent / "blocker"
     blocker.write_text("a file, not a folder")
@@ -266,7 +289,9 @@ def test_unwritable_output_is_an_output_error(scripted: tuple[Site, Script]) -> 
     assert _rows(site, "publishes") == []
 
 
-def test_staging_failure_replaces_nothing(scripted: tuple[Site, Script], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_staging_failure_replaces_nothing(
+    scripted: tuple[Site, Script], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When the third new file cannot be staged, none of the earlier ones replaces its output."""
     site, script = scripted
     publish(site, now=at(10))
@@ -278,7 +303,8 @@ def test_staging_failure_replaces_nothing(scripted: tuple[Site, Script], monkeyp
     def flaky(target: Path, data: bytes, mode: int) -> files.StagedFile:
         calls.append(target.name)
         if len(calls) == 3:
-            raise OutputError("disk full", path=str(target))
+            message = "disk full"
+            raise OutputError(message, path=str(target))
         return real_stage(target, data, mode)
 
     monkeypatch.setattr(files, "stage", flaky)
@@ -288,7 +314,7 @@ def test_staging_failure_replaces_nothing(scripted: tuple[Site, Script], monkeyp
 
 
 def test_written_files_get_the_umask_mode(scripted: tuple[Site, Script]) -> None:
-    """Written files are readable by a web server: mode 0644 under umask 022, not a temp file's 0600."""
+    """Written files are readable by a web server: 0644 under umask 022, not a temp file's 0600."""
     site, _ = scripted
     old = os.umask(0o022)
     try:
@@ -322,11 +348,13 @@ def test_file_changed_behind_our_back_is_repaired(scripted: tuple[Site, Script])
 
 
 def test_publish_record_has_window_and_next_change(scripted: tuple[Site, Script]) -> None:
-    """Each publish records its window, a fingerprint of its inputs, and the next moment an output changes."""
+    """Each publish records a fingerprint of its inputs and the next moment an output changes."""
     site, _ = scripted
     publish(site, now=at(14, 17))
     with sqlite3.connect(Path(site.state) / "state.sqlite") as db:
-        fingerprint, next_change = db.execute("SELECT fingerprint, next_change FROM publishes").fetchone()
+        fingerprint, next_change = db.execute(
+            "SELECT fingerprint, next_change FROM publishes"
+        ).fetchone()
     assert len(fingerprint) >= 32
     # The next airing starts at 18:00 Shanghai, an hour after now.
     assert datetime.fromisoformat(next_change) == at(14, 17) + timedelta(hours=1)

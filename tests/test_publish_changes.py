@@ -16,7 +16,10 @@ WINDOW = (datetime(2025, 12, 1, tzinfo=SHANGHAI), datetime(2026, 6, 1, tzinfo=SH
 
 def _airings() -> list:
     show = make_show()
-    return [make_airing(show, datetime(2026, 1, 3 + 7 * i, 18), episode=173 + i, title=f"T{i}") for i in range(4)]
+    return [
+        make_airing(show, datetime(2026, 1, 3 + 7 * i, 18), episode=173 + i, title=f"T{i}")
+        for i in range(4)
+    ]
 
 
 def _hashed(airings: list) -> list:
@@ -25,12 +28,22 @@ def _hashed(airings: list) -> list:
     return [(a, content_hash(a, context)) for a in airings]
 
 
-def _after(previous: dict, airings: list, now: datetime = LATER, windows: tuple = (WINDOW, WINDOW)) -> object:
-    return reconcile(previous, _hashed(airings), now=now, windows=windows, show_titles={"lets-meet": "Let's Meet"})
+def _after(
+    previous: dict, airings: list, now: datetime = LATER, windows: tuple = (WINDOW, WINDOW)
+) -> object:
+    return reconcile(
+        previous,
+        _hashed(airings),
+        now=now,
+        windows=windows,
+        show_titles={"lets-meet": "Let's Meet"},
+    )
 
 
 def _first() -> dict:
-    first = reconcile({}, _hashed(_airings()), now=NOW, windows=(None, WINDOW), show_titles={"lets-meet": "x"})
+    first = reconcile(
+        {}, _hashed(_airings()), now=NOW, windows=(None, WINDOW), show_titles={"lets-meet": "x"}
+    )
     return {record.id: record for record in first.updates}
 
 
@@ -52,20 +65,24 @@ def test_unchanged_airings_keep_their_revision_and_write_nothing() -> None:
 
 
 def test_an_exception_added_to_the_show_does_not_touch_other_airings() -> None:
-    """A show's rule-side fields (changes, episodes) are not part of an airing's hash; what a reader sees is."""
+    """A show's rule-side fields are not in an airing's hash; what a reader sees is."""
     show = make_show()
     airing = make_airing(show, datetime(2026, 1, 3, 18))
     channel = make_site().channel(show.channel)
-    with_change = replace(show, changes=(Change(key="changes[0]", at=datetime(2026, 2, 18, 18), cancel=""),))
+    with_change = replace(
+        show, changes=(Change(key="changes[0]", at=datetime(2026, 2, 18, 18), cancel=""),)
+    )
     assert content_hash(airing, context_digest(show, channel)) == content_hash(
-        airing, context_digest(with_change, channel))
+        airing, context_digest(with_change, channel)
+    )
     platforms = replace(show, also_on=(Platform(name="Bilibili"),))
     assert content_hash(airing, context_digest(show, channel)) != content_hash(
-        airing, context_digest(platforms, channel))
+        airing, context_digest(platforms, channel)
+    )
 
 
 def test_every_field_of_an_airing_counts() -> None:
-    """Changing any field an output shows changes the hash: title, summary, end, status, zone of the start."""
+    """Any field an output shows changes the hash: title, summary, end, status, zone."""
     airing = _airings()[0]
     context = "c"
     base = content_hash(airing, context)
@@ -83,34 +100,51 @@ def test_moved_airing_is_one_sequence_up_and_logged() -> None:
     """A start that changed bumps SEQUENCE once and logs a move with both times."""
     previous = _first()
     airings = _airings()
-    moved = replace(airings[1], start=airings[1].start + timedelta(days=1, hours=2),
-                    end=airings[1].end + timedelta(days=1, hours=2), moved_from=airings[1].start)
+    moved = replace(
+        airings[1],
+        start=airings[1].start + timedelta(days=1, hours=2),
+        end=airings[1].end + timedelta(days=1, hours=2),
+        moved_from=airings[1].start,
+    )
     after = _after(previous, [airings[0], moved, *airings[2:]])
     assert after.revisions[moved.uid].sequence == 1
     assert after.revisions[moved.uid].changed == LATER
     assert [c.kind for c in after.changes] == ["moved"]
-    assert after.changes[0].text == "Let's Meet · Ep. 174 moved from Sat 10 Jan 2026 18:00 to Sun 11 Jan 2026 20:00"
+    assert (
+        after.changes[0].text
+        == "Let's Meet · Ep. 174 moved from Sat 10 Jan 2026 18:00 to Sun 11 Jan 2026 20:00"
+    )
 
 
 def test_airings_entering_and_leaving_with_the_window_are_not_changes() -> None:
     """When the window moves, airings that enter or leave it are recorded but not logged."""
     airings = _airings()
     narrow = (airings[0].start, airings[2].start)
-    first = reconcile({}, _hashed(airings[:2]), now=NOW, windows=(None, narrow), show_titles={"lets-meet": "x"})
+    first = reconcile(
+        {}, _hashed(airings[:2]), now=NOW, windows=(None, narrow), show_titles={"lets-meet": "x"}
+    )
     previous = {record.id: record for record in first.updates}
     moved_on = (airings[1].start, airings[3].start + timedelta(hours=1))
     after = _after(previous, airings[1:], windows=(narrow, moved_on))
     assert after.changes == ()
     assert {r.id: r.present for r in after.updates} == {
-        airings[0].uid: False, airings[2].uid: True, airings[3].uid: True}
+        airings[0].uid: False,
+        airings[2].uid: True,
+        airings[3].uid: True,
+    }
 
 
 def test_a_new_show_logs_nothing() -> None:
-    """The first publish of a show added to the config records its airings without logging each as added."""
+    """A show new to the config records its airings without logging each as added."""
     previous = _first()
     other = make_show(id="dialogue", title="Dialogue")
     extra = [make_airing(other, datetime(2026, 1, 5, 20))]
-    after = reconcile(previous, [*_hashed(_airings()), *((a, "h") for a in extra)], now=LATER,
-                      windows=(WINDOW, WINDOW), show_titles={"lets-meet": "x", "dialogue": "Dialogue"})
+    after = reconcile(
+        previous,
+        [*_hashed(_airings()), *((a, "h") for a in extra)],
+        now=LATER,
+        windows=(WINDOW, WINDOW),
+        show_titles={"lets-meet": "x", "dialogue": "Dialogue"},
+    )
     assert after.changes == ()
     assert extra[0].uid in after.revisions

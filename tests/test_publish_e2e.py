@@ -1,4 +1,4 @@
-"""``airdates publish`` end to end: a real config, the real timeline and renderers, read back by real consumers."""
+"""``airdates publish`` end to end: a real config and renderers, read back by real consumers."""
 
 from __future__ import annotations
 
@@ -95,7 +95,9 @@ class Site:
     def publish(self, now: str, *extra: str) -> tuple[int, str, str]:
         """Run ``airdates publish`` in-process; return the exit code, stdout and stderr."""
         out, err = io.StringIO(), io.StringIO()
-        code = main(["publish", "-c", str(self.config), "--now", now, *extra], stdout=out, stderr=err)
+        code = main(
+            ["publish", "-c", str(self.config), "--now", now, *extra], stdout=out, stderr=err
+        )
         return code, out.getvalue(), err.getvalue()
 
     def ok(self, now: str, *extra: str) -> str:
@@ -106,20 +108,24 @@ class Site:
 
     def files(self) -> dict[str, tuple[int, int, bytes]]:
         """Return every output file's inode, mtime and bytes."""
-        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
-                for p in sorted(self.output.iterdir())}
+        return {
+            p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(self.output.iterdir())
+        }
 
     def table(self, name: str) -> list[tuple[object, ...]]:
         """Return a state table's rows, sorted."""
         with sqlite3.connect(self.db) as db:
-            return sorted(db.execute(f"SELECT * FROM {name}").fetchall())  # noqa: S608 - our table names
+            return sorted(db.execute(f"SELECT * FROM {name}").fetchall())  # noqa: S608
 
     def events(self, name: str) -> dict[str, tuple[str, icalendar.Event]]:
         """Return a calendar's VEVENTs by UID: the raw text of each and its parsed form."""
         text = (self.output / name).read_bytes().decode()
         icalendar.Calendar.from_ical(text)  # the whole file must parse
-        blocks = ["BEGIN:VEVENT" + part.split("END:VEVENT")[0] + "END:VEVENT\r\n"
-                  for part in text.split("BEGIN:VEVENT")[1:]]
+        blocks = [
+            "BEGIN:VEVENT" + part.split("END:VEVENT")[0] + "END:VEVENT\r\n"
+            for part in text.split("BEGIN:VEVENT")[1:]
+        ]
         events = {}
         for block in blocks:
             event = icalendar.Event.from_ical(block)
@@ -129,7 +135,7 @@ class Site:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
-    """A fresh two-show config."""
+    """Return a fresh two-show config."""
     return Site(tmp_path)
 
 
@@ -138,32 +144,44 @@ def _uid(show: str, utc: str) -> str:
     return f"{show}/{utc}"
 
 
-def _event(events: dict[str, tuple[str, icalendar.Event]], airing_id: str) -> tuple[str, icalendar.Event]:
+def _event(
+    events: dict[str, tuple[str, icalendar.Event]], airing_id: str
+) -> tuple[str, icalendar.Event]:
     matches = [value for uid, value in events.items() if airing_id in uid]
     assert len(matches) == 1, (airing_id, list(events))
     return matches[0]
 
 
-def _others_identical(before: dict[str, tuple[str, icalendar.Event]],
-                      after: dict[str, tuple[str, icalendar.Event]], airing_id: str) -> None:
+def _others_identical(
+    before: dict[str, tuple[str, icalendar.Event]],
+    after: dict[str, tuple[str, icalendar.Event]],
+    airing_id: str,
+) -> None:
     rest_before = {uid: raw for uid, (raw, _) in before.items() if airing_id not in uid}
     rest_after = {uid: raw for uid, (raw, _) in after.items() if airing_id not in uid}
     assert rest_after == rest_before
 
 
 def test_first_publish_writes_every_format(site: Site) -> None:
-    """The first publish writes calendars, feeds, guide and pages, and the summary line counts them."""
+    """The first publish writes calendars, feeds, guide and pages; the summary counts them."""
     summary = site.ok(NOW)
     names = set(site.files())
-    assert {"lets-meet.ics", "dialogue.ics", "schedule.ics", "lets-meet.rss", "all.atom",
-            "changes.rss", "changes.atom"} <= names
+    assert {
+        "lets-meet.ics",
+        "dialogue.ics",
+        "schedule.ics",
+        "lets-meet.rss",
+        "all.atom",
+        "changes.rss",
+        "changes.atom",
+    } <= names
     assert summary.startswith(f"{len(names)} files: {len(names)} written, 0 unchanged; ")
     assert summary.rstrip().endswith("airings")
     assert not feedparser.parse(site.output / "changes.rss").entries
 
 
 def test_republish_with_nothing_changed_writes_nothing(site: Site) -> None:
-    """A republish with nothing changed keeps every file (inode, mtime, bytes) and changes only the publish log."""
+    """A republish with nothing changed keeps every file and adds only a publish record."""
     site.ok(NOW)
     before = site.files()
     state = {t: site.table(t) for t in ("airings", "changes", "manifest", "pings")}
@@ -175,7 +193,7 @@ def test_republish_with_nothing_changed_writes_nothing(site: Site) -> None:
 
 
 def test_new_episode_tops_the_feeds_and_the_calendar_moves_once_a_day(site: Site) -> None:
-    """After an airing starts it heads its feeds; the calendar changes only when the day (window) changes."""
+    """A started airing heads its feeds; the calendar changes only when the day changes."""
     site.ok("2026-01-14T17:00")
     calendar = site.output / "schedule.ics"
     stamp = (calendar.stat().st_ino, calendar.stat().st_mtime_ns)
@@ -193,26 +211,28 @@ def test_new_episode_tops_the_feeds_and_the_calendar_moves_once_a_day(site: Site
 
 
 def test_move_keeps_uid_bumps_sequence_and_is_logged(site: Site) -> None:
-    """Moving an airing keeps its UID, adds one to SEQUENCE, logs the move; every other event is byte-identical."""
+    """A move keeps the UID, adds 1 to SEQUENCE and is logged; other events stay byte-identical."""
     site.ok(NOW)
     moved = "dialogue/20260126T120000Z"
     before = site.events("dialogue.ics")
     site.write(CONFIG + MOVE)
     site.ok("2026-01-10T13:00")
     after = site.events("dialogue.ics")
-    raw, event = _event(after, moved)
+    _, event = _event(after, moved)
     assert _event(before, moved)[1]["UID"] == event["UID"]
     assert int(event["SEQUENCE"]) == int(_event(before, moved)[1].get("SEQUENCE", 0)) + 1
     assert event.decoded("DTSTART").isoformat() == "2026-01-27T21:00:00+08:00"
     _others_identical(before, after, moved)
     log = feedparser.parse(site.output / "changes.rss").entries
     assert len(log) == 1
-    assert "moved from Mon 26 Jan 2026 20:00 to Tue 27 Jan 2026 21:00" in log[0].title + log[0].summary
+    assert (
+        "moved from Mon 26 Jan 2026 20:00 to Tue 27 Jan 2026 21:00" in log[0].title + log[0].summary
+    )
     assert len(feedparser.parse(site.output / "changes.atom").entries) == 1
 
 
 def test_cancel_marks_the_event_cancelled_and_is_logged(site: Site) -> None:
-    """Cancelling keeps the event with STATUS:CANCELLED and SEQUENCE + 1, logs it with its reason, leaves the rest alone."""
+    """A cancel keeps the event as STATUS:CANCELLED, SEQUENCE + 1, and logs it with its reason."""
     site.ok(NOW)
     cancelled = "dialogue/20260119T120000Z"
     before = site.events("dialogue.ics")
@@ -271,7 +291,7 @@ def test_removed_show_loses_its_files(site: Site) -> None:
     """A show taken out of the config has its files deleted; a file airdates did not write stays."""
     site.ok(NOW)
     (site.output / "notes.txt").write_text("mine")
-    site.write(CONFIG.split("[[shows]]\nid = \"dialogue\"")[0])
+    site.write(CONFIG.split('[[shows]]\nid = "dialogue"', maxsplit=1)[0])
     summary = site.ok("2026-01-10T13:00")
     assert "deleted" in summary
     assert not any(name.startswith("dialogue.") for name in site.files())
@@ -279,7 +299,7 @@ def test_removed_show_loses_its_files(site: Site) -> None:
 
 
 def test_invalid_config_exits_1_and_touches_nothing(site: Site) -> None:
-    """An invalid config exits 1; every output keeps its bytes and mtime, and the state does not move."""
+    """An invalid config exits 1; every output keeps its bytes and mtime; the state stays."""
     site.ok(NOW)
     before, publishes = site.files(), site.table("publishes")
     site.write(CONFIG + "\n[[shows.changes]]\nat = 2026-01-19T20:00:00\nkancel = true\n")
@@ -297,15 +317,19 @@ def test_unwritable_output_exits_4_and_keeps_the_state(site: Site, tmp_path: Pat
     publishes, airings = site.table("publishes"), site.table("airings")
     (tmp_path / "blocker").write_text("a file where a folder should be")
     site.write(CONFIG + MOVE)
-    code, _, err = site.publish("2026-01-11T12:00", "--output", str(tmp_path / "blocker" / "public"))
+    code, _, err = site.publish(
+        "2026-01-11T12:00", "--output", str(tmp_path / "blocker" / "public")
+    )
     assert code == 4
     assert "blocker" in err
     assert site.table("publishes") == publishes
     assert site.table("airings") == airings
 
 
-def test_full_disk_exits_4_and_the_next_run_repairs(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    """When renames fail with ENOSPC the publish exits 4 with outputs and state as before; the next run catches up."""
+def test_full_disk_exits_4_and_the_next_run_repairs(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renames failing with ENOSPC exit 4, outputs and state as before; the next run catches up."""
     site.ok(NOW)
     before, airings = site.files(), site.table("airings")
     site.write(CONFIG + MOVE)
@@ -340,7 +364,7 @@ def test_dry_run_lists_changes_and_writes_nothing(site: Site) -> None:
 
 
 def test_verbose_lists_files_written(site: Site) -> None:
-    """``-v`` prints one line per file written, on stderr; without it only the summary is printed."""
+    """``-v`` prints a line per file written, on stderr; without it only the summary."""
     code, out, err = site.publish(NOW, "-v")
     assert code == 0
     assert "wrote lets-meet.ics" in err.splitlines()
@@ -365,7 +389,7 @@ def _run(site: Site, now: str, *extra: str) -> subprocess.Popen[str]:
 
 
 def test_installed_command_two_publishes_at_once(site: Site) -> None:
-    """Two publishes started together both finish, one after the other, and the outputs are whole and consistent."""
+    """Two publishes started together both finish, one after the other, with whole outputs."""
     runs = [_run(site, NOW), _run(site, NOW)]
     results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
     assert [code for code, _, _ in results] == [0, 0], results
@@ -381,7 +405,7 @@ def test_installed_command_two_publishes_at_once(site: Site) -> None:
 
 
 def test_installed_command_exit_codes(site: Site) -> None:
-    """The installed command exits 0 on success, 3 when the lock stays busy, 1 on a broken config."""
+    """The installed command exits 0 on success, 3 when the lock stays busy, 1 on bad config."""
     first = _run(site, NOW)
     assert first.wait(timeout=120) == 0
     with held(site.db.parent, 0):
@@ -395,7 +419,11 @@ def test_installed_command_exit_codes(site: Site) -> None:
 
 
 def _parsers() -> dict[str, Callable[[bytes], object]]:
-    return {".ics": icalendar.Calendar.from_ical, ".rss": feedparser.parse, ".atom": feedparser.parse}
+    return {
+        ".ics": icalendar.Calendar.from_ical,
+        ".rss": feedparser.parse,
+        ".atom": feedparser.parse,
+    }
 
 
 def test_outputs_parse_after_publish(site: Site) -> None:

@@ -7,7 +7,7 @@ airings the test edits the way a config edit would change them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -31,9 +31,7 @@ class Script:
 
     def edit(self, uid: str, **changes: object) -> Airing:
         """Replace one airing's fields, as an edit to the config would."""
-        from dataclasses import replace
-
-        for show, airings in self.airings.items():
+        for airings in self.airings.values():
             for index, airing in enumerate(airings):
                 if airing.uid == uid:
                     airings[index] = replace(airing, **changes)  # type: ignore[arg-type]
@@ -52,8 +50,11 @@ def weekly(show: Show, count: int = 120) -> list[Airing]:
     day = FIRST
     while len(starts) < count:
         starts.append(day)
-        day += timedelta(days=3 if day.weekday() == 2 else 4)  # noqa: PLR2004 - Wed -> Sat -> Wed
-    return [make_airing(show, start, episode=i + 1, title=f"Episode {i + 1}") for i, start in enumerate(starts)]
+        day += timedelta(days=3 if day.weekday() == 2 else 4)
+    return [
+        make_airing(show, start, episode=i + 1, title=f"Episode {i + 1}")
+        for i, start in enumerate(starts)
+    ]
 
 
 def _window(site: Site, now: datetime) -> tuple[datetime, datetime]:
@@ -66,11 +67,17 @@ def _window(site: Site, now: datetime) -> tuple[datetime, datetime]:
 def install_timeline(monkeypatch: pytest.MonkeyPatch, script: Script) -> None:
     """Make schedule.timeline serve the script's airings."""
 
-    def show_airings(site: Site, show: Show, start: datetime, stop: datetime) -> tuple[Airing, ...]:
+    def show_airings(
+        _site: Site, show: Show, start: datetime, stop: datetime
+    ) -> tuple[Airing, ...]:
         return tuple(a for a in script.airings.get(show.id, ()) if start <= a.start < stop)
 
-    def aired(site: Site, show: Show, now: datetime, limit: int) -> tuple[Airing, ...]:
-        done = [a for a in script.airings.get(show.id, ()) if a.start <= now and not a.rerun and not a.cancelled]
+    def aired(_site: Site, show: Show, now: datetime, limit: int) -> tuple[Airing, ...]:
+        done = [
+            a
+            for a in script.airings.get(show.id, ())
+            if a.start <= now and not a.rerun and not a.cancelled
+        ]
         return tuple(reversed(done))[:limit]
 
     monkeypatch.setattr(timeline, "window", _window)
@@ -104,19 +111,44 @@ def _changes(edition: Edition) -> bytes:
 def install_renderers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replace the registry with three small text renderers: a calendar, a feed, a change log."""
     monkeypatch.setattr(registry, "_REGISTRY", {})
-    registry.register(registry.Renderer(name="cal", media_type="text/calendar; charset=utf-8",
-                                        suffix=".cal", network="schedule", render=_calendar))
-    registry.register(registry.Renderer(name="feed", media_type="application/rss+xml",
-                                        suffix=".feed", network="all", render=_feed))
-    registry.register(registry.Renderer(name="log", media_type="application/atom+xml", suffix=".log",
-                                        per_show=False, network="changes", render=_changes))
+    registry.register(
+        registry.Renderer(
+            name="cal",
+            media_type="text/calendar; charset=utf-8",
+            suffix=".cal",
+            network="schedule",
+            render=_calendar,
+        )
+    )
+    registry.register(
+        registry.Renderer(
+            name="feed",
+            media_type="application/rss+xml",
+            suffix=".feed",
+            network="all",
+            render=_feed,
+        )
+    )
+    registry.register(
+        registry.Renderer(
+            name="log",
+            media_type="application/atom+xml",
+            suffix=".log",
+            per_show=False,
+            network="changes",
+            render=_changes,
+        )
+    )
 
 
 def scripted_site(tmp_path: Path, *show_ids: str, **overrides: object) -> tuple[Site, Script]:
     """Return a site with the given shows (weekly airings each) in ``tmp_path``, and its script."""
-    shows = tuple(make_show(id=show_id, title=f"Show {show_id}") for show_id in show_ids or ("lets-meet",))
-    site = make_site(shows=shows, output=str(tmp_path / "public"), state=str(tmp_path / ".airdates"),
-                     **overrides)
+    shows = tuple(
+        make_show(id=show_id, title=f"Show {show_id}") for show_id in show_ids or ("lets-meet",)
+    )
+    site = make_site(
+        shows=shows, output=str(tmp_path / "public"), state=str(tmp_path / ".airdates"), **overrides
+    )
     return site, Script(airings={show.id: weekly(show) for show in shows})
 
 

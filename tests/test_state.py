@@ -19,8 +19,16 @@ NOW = datetime(2026, 1, 10, 4, 0, tzinfo=UTC)
 
 def _record(**overrides: object) -> PublishRecord:
     values: dict[str, object] = {
-        "at": NOW, "folder": "/srv/public", "window": (NOW, NOW.replace(month=7)), "files": 3, "written": 2,
-        "deleted": 0, "airings": 10, "changes": 1, "duration_ms": 12.5, "fingerprint": "f" * 32,
+        "at": NOW,
+        "folder": "/srv/public",
+        "window": (NOW, NOW.replace(month=7)),
+        "files": 3,
+        "written": 2,
+        "deleted": 0,
+        "airings": 10,
+        "changes": 1,
+        "duration_ms": 12.5,
+        "fingerprint": "f" * 32,
         "next_change": NOW.replace(hour=10),
     }
     values.update(overrides)
@@ -29,17 +37,30 @@ def _record(**overrides: object) -> PublishRecord:
 
 def _airing(**overrides: object) -> AiringRecord:
     values: dict[str, object] = {
-        "id": "lets-meet/20260103T100000Z", "show": "lets-meet", "hash": "abc", "sequence": 2,
-        "first_published": NOW, "changed": NOW, "start": datetime.fromisoformat("2026-01-03T18:00:00+08:00"),
-        "title": "Ep “1” <b>", "status": "scheduled", "label": "Ep. 173",
+        "id": "lets-meet/20260103T100000Z",
+        "show": "lets-meet",
+        "hash": "abc",
+        "sequence": 2,
+        "first_published": NOW,
+        "changed": NOW,
+        "start": datetime.fromisoformat("2026-01-03T18:00:00+08:00"),
+        "title": "Ep “1” <b>",
+        "status": "scheduled",
+        "label": "Ep. 173",
     }
     values.update(overrides)
     return AiringRecord(**values)  # type: ignore[arg-type]
 
 
 def _commit(state: State, **overrides: object) -> None:
-    parts: dict[str, object] = {"record": _record(), "updates": [], "changes": [], "written": {},
-                                "deleted": [], "pings": []}
+    parts: dict[str, object] = {
+        "record": _record(),
+        "updates": [],
+        "changes": [],
+        "written": {},
+        "deleted": [],
+        "pings": [],
+    }
     parts.update(overrides)
     state.commit(**parts)  # type: ignore[arg-type]
 
@@ -50,17 +71,31 @@ def test_new_database_has_the_current_schema_in_wal_mode(tmp_path: Path) -> None
     with sqlite3.connect(tmp_path / DB_NAME) as db:
         assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
     assert {"airings", "changes", "manifest", "publishes", "pings", "schema_version"} <= tables
 
 
 def test_reopening_keeps_the_data(tmp_path: Path) -> None:
     """What one publish commits, the next reads back unchanged."""
     state = State.open(tmp_path)
-    change = ScheduleChange(number=1, kind="moved", airing="lets-meet/20260103T100000Z", show="lets-meet",
-                            recorded=NOW, text="Let's Meet · Ep. 173 moved")
+    change = ScheduleChange(
+        number=1,
+        kind="moved",
+        airing="lets-meet/20260103T100000Z",
+        show="lets-meet",
+        recorded=NOW,
+        text="Let's Meet · Ep. 173 moved",
+    )
     stamp = Stamp(sha256="0" * 64, size=5, mtime_ns=7, inode=9)
-    _commit(state, updates=[_airing()], changes=[change], written={"a.ics": stamp}, pings=["https://x/a.rss"])
+    _commit(
+        state,
+        updates=[_airing()],
+        changes=[change],
+        written={"a.ics": stamp},
+        pings=["https://x/a.rss"],
+    )
     state.close()
     again = State.open(tmp_path)
     assert again.airings() == {"lets-meet/20260103T100000Z": _airing()}
@@ -84,9 +119,11 @@ def test_later_publish_is_the_last(tmp_path: Path) -> None:
 
 
 def test_failed_commit_changes_nothing(tmp_path: Path) -> None:
-    """A commit that fails half-way (here a duplicate change number) leaves the state exactly as it was."""
+    """A commit failing half-way (a duplicate change number) leaves the state as it was."""
     state = State.open(tmp_path)
-    change = ScheduleChange(number=1, kind="added", airing="a/20260101T000000Z", show="a", recorded=NOW, text="x")
+    change = ScheduleChange(
+        number=1, kind="added", airing="a/20260101T000000Z", show="a", recorded=NOW, text="x"
+    )
     _commit(state, changes=[change])
     with pytest.raises(StateError):
         _commit(state, updates=[_airing()], changes=[change])
@@ -109,7 +146,8 @@ def test_migration_from_an_older_version(tmp_path: Path, monkeypatch: pytest.Mon
     _commit(state, updates=[_airing()])
     state.close()
     step = ("ALTER TABLE airings ADD COLUMN note TEXT",)
-    monkeypatch.setattr(state_module, "_MIGRATIONS", (*state_module._MIGRATIONS, step))  # noqa: SLF001
+    steps = (*state_module._MIGRATIONS, step)  # noqa: SLF001 - the migration list is the subject
+    monkeypatch.setattr(state_module, "_MIGRATIONS", steps)
     again = State.open(tmp_path)
     assert list(again.airings()) == ["lets-meet/20260103T100000Z"]
     again.close()
@@ -119,7 +157,7 @@ def test_migration_from_an_older_version(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_snapshot_never_writes(tmp_path: Path) -> None:
-    """A dry run's snapshot reads the state but writes to a private copy, and creates no file when there is none."""
+    """A dry run's snapshot writes only to a private copy and creates no database file."""
     empty = State.snapshot(tmp_path / "none")
     assert empty.airings() == {}
     _commit(empty)
@@ -147,7 +185,7 @@ def test_unreadable_database_is_a_state_error(tmp_path: Path) -> None:
 
 
 def test_claimed_names_are_in_the_manifest(tmp_path: Path) -> None:
-    """Files claimed before writing are in the manifest, and a later commit of the same name replaces the claim."""
+    """Files claimed before writing are in the manifest until a commit replaces the claim."""
     state = State.open(tmp_path)
     state.claim("/srv/public", ["new.ics"])
     assert "new.ics" in state.manifest("/srv/public")

@@ -1,4 +1,4 @@
-"""WebSub: after a publish the hub hears about each changed feed, and a hub that is down never fails a publish."""
+"""WebSub: the hub hears about each changed feed; a hub that is down never fails a publish."""
 
 from __future__ import annotations
 
@@ -41,11 +41,11 @@ class Hub:
 
 @pytest.fixture
 def hub() -> Iterator[Hub]:
-    """A hub stand-in listening on a free port of 127.0.0.1."""
+    """Return a hub stand-in listening on a free port of 127.0.0.1."""
     state = Hub()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length).decode()
             if state.hang:
@@ -61,7 +61,9 @@ def hub() -> Iterator[Hub]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     yield state
     state.release.set()
@@ -86,7 +88,11 @@ def _publish(config: Path, now: str) -> tuple[int, list[str], str]:
     """Publish with -v; return the exit code, the files written and stderr."""
     out, err = io.StringIO(), io.StringIO()
     code = main(["publish", "-c", str(config), "--now", now, "-v"], stdout=out, stderr=err)
-    written = [line.removeprefix("wrote ") for line in err.getvalue().splitlines() if line.startswith("wrote ")]
+    written = [
+        line.removeprefix("wrote ")
+        for line in err.getvalue().splitlines()
+        if line.startswith("wrote ")
+    ]
     return code, written, err.getvalue()
 
 
@@ -100,7 +106,7 @@ def _feeds(names: list[str]) -> list[str]:
 
 
 def test_hub_hears_once_per_changed_feed(hub: Hub, tmp_path: Path) -> None:
-    """Each feed a publish wrote is notified exactly once with hub.mode=publish; calendars and pages are not."""
+    """Each feed written is notified once with hub.mode=publish; calendars and pages are not."""
     config = _config(tmp_path, hub.url)
     code, written, _ = _publish(config, "2026-01-14T17:00")
     assert code == 0
@@ -111,7 +117,7 @@ def test_hub_hears_once_per_changed_feed(hub: Hub, tmp_path: Path) -> None:
 
 
 def test_unchanged_feeds_are_not_notified(hub: Hub, tmp_path: Path) -> None:
-    """A republish that changes nothing sends nothing; a new episode notifies only the feeds it changed."""
+    """A republish changing nothing sends nothing; a new episode notifies only its feeds."""
     config = _config(tmp_path, hub.url)
     _publish(config, "2026-01-14T17:00")
     hub.pings.clear()
@@ -124,8 +130,10 @@ def test_unchanged_feeds_are_not_notified(hub: Hub, tmp_path: Path) -> None:
     assert BASE + "dialogue.rss" not in hub.urls()
 
 
-def test_refusing_hub_leaves_the_publish_successful_and_the_ping_pending(hub: Hub, tmp_path: Path) -> None:
-    """A hub answering 500 is a warning, not a failure; the notifications wait in the state for the next run."""
+def test_refusing_hub_leaves_the_publish_successful_and_the_ping_pending(
+    hub: Hub, tmp_path: Path
+) -> None:
+    """A hub answering 500 is a warning; the notifications wait in the state for the next run."""
     config = _config(tmp_path, hub.url)
     hub.answer = 500
     code, written, err = _publish(config, "2026-01-14T17:00")
@@ -154,11 +162,13 @@ def test_unreachable_hub_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_hanging_hub_is_given_up_on(hub: Hub, tmp_path: Path) -> None:
-    """A hub that never answers is abandoned after the timeout; the publish succeeds and the pings stay pending."""
+    """A hub that never answers is given up on; the publish succeeds, the pings stay pending."""
     config = _config(tmp_path, hub.url)
     site, _ = load_site(str(config))
     hub.hang = True
-    report = publish(site, now=parse_time("2026-01-14T17:00", site.timezone, source="test"), hub_timeout=0.2)
+    report = publish(
+        site, now=parse_time("2026-01-14T17:00", site.timezone, source="test"), hub_timeout=0.2
+    )
     assert report.warnings
     assert len(_pending(tmp_path)) == len(_feeds(list(report.written)))
 
@@ -176,4 +186,6 @@ def test_notify_sends_form_encoded_publish(hub: Hub) -> None:
     """The notification is a form-encoded POST of hub.mode=publish and hub.url."""
     outcome = notify(hub.url, ["https://feeds.example.org/x.rss?a=1&b=2"], timeout=5)
     assert outcome.delivered == ["https://feeds.example.org/x.rss?a=1&b=2"]
-    assert hub.pings == [{"hub.mode": ["publish"], "hub.url": ["https://feeds.example.org/x.rss?a=1&b=2"]}]
+    assert hub.pings == [
+        {"hub.mode": ["publish"], "hub.url": ["https://feeds.example.org/x.rss?a=1&b=2"]}
+    ]
