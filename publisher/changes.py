@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -271,10 +272,25 @@ def _in_both(previous: Window | None, current: Window) -> Callable[[datetime], b
     return lambda moment: old_start <= moment < old_stop and new_start <= moment < new_stop
 
 
-def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per kind of value
+def _canonical(value: object) -> object:
     """Return ``value`` as nested tuples of plain values whose repr is stable."""
-    if value is None or isinstance(value, str | int | float | bool):
+    kind = type(value)
+    if value is None or kind in _PLAIN:
         return value
+    if kind is tuple or kind is list:
+        return tuple(map(_canonical, value))  # type: ignore[call-overload]
+    getter = _fields_of(kind)
+    if getter is not None:
+        # Field names are left out: the class fixes the order of its fields.
+        values = getter(value)
+        return (
+            kind.__name__,
+            *(v if v is None or type(v) in _PLAIN else _canonical(v) for v in values),
+        )
+    return _canonical_scalar(value)
+
+
+def _canonical_scalar(value: object) -> object:
     if isinstance(value, datetime):
         # The zone matters as well as the offset: calendars print the TZID.
         return ("datetime", value.isoformat(), _zone_name(value))
@@ -282,13 +298,28 @@ def _canonical(value: object) -> object:  # noqa: PLR0911 - one return per kind 
         return (type(value).__name__, str(value))
     if isinstance(value, ZoneInfo):
         return ("zone", value.key)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return tuple(
-            (f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value)
-        )
     if isinstance(value, tuple | list):
-        return tuple(_canonical(item) for item in value)
+        return tuple(map(_canonical, value))
     return ("other", str(value))
+
+
+_PLAIN = frozenset({str, int, float, bool})
+_GETTERS: dict[type, Callable[[object], tuple[object, ...]] | None] = {}
+
+
+def _fields_of(kind: type) -> Callable[[object], tuple[object, ...]] | None:
+    """Return a getter of a dataclass's field values (made once per class); None for others."""
+    if kind not in _GETTERS:
+        names = [f.name for f in dataclasses.fields(kind)] if dataclasses.is_dataclass(kind) else []
+        _GETTERS[kind] = _getter(names) if names else None
+    return _GETTERS[kind]
+
+
+def _getter(names: list[str]) -> Callable[[object], tuple[object, ...]]:
+    if len(names) == 1:  # attrgetter of one name returns the value, not a tuple
+        (name,) = names
+        return lambda value: (getattr(value, name),)
+    return operator.attrgetter(*names)
 
 
 def _zone_name(moment: datetime) -> str | None:
