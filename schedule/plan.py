@@ -112,28 +112,37 @@ class Plan:
 
 
 class Counts:
-    """Counts numbered slots between two local starts, reusing one sorted list."""
+    """Counts numbered slots between two local starts, reusing one sorted list.
 
-    def __init__(self, plan: Plan) -> None:
+    ``horizon`` is how far ahead the caller will ask: the list is loaded up to
+    it at once, and grows by doubling, so a run of lookups costs one expansion.
+    """
+
+    def __init__(self, plan: Plan, horizon: datetime | None = None) -> None:
         self._plan = plan
+        self._horizon = horizon
         self._lo = self._hi = _EPOCH
         self._loaded = False
         self._starts: list[datetime] = []
-
-    def prepare(self, lo: datetime, hi: datetime) -> None:
-        """Load every numbered start in ``[lo, hi)`` so that counts inside are lookups."""
-        self._lo, self._hi, self._loaded = lo, hi, True
-        self._starts = self._plan.numbered_starts(lo, hi)
 
     def between(self, a: datetime, b: datetime) -> int:
         """Return (numbered starts in [a, b)) when a <= b, else minus those in [b, a)."""
         if a > b:
             return -self.between(b, a)
         if not self._loaded:
-            self.prepare(a, b)
+            self._load(a, max(b, self._horizon or b))
         elif not (self._lo <= a and b <= self._hi):
-            self.prepare(min(a, self._lo), max(b, self._hi))
+            span = self._hi - self._lo
+            earlier = self._lo - span if self._lo - _EPOCH > span else _EPOCH
+            self._load(min(a, earlier), max(b, self._hi + span))
         return bisect_left(self._starts, b) - bisect_left(self._starts, a)
+
+    def _load(self, lo: datetime, hi: datetime) -> None:
+        # Nothing airs before the earliest start: expand from there, but remember
+        # the range asked for so that later lookups inside it stay lookups.
+        self._lo, self._hi, self._loaded = lo, hi, True
+        first = self._plan.earliest
+        self._starts = self._plan.numbered_starts(max(lo, first), max(hi, first))
 
 
 def _segments(show: Show) -> tuple[Segment, ...]:

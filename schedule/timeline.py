@@ -45,7 +45,7 @@ def show_airings(site: Site, show: Show, start: datetime, stop: datetime) -> tup
     hi = _local(stop, show) + _DAY
     slots = plan.slots(lo, hi)
     slots += _moved_in(plan, {s.at for s in slots}, start, stop)
-    counts = Counts(plan)
+    counts = Counts(plan, horizon=hi)
     airings: dict[AiringId, Airing] = {}
     for slot in slots:
         airing = _airing(plan, slot, counts)
