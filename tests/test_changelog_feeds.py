@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import difflib
-import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +15,7 @@ from lxml import etree
 from feeds.edition import Edition, ScheduleChange
 from feeds.registry import renderer
 from tests.factories import make_edition, make_site
+from tests.golden import assert_golden
 from tests.hostile import HOSTILE, expected
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -210,15 +209,4 @@ def test_change_of_a_removed_show_names_its_id() -> None:
 def test_change_log_matches_its_golden_file(name: str, suffix: str) -> None:
     """The change log is byte-for-byte the reviewed file."""
     body = renderer(name).render(log_edition(hub="https://hub.example.org/"))
-    path = GOLDEN / suffix / f"changes.{suffix}"
-    if os.environ.get("AIRDATES_UPDATE_GOLDEN") == "1":
-        path.write_bytes(body)
-    want = path.read_bytes()
-    if body != want:
-        diff = difflib.unified_diff(
-            want.decode().splitlines(keepends=True),
-            body.decode().splitlines(keepends=True),
-            fromfile=str(path),
-            tofile="rendered",
-        )
-        pytest.fail("golden file differs (AIRDATES_UPDATE_GOLDEN=1 rewrites it):\n" + "".join(diff))
+    assert_golden(GOLDEN / suffix / f"changes.{suffix}", body)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import calendar
-import difflib
 import json
-import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -25,6 +23,7 @@ from feeds.entries import Author, Entry, Head, airing_entries, airing_head
 from feeds.registry import renderer
 from schedule.site import Segment, Show
 from tests.factories import SHANGHAI, lets_meet_173, make_airing, make_edition, make_show, make_site
+from tests.golden import assert_golden
 from tests.hostile import HOSTILE
 from tests.test_feeds_hostile import hostile_edition
 
@@ -479,33 +478,17 @@ def test_registry_names_the_feed_files() -> None:
 # ---------------------------------------------------------------- golden files
 
 
-def assert_golden(body: bytes, path: Path) -> None:
-    """Compare ``body`` with a golden file; AIRDATES_UPDATE_GOLDEN=1 rewrites it."""
-    if os.environ.get("AIRDATES_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-    want = path.read_bytes() if path.exists() else b""
-    if body != want:
-        diff = difflib.unified_diff(
-            want.decode().splitlines(keepends=True),
-            body.decode().splitlines(keepends=True),
-            fromfile=str(path),
-            tofile="rendered",
-        )
-        pytest.fail("golden file differs (AIRDATES_UPDATE_GOLDEN=1 rewrites it):\n" + "".join(diff))
-
-
 @pytest.mark.parametrize(("name", "suffix"), [("rss", "rss"), ("atom", "atom"), ("json", "json")])
 def test_show_feed_matches_its_golden_file(name: str, suffix: str) -> None:
     """The Let's Meet feed is byte-for-byte the reviewed file."""
-    assert_golden(render(name, show_edition()), GOLDEN / name / f"lets-meet.{suffix}")
+    assert_golden(GOLDEN / name / f"lets-meet.{suffix}", render(name, show_edition()))
 
 
 @pytest.mark.parametrize(("name", "suffix"), [("rss", "rss"), ("atom", "atom"), ("json", "json")])
 def test_network_feed_matches_its_golden_file(name: str, suffix: str) -> None:
     """The network feed with a WebSub hub is byte-for-byte the reviewed file."""
     body = render(name, network_edition(hub="https://hub.example.org/"))
-    assert_golden(body, GOLDEN / name / f"all.{suffix}")
+    assert_golden(GOLDEN / name / f"all.{suffix}", body)
 
 
 # ---------------------------------------------------------------- feedgen as the oracle

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +18,7 @@ from feeds.wording import description_text, headline
 from schedule.airing import Airing
 from schedule.site import Channel, Platform, Show, Site
 from tests.factories import lets_meet_173, make_airing, make_edition, make_show, make_site, with_text
+from tests.golden import assert_golden
 from tests.hostile import HOSTILE, expected
 
 HOST = "feeds.example.org"
@@ -527,17 +526,8 @@ def test_file_does_not_change_with_the_time_it_is_rendered() -> None:
 
 
 def check_golden(name: str, data: bytes) -> None:
-    """Compare with the stored file; AIRDATES_UPDATE_GOLDEN=1 rewrites it instead."""
-    path = GOLDEN / name
-    if os.environ.get("AIRDATES_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    stored = path.read_bytes()
-    if stored != data:
-        diff = difflib.unified_diff(stored.decode().splitlines(keepends=True),
-                                    data.decode().splitlines(keepends=True), str(path), "rendered")
-        pytest.fail("rendered iCalendar differs from the golden file "
-                    "(AIRDATES_UPDATE_GOLDEN=1 rewrites it):\n" + "".join(diff))
+    """Compare with the reviewed calendar under tests/golden/ics."""
+    assert_golden(GOLDEN / name, data)
 
 
 def test_golden_show_calendar() -> None:

@@ -19,7 +19,7 @@ from schedule.airing import Airing
 from schedule.site import Channel, Segment, Show
 from tests.factories import SHANGHAI, lets_meet_173, make_airing, make_edition, make_show, make_site
 from tests.hostile import HOSTILE, expected
-from tests.test_xmltv import _check_golden
+from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "html"
 NOW = datetime(2026, 1, 2, 12, 0, tzinfo=SHANGHAI)
@@ -396,12 +396,12 @@ def test_registry_names_the_pages() -> None:
 
 def test_golden_index() -> None:
     """The index for a fixed edition matches the reviewed golden file byte for byte."""
-    _check_golden(GOLDEN / "index.html", render_html(_edition()))
+    assert_golden(GOLDEN / "index.html", render_html(_edition()))
 
 
 def test_golden_show_page() -> None:
     """The show page for a fixed edition matches the reviewed golden file byte for byte."""
-    _check_golden(GOLDEN / "lets-meet.html", render_html(_show_edition()))
+    assert_golden(GOLDEN / "lets-meet.html", render_html(_show_edition()))
 
 
 def test_long_lists_fold_the_rest_into_details() -> None:

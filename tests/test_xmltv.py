@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 import shutil
 import subprocess
 from dataclasses import replace
@@ -20,6 +18,7 @@ from feeds.xmltv import render_xmltv
 from schedule.airing import Airing
 from schedule.site import Channel, Segment, Show, Site
 from tests.factories import SHANGHAI, lets_meet_173, make_airing, make_edition, make_show, make_site
+from tests.golden import assert_golden
 from tests.hostile import HOSTILE, expected
 
 GOLDEN = Path(__file__).parent / "golden" / "xmltv"
@@ -372,20 +371,6 @@ def test_registry_writes_the_guide_as_xmltv_xml() -> None:
 
 def test_golden_guide() -> None:
     """The guide for a fixed network matches the reviewed golden file byte for byte."""
-    _check_golden(GOLDEN / "guide.xml", render_xmltv(_golden_edition()))
+    assert_golden(GOLDEN / "guide.xml", render_xmltv(_golden_edition()))
 
 
-def _check_golden(path: Path, actual: bytes) -> None:
-    """Compare with a golden file; AIRDATES_UPDATE_GOLDEN=1 rewrites it instead."""
-    if os.environ.get("AIRDATES_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(actual)
-    want = path.read_bytes()
-    if actual != want:
-        diff = difflib.unified_diff(
-            want.decode().splitlines(keepends=True),
-            actual.decode().splitlines(keepends=True),
-            fromfile=str(path),
-            tofile="rendered",
-        )
-        pytest.fail("".join(diff))
