@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from icalendar.parser import Parameters
 from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vTime, vUri
 
+from feeds.entries import page_url
 from feeds.edition import Edition, Revision
 from feeds.registry import renderer
 from feeds.text import xml_safe
@@ -166,7 +167,7 @@ class _ShowFacts:
             tzid=_value(Parameters({"TZID": show.timezone.key}).to_ical()),
             domain=urlsplit(site.base_url).hostname or "localhost",
             locations=locations | {None: _optional_text("LOCATION", platforms)},
-            link=_uri_line("URL", show.link),
+            link=_uri_line("URL", show.link or page_url(site, show.id)),  # the schedule page else
             categories=_line("CATEGORIES:" + _value(vCategory(categories).to_ical()))
             if categories
             else b"",

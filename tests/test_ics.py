@@ -203,10 +203,10 @@ def test_links_and_categories() -> None:
 
 
 def test_online_only_show_is_located_on_its_platforms() -> None:
-    """A show on no channel gives its platforms as the location, and no URL when it has none."""
+    """A show on no channel gives its platforms as the location, and its schedule page as URL when it has no link."""
     event = events(render_ics(network_edition()))["stream-hour/20260103T100000Z@feeds.example.org"]
     assert str(event["LOCATION"]) == "YouTube, Bilibili"
-    assert "URL" not in event
+    assert str(event["URL"]) == "https://feeds.example.org/cqtv/stream-hour.html"
     assert "CATEGORIES" not in event
 
 
@@ -300,8 +300,7 @@ def oracle_event(airing: Airing, show: Show, site: Site, revision: Revision) -> 
     event.add("DESCRIPTION", seen(description_text(airing, show)))
     channel = site.channel(airing.channel)
     event.add("LOCATION", seen(channel.name) if channel else ", ".join(p.name for p in show.also_on))
-    if airing.link or show.link:
-        event.add("URL", airing.link or show.link)
+    event.add("URL", airing.link or show.link or f"{site.base_url}{show.id}.html")
     if show.categories:
         event.add("CATEGORIES", list(show.categories))
     event.add("STATUS", "CANCELLED" if airing.cancelled else "CONFIRMED")
