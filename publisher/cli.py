@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
@@ -82,7 +83,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
 
 def run() -> None:
     """Console-script entry point."""
-    raise SystemExit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`airdates upcoming | head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
+    raise SystemExit(code)
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> Site:
@@ -114,7 +122,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for show in site.shows:
         print(f"\n{show.id}: {show.title}", file=out)
         for recurrence in show.airs:
-            print(f"  RRULE:{recurrence.rule.to_rrule()}", file=out)
+            span = f"from {recurrence.first}" + (f" until {recurrence.last}" if recurrence.last else "")
+            kind = ", reruns" if recurrence.rerun else ""
+            for rrule in recurrence.rule.to_rrule().splitlines():
+                print(f"  RRULE:{rrule}  ({span}{kind})", file=out)
         upcoming = [a for a in show_airings(site, show, now, now + timedelta(days=3660)) if not a.cancelled]
         for airing in upcoming[:3]:
             print(f"  next: {_row(airing)}", file=out)

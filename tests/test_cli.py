@@ -130,3 +130,14 @@ def test_installed_command_lists_the_example() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert [row["episode"] for row in json.loads(result.stdout) if row["show"] == "lets-meet"] == [173]
+
+
+def test_a_closed_pipe_is_no_traceback() -> None:
+    """`airdates upcoming | head -1` ends quietly when head stops reading."""
+    command = Path(sys.executable).parent / "airdates"
+    result = subprocess.run(
+        f"'{command}' upcoming -c '{EXAMPLE}' --now 2026-01-01 --days 3000 | head -1",
+        shell=True, capture_output=True, text=True, check=False,
+    )
+    assert result.stdout.startswith("date")
+    assert "Traceback" not in result.stderr
