@@ -313,6 +313,7 @@ class Run:
     bytes: int
     stdout: str
     cpu: float = 0.0
+    changed: list[str] = field(default_factory=list)
     summary_files: int | None = None
     summary_written: int | None = None
     state_files: int = 0
@@ -335,10 +336,10 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
     return out
 
 
-def written(before: dict, after: dict) -> tuple[int, int]:
-    """Return (files, bytes) of the files that are new or whose inode, mtime or size changed."""
-    changed = [k for k, v in after.items() if before.get(k) != v]
-    return len(changed), sum(after[k][2] for k in changed)
+def written(before: dict, after: dict) -> tuple[int, int, list[str]]:
+    """Return (files, bytes, names) of files that are new or whose inode, mtime or size changed."""
+    changed = sorted(k for k, v in after.items() if before.get(k) != v)
+    return len(changed), sum(after[k][2] for k in changed), changed
 
 
 def _tree_rss(pid: int) -> int:
@@ -399,14 +400,15 @@ def measure(argv: list[str], out_dir: Path, state_dir: Path | None, env: dict | 
             f"{' '.join(argv)} exited with {code}\n--- stderr ---\n{stderr.rstrip()}"
             f"\n--- stdout ---\n{stdout[-2000:].rstrip()}"
         )
-    files, nbytes = written(before, snapshot(out_dir))
+    files, nbytes, names = written(before, snapshot(out_dir))
     rss = usage.ru_maxrss * 1024 / MIB  # Linux: kilobytes
     run = Run(
         wall, rss, max(peak_tree, usage.ru_maxrss * 1024) / MIB, files, nbytes, stdout.strip()
     )
     run.cpu = usage.ru_utime + usage.ru_stime
+    run.changed = names[:10] if len(names) <= 10 else [*names[:10], f"... {len(names) - 10} more"]
     if state_dir:
-        run.state_files, run.state_bytes = written(state_before, snapshot(state_dir))
+        run.state_files, run.state_bytes, _ = written(state_before, snapshot(state_dir))
     m = SUMMARY_RE.search(stdout)
     if m:
         run.summary_files, run.summary_written = int(m.group(1)), int(m.group(2))
@@ -594,6 +596,8 @@ class Bench:
         extra = ""
         if run.summary_files is not None:
             extra = f", summary {run.summary_files} files / {run.summary_written} written"
+        if 0 < run.files <= 3:
+            extra += f" ({', '.join(run.changed)})"
         self.log(
             f"  {case:<12} {run.wall * 1000:9.1f} ms (cpu {run.cpu * 1000:7.1f} ms)  "
             f"{run.rss_mib:6.1f} MiB  "
@@ -680,6 +684,7 @@ class Bench:
                         "tree_rss_mib": r.tree_rss_mib,
                         "files": r.files,
                         "bytes": r.bytes,
+                        "changed": r.changed,
                         "state_files": r.state_files,
                         "state_bytes": r.state_bytes,
                     }
