@@ -14,15 +14,18 @@ becomes a newline, the only line break iCalendar knows.
 
 from __future__ import annotations
 
+import heapq
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from functools import lru_cache
 from operator import itemgetter
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar.parser import Parameters
-from icalendar.prop import vCategory, vDate, vDatetime, vDuration, vTime, vUri
+from icalendar.prop import vCategory, vDatetime, vDuration, vUri
 
 from feeds.entries import page_url
 from feeds.edition import Edition, Revision
@@ -40,7 +43,7 @@ except ImportError:  # pragma: no cover - icalendar 6 exported them without the 
     from icalendar.parser import escape_char as _escape_text  # type: ignore[attr-defined,no-redef]
     from icalendar.parser import foldline as _fold_line  # type: ignore[attr-defined,no-redef]
 
-__all__ = ["PRODID", "event_lines", "render_ics"]
+__all__ = ["PRODID", "Event", "calendar_chunks", "calendar_events", "event_lines", "render_ics"]
 
 PRODID = "-//airdates//airdates//EN"
 
@@ -55,15 +58,52 @@ def render_ics(edition: Edition) -> bytes:
     Events come in start order, then by UID; cancelled airings stay, with
     ``STATUS:CANCELLED``. The same edition always gives the same bytes.
     """
-    # An airing's id string is formatted once: sorting, UID and revision all need it.
-    keyed = sorted(((airing.start.astimezone(UTC), airing.uid, airing) for airing in edition.window),
-                   key=itemgetter(0, 1))
+    return b"".join(calendar_chunks(edition))
+
+
+def calendar_chunks(edition: Edition, events: Iterable[Iterable[Event]] | None = None) -> Iterator[bytes]:
+    """Yield ``render_ics(edition)``'s bytes piece by piece: head, time zones, events, end.
+
+    ``events``, when given, holds the events of the window already rendered,
+    each part (a show's ``calendar_events``) in calendar order; they are
+    merged instead of rendered again, so the network's calendar can be made
+    from its shows' and written out as it goes, never whole in memory. The
+    caller vouches that they are ``edition``'s: same airings and revisions.
+    """
     facts = _facts_by_show(edition, {airing.show for airing in edition.window})
-    events = [_event(airing, uid, facts[airing.show], _revision(edition, uid)) for _, uid, airing in keyed]
-    airings = [airing for _, _, airing in keyed]
-    return b"".join(
-        (_head(edition), *_timezones(airings, facts), *events, b"END:VCALENDAR\r\n")
-    )
+    yield _head(edition)
+    yield from _timezones(edition.window, facts)
+    parts = [calendar_events(edition, facts)] if events is None else events
+    for _, _, lines in heapq.merge(*parts, key=_event_order):
+        yield lines
+    yield b"END:VCALENDAR\r\n"
+
+
+Event = tuple[datetime, str, bytes]
+"""One VEVENT in calendar order: its start (UTC), its UID root, its bytes."""
+
+
+def calendar_events(edition: Edition, facts: dict[str, _ShowFacts] | None = None) -> list[Event]:
+    """Return the VEVENT of every airing of ``edition.window``, in calendar order (start, then UID).
+
+    A show's list is part of the network calendar as it stands: hand the
+    lists of every show to ``calendar_chunks`` for the network's edition.
+    """
+    if facts is None:
+        facts = _facts_by_show(edition, {airing.show for airing in edition.window})
+    revisions, now = edition.revisions, edition.now
+    events = []
+    for airing in edition.window:
+        uid = airing.uid
+        revision = revisions.get(uid)
+        lines = _event(airing, uid, facts[airing.show], revision if revision is not None else Revision(sequence=0, changed=now))
+        events.append((airing.start.astimezone(UTC), uid, lines))
+    # Already in start order as a rule; sorting makes sure, ties by UID.
+    events.sort(key=_event_order)
+    return events
+
+
+_event_order = itemgetter(0, 1)
 
 
 def _facts_by_show(edition: Edition, show_ids: set[str]) -> dict[str, _ShowFacts]:
@@ -82,12 +122,6 @@ def event_lines(airing: Airing, show: Show, site: Site, revision: Revision) -> b
     the network's can share them, and a cache can key on them.
     """
     return _event(airing, airing.uid, _ShowFacts.of(show, site), revision)
-
-
-def _revision(edition: Edition, uid: str) -> Revision:
-    """The airing's revision; one never published is new as of ``now`` (as Edition.revision says)."""
-    found = edition.revisions.get(uid)
-    return found if found is not None else Revision(sequence=0, changed=edition.now)
 
 
 # ---------------------------------------------------------------- the calendar
@@ -126,7 +160,7 @@ def _own_url(site: Site, show: Show | None) -> str:
     return _uri(site.base_url.rstrip("/") + "/" + name)
 
 
-def _timezones(airings: list[Airing], facts: dict[str, _ShowFacts]) -> list[bytes]:
+def _timezones(airings: Sequence[Airing], facts: dict[str, _ShowFacts]) -> list[bytes]:
     """A VTIMEZONE for every zone the events refer to, by TZID, covering all of them."""
     if not airings:
         return []
@@ -146,7 +180,7 @@ class _ShowFacts:
     show: Show
     zone: ZoneInfo
     tzid: str  # the "TZID=..." parameter text
-    domain: str
+    at_domain: str  # "@" and the site's host, escaped: the end of every UID
     locations: dict[str | None, bytes]  # LOCATION line by channel id
     link: bytes  # the show's URL line
     categories: bytes
@@ -165,7 +199,7 @@ class _ShowFacts:
             show=show,
             zone=show.timezone,
             tzid=_value(Parameters({"TZID": show.timezone.key}).to_ical()),
-            domain=urlsplit(site.base_url).hostname or "localhost",
+            at_domain=_escaped("@" + (urlsplit(site.base_url).hostname or "localhost")),
             locations=locations | {None: _optional_text("LOCATION", platforms)},
             link=_uri_line("URL", show.link or page_url(site, show.id)),  # the schedule page else
             categories=_line("CATEGORIES:" + _value(vCategory(categories).to_ical()))
@@ -177,16 +211,17 @@ class _ShowFacts:
 def _event(airing: Airing, uid: str, facts: _ShowFacts, revision: Revision) -> bytes:
     """The VEVENT of one airing whose id string is ``uid``."""
     cancelled = airing.cancelled
+    description = description_text(airing, facts.show)
+    # UID and SUMMARY differ from event to event: no cache would ever hit.
     lines = (
         b"BEGIN:VEVENT\r\n",
-        _text_line("UID", f"{uid}@{facts.domain}"),
-        _stamps(revision.changed.astimezone(UTC)),
-        b"SEQUENCE:%d\r\n" % revision.sequence,
+        _line(f"UID:{_escaped(uid)}{facts.at_domain}"),
+        _revision_lines(revision.sequence, _as_utc(revision.changed)),
         _line(_moment("DTSTART", airing.start, facts)),
         _line(_moment("DTEND", airing.end, facts)),
-        _text_line("SUMMARY", headline(airing)),
+        _line("SUMMARY:" + _escaped(headline(airing))),
         # Always there, even empty: calendar apps then show no stale text after an edit.
-        _text_line("DESCRIPTION", description_text(airing, facts.show)),
+        _text_line("DESCRIPTION", description) if description else b"DESCRIPTION:\r\n",
         facts.locations.get(airing.channel, b""),
         _uri_line("URL", airing.link) if airing.link else facts.link,
         facts.categories,
@@ -198,11 +233,16 @@ def _event(airing: Airing, uid: str, facts: _ShowFacts, revision: Revision) -> b
     return b"".join(lines)
 
 
+def _as_utc(moment: datetime) -> datetime:
+    """The instant in UTC; a stamp already in UTC (as revisions are) is taken as it is."""
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+
+
 @lru_cache(maxsize=1024)
-def _stamps(changed: datetime) -> bytes:
-    """DTSTAMP and LAST-MODIFIED: when the event last changed (a UTC instant), not the run."""
+def _revision_lines(sequence: int, changed: datetime) -> bytes:
+    """DTSTAMP, LAST-MODIFIED and SEQUENCE: when the event last changed (a UTC instant), not the run."""
     stamp = _utc_instant(changed)
-    return _line(f"DTSTAMP:{stamp}") + _line(f"LAST-MODIFIED:{stamp}")
+    return _line(f"DTSTAMP:{stamp}") + _line(f"LAST-MODIFIED:{stamp}") + b"SEQUENCE:%d\r\n" % sequence
 
 
 def _moment(name: str, moment: datetime, facts: _ShowFacts) -> str:
@@ -212,30 +252,22 @@ def _moment(name: str, moment: datetime, facts: _ShowFacts) -> str:
     real one (02:30 -> 03:30). A wall time the fall-back night shows twice is
     written in UTC: RFC 5545 readers take the first pass, ical.js the second.
     """
-    local = moment.astimezone(facts.zone)
-    offset = local.utcoffset()
+    zone = facts.zone
+    local = moment.astimezone(zone)
     # Only in a gap or a repeated hour do the two folds disagree; elsewhere the
     # wall time is already the one to write.
-    if local.replace(fold=1 - local.fold).utcoffset() != offset:
-        local = local.astimezone(UTC).astimezone(facts.zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        local = local.astimezone(UTC).astimezone(zone)
         if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
             return f"{name}:{_utc(local)}"
-    return f"{name};{facts.tzid}:{_date(local.date())}T{_time(local.time())}"
+    # icalendar's DATE "T" TIME, written out: formatting was most of an event's cost.
+    return (
+        f"{name};{facts.tzid}:{local.year:04}{local.month:02}{local.day:02}"
+        f"T{local.hour:02}{local.minute:02}{local.second:02}"
+    )
 
 
 # ---------------------------------------------------------------- values
-
-
-@lru_cache(maxsize=4096)
-def _date(day: date) -> str:
-    """A DATE value; an airing list has few distinct days, so each is formatted once."""
-    return _value(vDate(day).to_ical())
-
-
-@lru_cache(maxsize=4096)
-def _time(moment: time) -> str:
-    """A local TIME value (RFC 5545 DATE-TIME is DATE "T" TIME)."""
-    return _value(vTime(moment).to_ical())
 
 
 def _utc(moment: datetime) -> str:
@@ -261,6 +293,10 @@ def _clean(text: str) -> str:
     return xml_safe(text).replace("\x7f", "")
 
 
+# Text made only of these characters needs neither cleaning nor escaping.
+_PLAIN = re.compile("[^\\x00-\\x08\\x0a-\\x1f\\x7f\\\\;,\\ud800-\\udfff\\ufffe\\uffff]*")
+
+
 def _escaped(text: str) -> str:
     r"""Escape TEXT with icalendar's escaping, keeping a literal backslash-N.
 
@@ -268,6 +304,8 @@ def _escaped(text: str) -> str:
     in a title it is a backslash and an N, so the pieces around it are
     escaped separately and the backslash is doubled between them.
     """
+    if _PLAIN.fullmatch(text):
+        return text
     clean = _clean(text)
     if "\\N" not in clean:
         return _escape_text(clean)

@@ -52,6 +52,11 @@ def when(moment: datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
 
 
+def _has_notices(airing: Airing) -> bool:
+    """Tell whether ``_notices`` has anything to say about the airing."""
+    return airing.cancelled or airing.moved_from is not None or airing.rerun
+
+
 def _notices(airing: Airing) -> list[str]:
     notices = []
     if airing.cancelled:
@@ -72,6 +77,8 @@ def _platforms(show: Show) -> str | None:
 
 def description_text(airing: Airing, show: Show) -> str:
     """Return the plain-text description: notices, summary, segments, platforms."""
+    if not (airing.summary or airing.segments or show.also_on or _has_notices(airing)):
+        return ""  # most airings of a big schedule say nothing more than their title
     blocks = ["\n".join(_notices(airing)), airing.summary]
     blocks += [f"{s.title}: {s.summary}" if s.summary else s.title for s in airing.segments]
     blocks.append(_platforms(show) or "")
