@@ -31,6 +31,7 @@ Run ``--help`` for the rest. Not part of the test suite.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -343,9 +344,11 @@ def written(before: dict, after: dict) -> tuple[int, int, list[str]]:
 
 
 def _tree_rss(pid: int) -> int:
-    """Return the summed RSS in bytes of ``pid`` and its descendants (0 if gone)."""
-    total, todo = 0, [pid]
+    """Return the summed RSS in bytes of the descendants of ``pid`` (not ``pid`` itself)."""
+    total, todo = 0, []
     page = os.sysconf("SC_PAGE_SIZE")
+    with contextlib.suppress(OSError, ValueError):
+        todo = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     while todo:
         p = todo.pop()
         try:
@@ -356,17 +359,58 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def measure(argv: list[str], out_dir: Path, state_dir: Path | None, env: dict | None = None) -> Run:
+GNU_TIME = Path("/usr/bin/time")
+
+# The fallback when GNU time is missing: fork, exec, and report the child's
+# rusage from wait4. A fresh wrapper per run, so the figure is that child's.
+PY_WRAPPER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(f"{ru.ru_maxrss} {ru.ru_utime:.6f} {ru.ru_stime:.6f}\\n")
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+def wrapped(argv: list[str], report: Path, wrapper: str) -> list[str]:
+    """Return ``argv`` run under a small wrapper that writes "maxrss_kb user_s sys_s" to report.
+
+    The peak RSS must come from a small process that forks and execs the
+    command: a child spawned straight from this script would inherit its
+    high-water mark (Linux carries the peak RSS of the exec'ing image over).
+    """
+    if wrapper == "time":
+        return [str(GNU_TIME), "-o", str(report), "-f", "%M %U %S", *argv]
+    return [sys.executable, "-S", "-c", PY_WRAPPER, str(report), *argv]
+
+
+def measure(argv: list[str], out_dir: Path, state_dir: Path | None, wrapper: str) -> Run:
     """Run ``argv`` to completion and measure it; raise BenchError if it fails.
 
-    Wall time runs from spawn to reaping. Peak RSS is the child's ru_maxrss as
-    reported by wait4 (the largest of it and any child it waited for, the figure
-    ``/usr/bin/time -v`` prints). The summed RSS of the process tree is also
-    sampled every 5 ms, which matters if the child uses worker processes.
+    Wall time runs from spawning the wrapper to reaping it (GNU time adds about
+    a millisecond). Peak RSS and CPU time are the command's own, from the
+    wrapper's wait4: ru_maxrss is the largest resident set of the command or of
+    any child it waited for, the figure ``/usr/bin/time -v`` prints. The summed
+    RSS of the command's process tree is also sampled every 5 ms, which matters
+    if it uses worker processes.
     """
+    argv = [str(shutil.which(argv[0]) or argv[0]), *argv[1:]]
     before = snapshot(out_dir)
     state_before = snapshot(state_dir) if state_dir else {}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        report = Path(scratch, "rusage")
+        cmd = wrapped(argv, report, wrapper)
         actions = [
             (os.POSIX_SPAWN_DUP2, out.fileno(), 1),
             (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
@@ -375,9 +419,7 @@ def measure(argv: list[str], out_dir: Path, state_dir: Path | None, env: dict | 
         peak_tree = 0
         done = threading.Event()
         t0 = time.perf_counter()
-        pid = os.posix_spawn(
-            argv[0], argv, env if env is not None else os.environ, file_actions=actions
-        )
+        pid = os.posix_spawn(cmd[0], cmd, os.environ, file_actions=actions)
 
         def sample() -> None:
             nonlocal peak_tree
@@ -386,7 +428,7 @@ def measure(argv: list[str], out_dir: Path, state_dir: Path | None, env: dict | 
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        _, status, usage = os.wait4(pid, 0)
+        _, status, _ = os.wait4(pid, 0)
         wall = time.perf_counter() - t0
         done.set()
         sampler.join()
@@ -394,18 +436,21 @@ def measure(argv: list[str], out_dir: Path, state_dir: Path | None, env: dict | 
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
+        usage = report.read_text().strip().splitlines() if report.exists() else []
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise BenchError(
             f"{' '.join(argv)} exited with {code}\n--- stderr ---\n{stderr.rstrip()}"
             f"\n--- stdout ---\n{stdout[-2000:].rstrip()}"
         )
+    try:
+        maxrss_kb, user, system = usage[-1].split()
+    except (IndexError, ValueError):
+        raise BenchError(f"no resource usage from {cmd[0]} for {' '.join(argv)}") from None
     files, nbytes, names = written(before, snapshot(out_dir))
-    rss = usage.ru_maxrss * 1024 / MIB  # Linux: kilobytes
-    run = Run(
-        wall, rss, max(peak_tree, usage.ru_maxrss * 1024) / MIB, files, nbytes, stdout.strip()
-    )
-    run.cpu = usage.ru_utime + usage.ru_stime
+    rss = int(maxrss_kb) * 1024
+    run = Run(wall, rss / MIB, max(peak_tree, rss) / MIB, files, nbytes, stdout.strip())
+    run.cpu = float(user) + float(system)
     run.changed = names[:10] if len(names) <= 10 else [*names[:10], f"... {len(names) - 10} more"]
     if state_dir:
         run.state_files, run.state_bytes, _ = written(state_before, snapshot(state_dir))
@@ -427,13 +472,20 @@ def describe_output(folder: Path) -> dict:
     out = {"files": sum(kinds.values()), "bytes": total, "by_kind": dict(sorted(kinds.items()))}
     ics = folder / "schedule.ics"
     if ics.exists():
-        data = ics.read_bytes()
-        out["schedule_ics_events"] = data.count(b"\r\nBEGIN:VEVENT\r\n")
-        out["schedule_ics_cancelled"] = data.count(b"\r\nSTATUS:CANCELLED\r\n")
+        out["schedule_ics_events"] = count_lines(ics, b"BEGIN:VEVENT\r\n")
+        out["schedule_ics_cancelled"] = count_lines(ics, b"STATUS:CANCELLED\r\n")
     xmltv = folder / "xmltv.xml"
     if xmltv.exists():
-        out["xmltv_programmes"] = xmltv.read_bytes().count(b"<programme ")
+        out["xmltv_programmes"] = count_lines(xmltv, b"<programme ", prefix=True)
     return out
+
+
+def count_lines(path: Path, line: bytes, *, prefix: bool = False) -> int:
+    """Count the lines of ``path`` equal to (or, with ``prefix``, starting with) ``line``."""
+    with path.open("rb") as f:
+        if prefix:
+            return sum(1 for each in f if each.lstrip().startswith(line))
+        return sum(1 for each in f if each == line)
 
 
 # ---------------------------------------------------------------------------
@@ -568,7 +620,8 @@ class Bench:
         out = self.tmp / f"peer-{tag}"
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
-        return measure([self.python, str(self.args.peer), str(wl.path), str(out)], out, None)
+        argv = [self.python, str(self.args.peer), str(wl.path), str(out)]
+        return measure(argv, out, None, self.args.wrapper)
 
     def publish(self, cfg: Path, wl: Workload) -> Run:
         """Run ``airdates publish`` on ``cfg`` at the workload's now."""
@@ -577,6 +630,7 @@ class Bench:
             [self.airdates, "publish", "-c", str(cfg), "--now", wl.now_arg],
             folder / "public",
             folder / ".airdates",
+            self.args.wrapper,
         )
 
     def cold(self, wl: Workload, tag: str) -> Path:
@@ -838,6 +892,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="write results here (default: bench/results/network-TIMESTAMP.json)",
     )
     p.add_argument(
+        "--wrapper",
+        choices=["auto", "time", "python"],
+        default="auto",
+        help="what runs each command and reports its peak RSS and CPU time: GNU time "
+        "(/usr/bin/time), or a small Python fork-exec-wait4 wrapper; auto: GNU time if present",
+    )
+    p.add_argument(
         "--strict", action="store_true", help="exit 3 if a target is not met (default: exit 0)"
     )
     p.add_argument(
@@ -858,6 +919,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.quick:
         args.rounds = 1
+    if args.wrapper == "auto":
+        args.wrapper = "time" if GNU_TIME.exists() else "python"
+    elif args.wrapper == "time" and not GNU_TIME.exists():
+        p.error(f"{GNU_TIME} not found")
     if args.rounds < 1:
         p.error("--rounds must be at least 1")
     if args.single is not None and str(args.single) in ("", "."):
@@ -903,6 +968,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
         },
         "rounds": args.rounds,
         "edit": args.edit,
+        "wrapper": args.wrapper,
         "duration_s": round(time.time() - started, 1),
         "checks": checks,
         "outputs": bench.outputs,
