@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,7 @@ from feeds.registry import renderer
 from feeds.text import xml_safe
 from feeds.wording import episode_label, episode_label_of
 from schedule.airing import Airing
-from schedule.site import Segment, Show, Site
+from schedule.site import Channel, Segment, Show, Site
 
 __all__ = ["render_html"]
 
@@ -163,9 +163,12 @@ def _span(start: datetime, end: datetime) -> str:
 # --- view values ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Slot:
-    """One airing as a page shows it: every text ready to print."""
+class _Slot(NamedTuple):
+    """One airing as a page shows it: every text ready to print.
+
+    A named tuple: a page makes one per airing it lists, and a frozen
+    dataclass's field-by-field ``__init__`` was a fifth of a page's cost.
+    """
 
     show_id: str
     show_title: str
@@ -187,30 +190,52 @@ class _Slot:
     moved_from: str | None
 
 
-def _slot(airing: Airing, show: Show, site: Site, now: datetime) -> _Slot:
-    """Describe ``airing`` for a page, its times in the show's zone."""
-    start, end = _local(airing.start, show.timezone), _local(airing.end, show.timezone)
-    channel = site.channel(airing.channel)
-    return _Slot(
-        show_id=show.id,
-        show_title=airing.show_title,
-        page=renderer("html").file_name(show.id),
-        label=_label(airing),
-        title=airing.title,
-        summary=airing.summary,
-        link=airing.link if _is_web_url(airing.link) else None,
-        segments=airing.segments,
-        channel=channel.name if channel is not None else None,
-        day=_day(start),
-        times=_span(start, end),
-        start=start.isoformat(),
-        end=end.isoformat(),
-        on_now=airing.start <= now < airing.end and not airing.cancelled,
-        cancelled=airing.cancelled,
-        reason=airing.reason or "",
-        rerun=airing.rerun,
-        moved_from=_moved_from(airing, show),
-    )
+class _Slots:
+    """Makes the slots of one page: the site's lookups done once, not once per airing."""
+
+    def __init__(self, site: Site, now: datetime) -> None:
+        self.site = site
+        self.now = now
+        # Reversed, so a repeated id finds its first channel, as Site.channel does.
+        self.channels = {channel.id: channel for channel in reversed(site.channels)}
+        self.pages: dict[str, str] = {}
+
+    def channel(self, channel_id: str | None) -> Channel | None:
+        """Return the channel with this id, or None."""
+        return self.channels.get(channel_id) if channel_id is not None else None
+
+    def page(self, show_id: str) -> str:
+        """Return the file name of the show's page."""
+        found = self.pages.get(show_id)
+        if found is None:
+            found = self.pages[show_id] = renderer("html").file_name(show_id)
+        return found
+
+    def slot(self, airing: Airing, show: Show) -> _Slot:
+        """Describe ``airing`` for a page, its times in the show's zone."""
+        start, end = _local(airing.start, show.timezone), _local(airing.end, show.timezone)
+        channel = self.channel(airing.channel)
+        now = self.now
+        return _Slot(
+            show_id=show.id,
+            show_title=airing.show_title,
+            page=self.page(show.id),
+            label=_label(airing),
+            title=airing.title,
+            summary=airing.summary,
+            link=airing.link if airing.link and _is_web_url(airing.link) else None,
+            segments=airing.segments,
+            channel=channel.name if channel is not None else None,
+            day=_day(start),
+            times=_span(start, end),
+            start=start.isoformat(),
+            end=end.isoformat(),
+            on_now=airing.start <= now < airing.end and not airing.cancelled,
+            cancelled=airing.cancelled,
+            reason=airing.reason or "",
+            rerun=airing.rerun,
+            moved_from=_moved_from(airing, show),
+        )
 
 
 def _label(airing: Airing) -> str | None:
@@ -303,9 +328,10 @@ def _network_feeds(site: Site) -> tuple[_Link, ...]:
 def _show_context(edition: Edition, show: Show) -> dict[str, Any]:
     """Everything ``show.html`` prints."""
     site, now = edition.site, edition.now
+    slots = _Slots(site, now)
     ahead = [a for a in edition.window if a.show == show.id and a.end > now]
-    upcoming = [_slot(a, show, site, now) for a in ahead]
-    recent = [_slot(a, show, site, now) for a in edition.recent if a.show == show.id]
+    upcoming = [slots.slot(a, show) for a in ahead]
+    recent = [slots.slot(a, show) for a in edition.recent if a.show == show.id]
     feeds = _show_feeds(site, show.id)
     subscribe = _subscribe(site, show.id, feeds)
     channel = site.channel(show.channel)
@@ -322,7 +348,7 @@ def _show_context(edition: Edition, show: Show) -> dict[str, Any]:
         "later": upcoming[_FIRST:],
         "recent": recent[:_FIRST],
         "earlier": recent[_FIRST:],
-        "json_ld": _series(site, show, ahead),
+        "json_ld": _series(site, show, zip(ahead, upcoming, strict=True), slots),
     }
 
 
@@ -350,8 +376,9 @@ def _index_context(edition: Edition) -> dict[str, Any]:
     site, now = edition.site, edition.now
     shows = {show.id: show for show in site.shows}
     horizon = _schedule_end(now, site.timezone)
+    make = _Slots(site, now)
     week = [a for a in _ahead(edition.window, now) if a.start < horizon and a.show in shows]
-    slots = [(a, _slot(a, shows[a.show], site, now)) for a in week]
+    slots = [(a, make.slot(a, shows[a.show])) for a in week]
     feeds = _network_feeds(site)
     subscribe = _subscribe(site, None, feeds)
     xmltv = _link(site, "xmltv", None, "TV guide (XMLTV)")
@@ -362,19 +389,19 @@ def _index_context(edition: Edition) -> dict[str, Any]:
         "subscribe": subscribe,
         "xmltv": xmltv,
         "on_now": [slot for _, slot in slots if slot.on_now],
-        "up_next": _up_next(edition, shows),
+        "up_next": _up_next(edition, shows, make),
         "days": _days(slots, site.timezone),
-        "shows": _cards(edition, shows),
-        "json_ld": _network_graph(site, shows, [a for a, _ in slots]),
+        "shows": _cards(edition, shows, make),
+        "json_ld": _network_graph(site, shows, slots, make),
     }
 
 
-def _up_next(edition: Edition, shows: dict[str, Show]) -> list[_Slot]:
+def _up_next(edition: Edition, shows: dict[str, Show], make: _Slots) -> list[_Slot]:
     """Return the next few airings across all shows that have not started and are not cancelled."""
     now, found = edition.now, []
     for airing in edition.window:
         if airing.start > now and not airing.cancelled and airing.show in shows:
-            found.append(_slot(airing, shows[airing.show], edition.site, now))
+            found.append(make.slot(airing, shows[airing.show]))
             if len(found) == _UP_NEXT:
                 break
     return found
@@ -406,7 +433,7 @@ def _days(slots: list[tuple[Airing, _Slot]], zone: ZoneInfo) -> list[_Day]:
     ]
 
 
-def _cards(edition: Edition, shows: dict[str, Show]) -> list[_ShowCard]:
+def _cards(edition: Edition, shows: dict[str, Show], make: _Slots) -> list[_ShowCard]:
     """One card per show, with its next airing that is not cancelled, in the site's order."""
     first: dict[str, Airing] = {}
     for airing in _ahead(edition.window, edition.now):
@@ -416,8 +443,8 @@ def _cards(edition: Edition, shows: dict[str, Show]) -> list[_ShowCard]:
     return [
         _ShowCard(
             show=show,
-            href=renderer("html").file_name(show.id),
-            next=_slot(first[show.id], show, site, edition.now) if show.id in first else None,
+            href=make.page(show.id),
+            next=make.slot(first[show.id], show) if show.id in first else None,
             feeds=(_link(site, "ics", show.id, "Calendar"), *_show_feeds(site, show.id)),
         )
         for show in site.shows
@@ -429,26 +456,33 @@ def _cards(edition: Edition, shows: dict[str, Show]) -> list[_ShowCard]:
 _STATUS = "https://schema.org/Event"
 
 
-def _network_graph(site: Site, shows: dict[str, Show], airings: list[Airing]) -> dict[str, Any]:
+def _network_graph(
+    site: Site, shows: dict[str, Show], slots: list[tuple[Airing, _Slot]], make: _Slots
+) -> dict[str, Any]:
     """Every show as a TVSeries carrying its broadcasts of the coming week."""
-    by_show: dict[str, list[Airing]] = {show_id: [] for show_id in shows}
-    for airing in airings:
-        by_show[airing.show].append(airing)
-    series = [_series(site, show, by_show[show.id], context=False) for show in shows.values()]
+    by_show: dict[str, list[tuple[Airing, _Slot]]] = {show_id: [] for show_id in shows}
+    for airing, slot in slots:
+        by_show[airing.show].append((airing, slot))
+    series = [_series(site, show, by_show[show.id], make, context=False) for show in shows.values()]
     return {"@context": "https://schema.org", "@graph": series}
 
 
 def _series(
-    site: Site, show: Show, airings: Iterable[Airing], *, context: bool = True
+    site: Site,
+    show: Show,
+    airings: Iterable[tuple[Airing, _Slot]],
+    make: _Slots,
+    *,
+    context: bool = True,
 ) -> dict[str, Any]:
-    """Return ``show`` as a schema.org TVSeries whose publications are ``airings``."""
+    """Return ``show`` as a schema.org TVSeries whose publications are ``airings`` (with their slots)."""
     data: dict[str, Any] = {"@context": "https://schema.org"} if context else {}
     data |= {
         "@type": "TVSeries",
         "name": xml_safe(show.title),
-        "url": site_url(site, renderer("html").file_name(show.id)),
+        "url": site_url(site, make.page(show.id)),
         "inLanguage": xml_safe(site.language),
-        "publication": [_broadcast(site, show, airing) for airing in airings],
+        "publication": [_broadcast(show, airing, slot, make) for airing, slot in airings],
     }
     data |= _present({"description": show.description, "sameAs": show.link, "image": show.image})
     if show.categories:
@@ -456,17 +490,16 @@ def _series(
     return data
 
 
-def _broadcast(site: Site, show: Show, airing: Airing) -> dict[str, Any]:
-    """Return one airing as a BroadcastEvent."""
-    start, end = _local(airing.start, show.timezone), _local(airing.end, show.timezone)
+def _broadcast(show: Show, airing: Airing, slot: _Slot, make: _Slots) -> dict[str, Any]:
+    """Return one airing as a BroadcastEvent; its times are the slot's (the show's zone)."""
     event: dict[str, Any] = {
         "@type": "BroadcastEvent",
         "name": xml_safe(_name(airing)),
-        "startDate": start.isoformat(),
-        "endDate": end.isoformat(),
+        "startDate": slot.start,
+        "endDate": slot.end,
         "eventStatus": _STATUS + _status(airing),
     }
-    channel = site.channel(airing.channel)
+    channel = make.channel(airing.channel)
     if channel is not None:
         event["isLiveBroadcast"] = not airing.rerun
         event["publishedOn"] = {
