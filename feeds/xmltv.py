@@ -68,6 +68,7 @@ class _ShowText:
     categories: tuple[str, ...]
     icon: str | None
     link: str | None
+    lang_attribute: dict[str, str]
 
     @classmethod
     def of(cls, show: Show, lang: str) -> _ShowText:
@@ -79,6 +80,7 @@ class _ShowText:
             tuple(xml_safe(c) for c in show.categories),
             xml_safe(show.image) if show.image else None,
             xml_safe(show.link) if show.link else None,
+            {"lang": lang},
         )
 
 
@@ -116,31 +118,51 @@ def _write_channel(out: etree._IncrementalFileWriter, channel: Channel, lang: st
 def _write_programme(
     out: etree._IncrementalFileWriter, airing: Airing, show: _ShowText, channel_id: str
 ) -> None:
-    """Write one ``<programme>``; children follow the order the XMLTV DTD demands."""
+    """Write one ``<programme>``, built as one small element and written in one call."""
+    out.write(_programme(airing, show, channel_id))
+
+
+def _programme(airing: Airing, show: _ShowText, channel_id: str) -> etree._Element:
+    """Return one ``<programme>``; children follow the order the XMLTV DTD demands.
+
+    One element per programme, its indentation in the text and tails, costs
+    a few lxml calls where writing tag by tag cost several per child.
+    """
     zone = show.show.timezone
-    times = {
-        "start": _stamp(airing.start, zone),
-        "stop": _stamp(airing.end, zone),
-        "channel": channel_id,
-    }
-    lang = {"lang": show.lang}
-    with out.element("programme", times):
-        _write_text(out, "title", show.title, lang)
-        if airing.title:
-            _write_text(out, "sub-title", xml_safe(airing.title), lang)
-        description = description_text(airing, show.show)
-        if description:
-            _write_text(out, "desc", xml_safe(description), lang)
-        for category in show.categories:
-            _write_text(out, "category", category, lang)
-        if show.icon:
-            _write_empty(out, "icon", {"src": show.icon})
-        link = xml_safe(airing.link) if airing.link else show.link
-        if link:
-            _write_text(out, "url", link)
-        _write_episode_numbers(out, airing)
-        _write_flags(out, airing)
-        out.write(_SIBLING)
+    programme = _Element(
+        "programme",
+        {"start": _stamp(airing.start, zone), "stop": _stamp(airing.end, zone), "channel": channel_id},
+    )
+    programme.text = _CHILD
+    lang = show.lang_attribute
+    _child(programme, "title", show.title, lang)
+    if airing.title:
+        _child(programme, "sub-title", xml_safe(airing.title), lang)
+    description = description_text(airing, show.show)
+    if description:
+        _child(programme, "desc", xml_safe(description), lang)
+    for category in show.categories:
+        _child(programme, "category", category, lang)
+    if show.icon:
+        _child(programme, "icon", None, {"src": show.icon})
+    link = xml_safe(airing.link) if airing.link else show.link
+    if link:
+        _child(programme, "url", link)
+    _episode_numbers(programme, airing)
+    _flags(programme, airing)
+    programme[-1].tail = _SIBLING
+    return programme
+
+
+def _child(parent: etree._Element, tag: str, text: str | None, attributes: dict[str, str] | None = None) -> None:
+    """Add ``<tag>`` holding ``text`` (made XML-safe by the caller), or empty when None."""
+    child = _SubElement(parent, tag, attributes)
+    child.text = text
+    child.tail = _CHILD
+
+
+_Element = etree.Element
+_SubElement = etree.SubElement
 
 
 def _stamp(moment: datetime, zone: ZoneInfo) -> str:
@@ -165,22 +187,26 @@ def _offset(offset: timedelta | None) -> str:
     return f"{sign}{hours:02}{minutes:02}"
 
 
-def _write_episode_numbers(out: etree._IncrementalFileWriter, airing: Airing) -> None:
-    """Write the onscreen and zero-based xmltv_ns numbers; a rerun carries its episode's."""
+def _episode_numbers(programme: etree._Element, airing: Airing) -> None:
+    """Add the onscreen and zero-based xmltv_ns numbers; a rerun carries its episode's."""
     number = airing.rerun_of if airing.rerun else airing.episode
     if number is None:
         return
-    _write_text(out, "episode-num", episode_label_of(airing.season, number), {"system": "onscreen"})
+    _child(programme, "episode-num", episode_label_of(airing.season, number), _ONSCREEN)
     season = "" if airing.season is None else str(airing.season - 1)
-    _write_text(out, "episode-num", f"{season}.{number - 1}.", {"system": "xmltv_ns"})
+    _child(programme, "episode-num", f"{season}.{number - 1}.", _XMLTV_NS)
 
 
-def _write_flags(out: etree._IncrementalFileWriter, airing: Airing) -> None:
+_ONSCREEN = {"system": "onscreen"}
+_XMLTV_NS = {"system": "xmltv_ns"}
+
+
+def _flags(programme: etree._Element, airing: Airing) -> None:
     """Mark a rerun as previously shown, a season's (or series') first episode as a premiere."""
     if airing.rerun:
-        _write_empty(out, "previously-shown")
+        _child(programme, "previously-shown", None)
     elif airing.episode == 1:
-        _write_empty(out, "premiere")
+        _child(programme, "premiere", None)
 
 
 def _write_text(
