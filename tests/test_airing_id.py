@@ -1,0 +1,43 @@
+"""Airing ids: the string form, made once, round-trips and matches the strftime form."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from schedule.airing import AiringId
+
+SHOWS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-/", min_size=1, max_size=12).filter(
+    lambda s: not s.startswith("/"))
+INSTANTS = st.datetimes(min_value=datetime(1000, 1, 2), max_value=datetime(9999, 12, 30),
+                        timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5)),
+                                                   timezone(timedelta(hours=5, minutes=30))]))
+
+
+@given(show=SHOWS, start=INSTANTS)
+def test_the_string_form_round_trips(show: str, start: datetime) -> None:
+    """from_string(str(id)) gives back the id, to the second."""
+    airing_id = AiringId.of(show, start.replace(microsecond=0))
+    assert AiringId.from_string(str(airing_id)) == airing_id
+
+
+@given(show=SHOWS, start=INSTANTS | st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(999, 1, 1),
+                                                 timezones=st.just(UTC)))
+def test_the_string_form_is_the_strftime_form(show: str, start: datetime) -> None:
+    """The string form is the show, a slash and the UTC start as %Y%m%dT%H%M%SZ (years unpadded, as strftime)."""
+    airing_id = AiringId(show=show, start=start)
+    assert str(airing_id) == f"{show}/{start.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+
+
+def test_the_cached_form_follows_replace_and_pickling() -> None:
+    """A replaced or unpickled id has the string form of its own fields, and the cache takes no part in equality."""
+    airing_id = AiringId.of("lets-meet", datetime(2026, 1, 3, 10, tzinfo=UTC))
+    assert str(replace(airing_id, show="other")) == "other/20260103T100000Z"
+    assert str(pickle.loads(pickle.dumps(airing_id))) == "lets-meet/20260103T100000Z"  # noqa: S301 - our own bytes
+    assert airing_id == AiringId(show="lets-meet", start=datetime(2026, 1, 3, 10, tzinfo=UTC))
+    assert hash(airing_id) == hash(AiringId(show="lets-meet", start=datetime(2026, 1, 3, 10, tzinfo=UTC)))
+    assert "_text" not in repr(airing_id)
