@@ -51,6 +51,7 @@ class Plan:
             (i.season, i.number): i for i in show.episodes if i.number is not None and i.at is None
         }
         self.segments = _segments(show)
+        self._segment_starts = [segment.lo for segment in self.segments]
         self.earliest = _earliest(show)
 
     def slots(self, lo: datetime, hi: datetime) -> list[Slot]:
@@ -94,12 +95,17 @@ class Plan:
 
     def segment(self, at: datetime) -> Segment:
         """Return the numbering segment (season) a local start belongs to."""
-        index = bisect_left([s.lo for s in self.segments], at + _TICK) - 1
+        index = bisect_left(self._segment_starts, at + _TICK) - 1
         return self.segments[max(index, 0)]
 
-    def number(self, at: datetime, cache: Counts | None = None) -> tuple[int | None, int | None]:
-        """Return ``(season, episode)`` of the numbered slot at ``at`` (episode None below 1)."""
-        segment = self.segment(at)
+    def number(
+        self, at: datetime, cache: Counts | None = None, segment: Segment | None = None
+    ) -> tuple[int | None, int | None]:
+        """Return ``(season, episode)`` of the numbered slot at ``at`` (episode None below 1).
+
+        ``segment``, when given, must be ``self.segment(at)``.
+        """
+        segment = segment or self.segment(at)
         counts = cache or Counts(self)
         if segment.anchor is not None:
             episode = segment.anchor.episode + counts.between(segment.anchor.at, at)

@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import heapq
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from schedule.airing import Airing, AiringId
 from schedule.plan import Counts, Plan, Slot, plan_of
 from schedule.recurrence import resolve
-from schedule.site import EpisodeInfo, Show, Site
+from schedule.site import Change, EpisodeInfo, Show, Site
 
-__all__ = ["aired", "show_airings", "site_aired", "site_airings", "window"]
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+__all__ = ["aired", "show_airings", "show_timeline", "site_aired", "site_airings", "window"]
 
 _DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
 _FIRST_LOOK_BACK = timedelta(weeks=8)
 _NO_INFO = EpisodeInfo()
+_ZERO = timedelta(0)
 
 
 def window(site: Site, now: datetime) -> tuple[datetime, datetime]:
@@ -38,21 +43,21 @@ def window(site: Site, now: datetime) -> tuple[datetime, datetime]:
 def show_airings(site: Site, show: Show, start: datetime, stop: datetime) -> tuple[Airing, ...]:
     """Return the show's airings starting in ``[start, stop)``, in start order."""
     del site  # the show carries everything; kept for a uniform call shape
+    return tuple(a for _, _, a in _expand(plan_of(show), start, stop))
+
+
+def show_timeline(
+    site: Site, show: Show, now: datetime, start: datetime, stop: datetime, limit: int
+) -> tuple[tuple[Airing, ...], tuple[Airing, ...]]:
+    """Return ``show_airings(site, show, start, stop)`` and ``aired(site, show, now, limit)`` in one pass.
+
+    The premieres come out of the range's airings when the range holds ``now``,
+    so a publisher expands each airing once.
+    """
+    del site
     plan = plan_of(show)
-    # In UTC: aware times sharing one zone object compare by wall clock, ignoring fold.
-    start, stop = start.astimezone(UTC), stop.astimezone(UTC)
-    lo = _local(start, show) - _DAY
-    hi = _local(stop, show) + _DAY
-    slots = plan.slots(lo, hi)
-    slots += _moved_in(plan, {s.at for s in slots}, start, stop)
-    counts = Counts(plan, horizon=hi)
-    airings: dict[AiringId, Airing] = {}
-    for slot in slots:
-        airing = _airing(plan, slot, counts)
-        # Two local times can resolve to one instant (02:30 and 03:30 on a spring-forward day).
-        if start <= airing.start < stop:
-            airings.setdefault(airing.id, airing)
-    return tuple(sorted(airings.values(), key=_order))
+    keyed = _expand(plan, start, stop)
+    return tuple(a for _, _, a in keyed), _aired(plan, now, limit, keyed, start, stop)
 
 
 def site_airings(site: Site, start: datetime, stop: datetime) -> tuple[Airing, ...]:
@@ -63,18 +68,8 @@ def site_airings(site: Site, start: datetime, stop: datetime) -> tuple[Airing, .
 
 def aired(site: Site, show: Show, now: datetime, limit: int) -> tuple[Airing, ...]:
     """Return up to ``limit`` premieres (not reruns, not cancelled) started by ``now``, newest first."""
-    plan = plan_of(show)
-    found: list[Airing] = []
-    hi, span = now + _TICK, _FIRST_LOOK_BACK
-    earliest = resolve(plan.earliest - _DAY, show.timezone) if plan.earliest.year > 1 else None
-    while len(found) < limit:
-        lo = hi - span
-        chunk = show_airings(site, show, lo, hi)
-        found.extend(a for a in reversed(chunk) if not a.rerun and not a.cancelled)
-        if earliest is None or lo <= earliest:
-            break
-        hi, span = lo, span * 2
-    return tuple(found[:limit])
+    del site
+    return _aired(plan_of(show), now, limit)
 
 
 def site_aired(site: Site, now: datetime, limit: int) -> tuple[Airing, ...]:
@@ -88,8 +83,99 @@ def _order(airing: Airing) -> tuple[float, str]:
     return airing.start.timestamp(), airing.uid
 
 
+# An expanded airing with its sort key: (start timestamp, uid, airing).
+_Keyed = tuple[float, str, Airing]
+
+
+def _expand(plan: Plan, start: datetime, stop: datetime) -> list[_Keyed]:
+    """Return the plan's airings starting in ``[start, stop)`` with their keys, in start order."""
+    show = plan.show
+    zone = show.timezone
+    # In UTC: aware times sharing one zone object compare by wall clock, ignoring fold.
+    start, stop = start.astimezone(UTC), stop.astimezone(UTC)
+    lo = _local(start, show) - _DAY
+    hi = _local(stop, show) + _DAY
+    slots = plan.slots(lo, hi)
+    slots += _moved_in(plan, {s.at for s in slots}, start, stop)
+    counts = Counts(plan, horizon=hi)
+    keyed: dict[datetime, _Keyed] = {}
+    changes = plan.changes
+    for slot in slots:
+        original = slot.at.replace(tzinfo=zone, fold=0).astimezone(UTC)  # resolve(), kept in UTC
+        change = changes.get(slot.at)
+        moved = None if change is None or change.move_to is None else _utc(change.move_to, zone)
+        actual = original if moved is None else moved
+        # Two local times can resolve to one instant (02:30 and 03:30 on a spring-forward day).
+        if start <= actual < stop and original not in keyed:
+            airing = _airing(plan, slot, counts, original, moved, change)
+            keyed[original] = (actual.timestamp(), airing.uid, airing)
+    return sorted(keyed.values(), key=_KEY)
+
+
+def _key(item: _Keyed) -> tuple[float, str]:
+    return item[0], item[1]
+
+
+_KEY = _key
+
+
+def _aired(
+    plan: Plan, now: datetime, limit: int,
+    keyed: list[_Keyed] | None = None, start: datetime | None = None, stop: datetime | None = None,
+) -> tuple[Airing, ...]:
+    """Return up to ``limit`` premieres started by ``now``, newest first.
+
+    Looks back from ``now`` in chunks that double, down to the show's earliest
+    start. ``keyed``, the expansion of ``[start, stop)``, stands in for the
+    chunks it covers when that cannot change the answer (see ``_range_free``).
+    """
+    if limit <= 0:
+        return ()
+    show = plan.show
+    found: list[Airing] = []
+    hi, span = now + _TICK, _FIRST_LOOK_BACK
+    earliest = resolve(plan.earliest - _DAY, show.timezone) if plan.earliest.year > 1 else None
+    if keyed is not None and start is not None and stop is not None and earliest is not None:
+        # In UTC: aware times sharing one zone object compare by wall clock, ignoring fold.
+        start, stop, edge = start.astimezone(UTC), stop.astimezone(UTC), hi.astimezone(UTC)
+        if start <= edge <= stop and _range_free(plan):
+            found.extend(a for _, _, a in reversed(keyed) if a.start < edge and not a.rerun and not a.cancelled)
+            if len(found) >= limit or start <= earliest:
+                return tuple(found[:limit])
+            hi = start
+    while len(found) < limit:
+        lo = hi - span
+        chunk = _expand(plan, lo, hi)
+        found.extend(a for _, _, a in reversed(chunk) if not a.rerun and not a.cancelled)
+        if earliest is None or lo <= earliest:
+            break
+        hi, span = lo, span * 2
+    return tuple(found[:limit])
+
+
+def _range_free(plan: Plan) -> bool:
+    """Tell whether every airing is the same whatever range lists it.
+
+    Only two slots resolving to one instant, one of them moved, break that:
+    which of the two a range lists then depends on where the range ends.
+    """
+    zone = plan.show.timezone
+    for at, _ in plan.moves:
+        original = _utc(at, zone)
+        if resolve(at, zone).replace(tzinfo=None) != at:
+            return False  # in a spring-forward gap: the slot an hour later shares its instant
+        if any(_utc(s.at, zone) == original for s in plan.slots(at - _DAY, at)):
+            return False
+    return True
+
+
 def _local(moment: datetime, show: Show) -> datetime:
     return moment.astimezone(show.timezone).replace(tzinfo=None)
+
+
+def _utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """Return ``resolve(local, zone)`` in UTC."""
+    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
 def _moved_in(plan: Plan, seen: set[datetime], start: datetime, stop: datetime) -> list[Slot]:
@@ -98,34 +184,46 @@ def _moved_in(plan: Plan, seen: set[datetime], start: datetime, stop: datetime) 
     for at, change in plan.moves:
         if at in seen or change.move_to is None:
             continue
-        if start <= resolve(change.move_to, plan.show.timezone) < stop:
+        if start <= _utc(change.move_to, plan.show.timezone) < stop:
             slot = plan.slot_at(at)
             if slot is not None:
                 moved.append(slot)
     return moved
 
 
-def _airing(plan: Plan, slot: Slot, counts: Counts) -> Airing:
+def _airing(
+    plan: Plan, slot: Slot, counts: Counts, original: datetime, moved: datetime | None, change: Change | None
+) -> Airing:
+    """Build the airing of ``slot``; ``original`` and ``moved`` are its resolved starts in UTC."""
     show = plan.show
-    original = resolve(slot.at, show.timezone)
-    change = plan.changes.get(slot.at)
+    zone = show.timezone
     cancelled = change is not None and change.cancel is not None
-    start, moved_from, duration = original, None, slot.duration or show.duration or timedelta(0)
-    if change is not None and change.move_to is not None:
-        start, moved_from = resolve(change.move_to, show.timezone), original
-        duration = change.duration or duration
-    season, episode, rerun_of, info_at = plan.segment(slot.at).season, None, None, slot.at
+    duration = slot.duration or show.duration or _ZERO
+    if moved is None:
+        start, moved_from = original.astimezone(zone), None
+    else:
+        start, moved_from = moved.astimezone(zone), original.astimezone(zone)
+        duration = change.duration or duration  # type: ignore[union-attr]  # moved implies a change
+    at = slot.at
+    segment = plan.segment(at)
+    season, episode, rerun_of, info_at = segment.season, None, None, at
     if slot.rerun:
-        previous = plan.previous_numbered(slot.at)
+        previous = plan.previous_numbered(at)
         if previous is not None:
             season, rerun_of = plan.number(previous, counts)
             info_at = previous
     elif slot.numbered and not cancelled:
-        season, episode = plan.number(slot.at, counts)
+        season, episode = plan.number(at, counts, segment)
     info = _info(plan, info_at, season, rerun_of if slot.rerun else episode)
     extra = slot.extra
+    if extra is None:
+        title, summary, link = info.title, info.summary, info.link
+    else:
+        title = extra.title or info.title
+        summary = extra.summary or info.summary
+        link = extra.link or info.link
     return Airing(
-        id=AiringId.of(show.id, original),
+        id=AiringId(show=show.id, start=original),
         show=show.id,
         show_title=show.title,
         channel=show.channel,
@@ -133,12 +231,12 @@ def _airing(plan: Plan, slot: Slot, counts: Counts) -> Airing:
         end=start + duration,
         season=season,
         episode=episode,
-        title=(extra.title if extra and extra.title else info.title),
-        summary=(extra.summary if extra and extra.summary else info.summary),
-        link=(extra.link if extra and extra.link else info.link),
+        title=title,
+        summary=summary,
+        link=link,
         segments=info.segments,
         status="cancelled" if cancelled else "scheduled",
-        reason=change.cancel if change is not None and cancelled else None,
+        reason=change.cancel if cancelled else None,  # type: ignore[union-attr]  # cancelled implies a change
         rerun=slot.rerun,
         rerun_of=rerun_of,
         moved_from=moved_from,
