@@ -190,19 +190,45 @@ def _clean_all(texts: Iterable[str]) -> tuple[str, ...]:
 def airing_entries(edition: Edition) -> tuple[Entry, ...]:
     """Return one entry per airing of ``edition.recent``, in its order.
 
-    Editions are immutable values: the entries of the last one asked about are
-    kept, because RSS, Atom and JSON Feed are rendered from one Edition in a row.
+    The entries of the last edition asked about are kept: RSS, Atom and JSON
+    Feed of one file are rendered in a row, each from its own Edition of the
+    same site, show, clock, feed airings and revisions.
     """
-    last_edition, last_entries = _LAST
-    if last_edition is edition:
+    key = _EntriesKey(edition)
+    last_key, last_entries = _LAST
+    if last_key is not None and last_key.same(key):
         return last_entries
     context = _Context(edition)
     entries = tuple(context.entry(airing) for airing in edition.recent)
-    _LAST[:] = [edition, entries]
+    _LAST[:] = [key, entries]
     return entries
 
 
-# The last Edition worked out and its entries; one slot, so memory stays flat.
+class _EntriesKey:
+    """What a feed's entries are made from; two keys alike give the same entries."""
+
+    __slots__ = ("now", "recent", "revisions", "show", "site")
+
+    def __init__(self, edition: Edition) -> None:
+        self.site, self.show, self.now = edition.site, edition.show, edition.now.astimezone(UTC)
+        self.recent, self.revisions = edition.recent, edition.revisions
+
+    def same(self, other: _EntriesKey) -> bool:
+        """Tell whether both keys give the same entries.
+
+        Site and revisions must be the very same objects (comparing a whole
+        network's would cost more than the entries); the rest compare by value.
+        """
+        return (
+            self.site is other.site
+            and self.revisions is other.revisions
+            and self.show == other.show
+            and self.now == other.now
+            and (self.recent is other.recent or self.recent == other.recent)
+        )
+
+
+# The last entries worked out and their key; one slot, so memory stays flat.
 _LAST: list[Any] = [None, ()]
 
 
@@ -214,9 +240,8 @@ class _Context:
         self.site = site
         self.revisions = edition.revisions
         self.now = edition.now.astimezone(UTC)
-        self.shows = {s.id: s for s in site.shows}
-        if edition.show is not None:
-            self.shows[edition.show.id] = edition.show
+        self.own = edition.show
+        self.shows: dict[str, Show] | None = None  # the site's, made when an airing needs it
         self.channels = {c.id: c for c in site.channels}
         self.authors = {c.id: _channel_author(c) for c in site.channels}
         self.tags: dict[str, tuple[str, ...]] = {}
@@ -226,6 +251,12 @@ class _Context:
 
     def show(self, airing: Airing) -> Show:
         """Return the airing's show; one that left the config is stood in for."""
+        own = self.own
+        if own is not None and airing.show == own.id:
+            return own
+        if self.shows is None:
+            # A show's feed seldom needs this: a thousand shows are indexed only then.
+            self.shows = {s.id: s for s in self.site.shows}
         found = self.shows.get(airing.show)
         if found is None:
             found = Show(id=airing.show, title=airing.show_title, timezone=_UTC)
