@@ -9,12 +9,15 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from publisher.clock import current_time, parse_time
-from schedule.airing import Airing
 from schedule.errors import AirdatesError
-from schedule.site import Site
+
+if TYPE_CHECKING:
+    # Types only: importing the rules engine would slow every cron run the shortcut answers.
+    from schedule.airing import Airing
+    from schedule.site import Site
 
 __all__ = ["main", "run"]
 
@@ -219,13 +222,26 @@ def _table(airings: Sequence[Airing], out: TextIO) -> None:
 
 
 def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from publisher.publish import publish  # noqa: PLC0415
+    from publisher import shortcut  # noqa: PLC0415 - a republish with nothing to do stops there
 
-    site = _load(args, err)
-    now = current_time(args.now, site.timezone)
     # A dry run always says what would change; a real one only with -v.
     log = err if args.verbose else (out if args.dry_run else None)
-    report = publish(site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=log)
+    hit = shortcut.republish(args.config, output=args.output, now=args.now, dry_run=args.dry_run)
+    if hit is not None:
+        if log is not None:
+            print(hit.note(), file=log)
+        print(hit.summary(), file=out)
+        return 0
+    from publisher.inputs import Snapshot  # noqa: PLC0415
+    from publisher.publish import publish  # noqa: PLC0415
+
+    # Before the config is read, so the recorded fingerprint is of what was read.
+    inputs = Snapshot(args.config)
+    site = _load(args, err)
+    now = current_time(args.now, site.timezone)
+    report = publish(
+        site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=log, inputs=inputs
+    )
     for warning in report.warnings:
         print(f"airdates: warning: {warning}", file=err)
     print(report.summary(), file=out)

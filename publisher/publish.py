@@ -16,6 +16,7 @@ The order of a publish is what makes it safe to kill at any moment:
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import os
 import time
@@ -37,6 +38,7 @@ from publisher.changes import (
     numbered,
     reconcile,
 )
+from publisher.inputs import Snapshot
 from publisher.lock import held
 from publisher.state import PublishRecord, State
 from schedule import timeline
@@ -109,6 +111,7 @@ class _Job:
     folder: Path
     log: TextIO | None
     hub_timeout: float = websub.DEFAULT_TIMEOUT
+    inputs: Snapshot | None = None
 
 
 class _Pass:
@@ -179,6 +182,7 @@ def publish(  # noqa: PLR0913 - mirrors the command's options
     wait: float = 60.0,
     log: TextIO | None = None,
     hub_timeout: float = websub.DEFAULT_TIMEOUT,
+    inputs: Snapshot | None = None,
 ) -> Report:
     """Publish ``site`` as of ``now`` (aware) into ``output`` (default ``site.output``).
 
@@ -186,9 +190,11 @@ def publish(  # noqa: PLR0913 - mirrors the command's options
     seconds, OutputError when a file or the state cannot be written (earlier
     outputs and the state are then left as they were). ``log`` receives one
     line per file written or deleted (on a dry run: that would be).
+    ``inputs``, taken before the config was read, lets the publish record
+    what the republish shortcut needs; without it the shortcut stays off.
     """
     folder = Path(output if output is not None else site.output).absolute()
-    job = _Job(site=site, now=now, folder=folder, log=log, hub_timeout=hub_timeout)
+    job = _Job(site=site, now=now, folder=folder, log=log, hub_timeout=hub_timeout, inputs=inputs)
     state_folder = Path(site.state)
     if dry_run and not state_folder.is_dir():
         # Nothing was ever published: no lock to take, and none to create.
@@ -239,6 +245,7 @@ def _publish(job: _Job, state: State) -> Report:
         rendering.discard()
     _say(job.log, [f"wrote {name}" for name in rendering.changed])
     _say(job.log, [f"deleted {name}" for name in deleted])
+    fingerprint, recipe = _fingerprint(job.site, job.folder, job.inputs)
     record = PublishRecord(
         at=job.now,
         folder=str(job.folder),
@@ -249,8 +256,9 @@ def _publish(job: _Job, state: State) -> Report:
         airings=plan.airing_count,
         changes=len(plan.new_changes),
         duration_ms=(time.monotonic() - started) * 1000.0,
-        fingerprint=_fingerprint(job.site, job.folder),
+        fingerprint=fingerprint,
         next_change=_next_change(job.site, job.now, plan),
+        recipe=recipe,
     )
     state.commit(
         record=record,
@@ -397,29 +405,92 @@ def _feed_url(site: Site, name: str) -> str:
     return urljoin(site.base_url, name)
 
 
-def _fingerprint(site: Site, folder: Path) -> str:
-    """Return a digest of everything besides the clock that decides the outputs."""
+def _fingerprint(site: Site, folder: Path, inputs: Snapshot | None) -> tuple[str, str | None]:
+    """Return a digest of everything besides the clock that decides the outputs, and its recipe.
+
+    With the snapshot taken before the config was read, the digest covers
+    the bytes of every input file, airdates' code and the installed packages,
+    and the recipe (JSON) says how the republish shortcut recomputes it.
+    Otherwise (or when the inputs cannot be pinned down) the digest is of the
+    parsed site and there is no recipe, so the next run publishes in full.
+    """
+    pinned = inputs.pin(site, str(folder)) if inputs is not None else None
+    if pinned is not None:
+        return pinned
     formats = tuple(
         (r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers()
     )
-    return digest_of((site, str(folder), formats))
+    return digest_of((site, str(folder), formats)), None
 
 
-def _next_change(site: Site, now: datetime, plan: _Plan) -> datetime | None:
-    """Return the earliest moment after ``now`` at which some output would change by itself.
+def _next_change(site: Site, now: datetime, plan: _Plan) -> datetime:
+    """Return the earliest moment after ``now`` at which some output could change by itself.
 
-    The window moves at the next site-zone midnight; feeds and pages change
-    when an airing starts or ends.
+    Feeds gain an entry when an airing starts; pages show it "on now" from
+    its start to its end and drop it from what is ahead at its end; the
+    calendar and XMLTV window and the index's week move when their site-zone
+    days turn. Earlier is always safe (one more full publish); later never is.
     """
-    local = now.astimezone(site.timezone)
-    midnight = datetime.combine(
-        local.date() + timedelta(days=1), datetime.min.time(), site.timezone
-    )
-    moments = [midnight.astimezone(UTC)]
+    moments = [_next_day_turn(site, now)]
     for part in plan.shows:
-        moments += [a.start for a in part.window if a.start > now]
-        moments += [a.end for a in part.window if a.end > now]
-    return min(moments, default=None)
+        moments += _airing_moments(part.window, now)
+        moments += _airing_moments(part.recent[::-1], now)  # recent is newest first
+    return min(moments)
+
+
+def _airing_moments(airings: Sequence[Airing], now: datetime) -> list[datetime]:
+    """Return the first start after ``now`` and the ends after ``now`` of airings on the air.
+
+    ``airings`` are in start order, so one bisection finds the next start (a
+    later airing's start or end cannot come sooner). An airing on the air
+    started at most the longest duration before ``now``; a day more covers
+    durations measured on the wall clock across a change of clocks.
+    """
+    if not airings:
+        return []
+    index = bisect.bisect_right(airings, now, key=_start)
+    found = [airings[index].start] if index < len(airings) else []
+    reach = now - max(a.end - a.start for a in airings) - timedelta(days=1)
+    for airing in reversed(airings[:index]):
+        if airing.start < reach:
+            break
+        if airing.end > now:
+            found.append(airing.end)
+    return found
+
+
+def _start(airing: Airing) -> datetime:
+    return airing.start
+
+
+def _next_day_turn(site: Site, now: datetime) -> datetime:
+    """Return the first instant after ``now`` at which a day the outputs depend on turns.
+
+    The window runs from the day of ``now - past`` to the day of ``now +
+    future`` (whole timedeltas, so not always at midnight), the index's week
+    from the day of ``now``; all in the site's wall-clock time.
+    """
+    local = now.astimezone(site.timezone).replace(tzinfo=None)
+    walls = (
+        _midnight_after(local),
+        _midnight_after(local - site.past) + site.past,
+        _midnight_after(local + site.future) - site.future,
+    )
+    return min(_first_instant(wall, site) for wall in walls)
+
+
+def _midnight_after(wall: datetime) -> datetime:
+    return datetime.combine(wall.date() + timedelta(days=1), datetime.min.time())
+
+
+def _first_instant(wall: datetime, site: Site) -> datetime:
+    """Return the first instant the site's clock shows ``wall`` or later.
+
+    The earlier reading of both folds: in a fall-back overlap that is the
+    first pass, in a spring-forward gap a moment before the jump.
+    """
+    readings = (wall.replace(tzinfo=site.timezone, fold=fold) for fold in (0, 1))
+    return min(reading.astimezone(UTC) for reading in readings)
 
 
 def _say(log: TextIO | None, lines: Sequence[str]) -> None:

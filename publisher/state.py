@@ -1,6 +1,6 @@
 """The state database (SQLite, in the state folder): revisions, change log, manifest, publishes.
 
-Schema (version 1; ``schema_version`` holds the number, ``_MIGRATIONS`` the
+Schema (version 2; ``schema_version`` holds the number, ``_MIGRATIONS`` the
 steps from an empty file up to it, each applied in its own transaction):
 
 - ``airings``: per airing id its content hash, SEQUENCE, first-published and
@@ -11,6 +11,8 @@ steps from an empty file up to it, each applied in its own transaction):
 - ``publishes``: one row per publish; the calendar window it used, counts,
   duration, a fingerprint of its inputs and the next moment an output changes.
 - ``pings``: WebSub notifications not yet accepted by the hub.
+- ``inputs`` (version 2): at most one row, the recipe of the last full
+  publish's fingerprint (which files to hash), read by the republish shortcut.
 """
 
 from __future__ import annotations
@@ -87,8 +89,17 @@ _V1 = (
     ) WITHOUT ROWID""",
 )
 
+_V2 = (
+    """CREATE TABLE inputs (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        recipe TEXT NOT NULL
+    )""",
+)
+
 # _MIGRATIONS[n] takes the database from version n to n + 1. Append, never edit.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# publisher/shortcut.py reads this schema without importing this module: keep
+# its _SCHEMA_VERSION in step (a test checks).
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 # A manifest row written before its file: the file may exist, with unknown bytes.
@@ -114,6 +125,9 @@ class PublishRecord:
     duration_ms: float
     fingerprint: str
     next_change: datetime | None
+    # How to recompute ``fingerprint`` without the config parsed (JSON); None
+    # when the inputs could not be pinned down, which turns the shortcut off.
+    recipe: str | None = None
 
 
 class State:
@@ -172,6 +186,12 @@ class State:
                 " FROM publishes ORDER BY id DESC LIMIT 1"
             ).fetchone()
         return None if row is None else _publish_record(row)
+
+    def recipe(self) -> str | None:
+        """Return the last full publish's fingerprint recipe (JSON), or None."""
+        with _translated(self.path):
+            row = self._db.execute("SELECT recipe FROM inputs").fetchone()
+        return None if row is None else str(row[0])
 
     def publish_count(self) -> int:
         """Return how many publishes are recorded."""
@@ -268,6 +288,10 @@ class State:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _publish_row(record),
             )
+            # Only the last full publish's recipe can vouch for the files now on disk.
+            db.execute("DELETE FROM inputs")
+            if record.recipe is not None:
+                db.execute("INSERT INTO inputs (id, recipe) VALUES (1, ?)", (record.recipe,))
 
     def settle_pings(self, delivered: Iterable[str], failed: Mapping[str, str]) -> None:
         """Forget delivered notifications; count a failed attempt on the others."""
