@@ -649,3 +649,23 @@ def test_morning_airing_on_a_two_digit_day_keeps_its_hour_zero() -> None:
     edition = make_edition(site, (airing,), datetime(2026, 2, 19, tzinfo=UTC), show=site.shows[0])
     content = json.loads(render("json", edition))["items"][0]["content_html"]
     assert "Aired Wed 18 Feb 2026 08:00 (UTC+08:00)" in content
+
+
+def test_entries_are_shared_by_editions_of_the_same_feed() -> None:
+    """A new Edition of the same site, show, clock, airings and revisions reuses the entries."""
+    edition = show_edition()
+    again = replace(edition, changes=())
+    assert again is not edition
+    assert airing_entries(again) is airing_entries(edition)
+
+
+def test_entries_follow_a_change_of_clock_or_revision() -> None:
+    """Another clock or another revisions mapping gives freshly worked-out entries."""
+    edition = replace(show_edition(), revisions={})  # never published: new as of the clock
+    entries = airing_entries(edition)
+    later = replace(edition, now=edition.now + timedelta(days=365))
+    assert airing_entries(later) is not entries
+    assert airing_entries(later) != entries  # every entry's "updated" follows the clock
+    revised = replace(edition, revisions={})
+    assert airing_entries(revised) is not entries
+    assert airing_entries(revised) == entries

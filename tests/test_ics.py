@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar, Component, Event, Timezone
 
 from feeds.edition import Edition, Revision
-from feeds.ics import event_lines, render_ics
+from feeds.ics import calendar_chunks, calendar_events, event_lines, render_ics
 from feeds.vtimezone import vtimezone
 from feeds.wording import description_text, headline
 from schedule.airing import Airing
@@ -537,3 +537,24 @@ def test_golden_show_calendar() -> None:
 def test_golden_network_calendar() -> None:
     """The three-show network renders exactly as reviewed."""
     check_golden("network/schedule.ics", render_ics(network_edition()))
+
+
+# ---------------------------------------------------------------- the network from its shows
+
+
+def test_network_calendar_merged_from_its_shows_events_is_the_same_file() -> None:
+    """calendar_chunks given each show's calendar_events writes render_ics's bytes for the network."""
+    network = network_edition()
+    parts = []
+    for show in network.site.shows:
+        own = tuple(a for a in network.window if a.show == show.id)
+        if own:
+            edition = make_edition(network.site, own, NOW, show=show, revisions=network.revisions)
+            parts.append(calendar_events(edition))
+    assert b"".join(calendar_chunks(network, parts)) == render_ics(network)
+
+
+def test_calendar_chunks_alone_are_the_calendar() -> None:
+    """Joined, the chunks of an edition are its calendar, for a show and for the network."""
+    for edition in (week_edition(), network_edition()):
+        assert b"".join(calendar_chunks(edition)) == render_ics(edition)
