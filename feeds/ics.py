@@ -15,6 +15,7 @@ becomes a newline, the only line break iCalendar knows.
 from __future__ import annotations
 
 import heapq
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -58,24 +59,31 @@ def render_ics(edition: Edition) -> bytes:
     Events come in start order, then by UID; cancelled airings stay, with
     ``STATUS:CANCELLED``. The same edition always gives the same bytes.
     """
-    return b"".join(calendar_chunks(edition))
+    # Written into one growing buffer as the events are made: a network's
+    # calendar is then in memory once, not also as 200,000 separate events.
+    buffer = io.BytesIO()
+    for chunk in calendar_chunks(edition):
+        buffer.write(chunk)
+    return buffer.getvalue()
 
 
 def calendar_chunks(edition: Edition, events: Iterable[Iterable[Event]] | None = None) -> Iterator[bytes]:
     """Yield ``render_ics(edition)``'s bytes piece by piece: head, time zones, events, end.
 
-    ``events``, when given, holds the events of the window already rendered,
-    each part (a show's ``calendar_events``) in calendar order; they are
-    merged instead of rendered again, so the network's calendar can be made
-    from its shows' and written out as it goes, never whole in memory. The
-    caller vouches that they are ``edition``'s: same airings and revisions.
+    Without ``events``, each event is made as it is yielded. ``events``, when
+    given, holds the window's events already made, in parts (say each show's
+    ``calendar_events``), each in calendar order; they are merged instead of
+    made again, so a network's calendar can be written from its shows' as it
+    goes. The caller vouches that they are ``edition``'s: same airings, same
+    revisions.
     """
     facts = _facts_by_show(edition, {airing.show for airing in edition.window})
     yield _head(edition)
     yield from _timezones(edition.window, facts)
-    parts = [calendar_events(edition, facts)] if events is None else events
-    for _, _, lines in heapq.merge(*parts, key=_event_order):
-        yield lines
+    if events is None:
+        yield from (lines for _, _, lines in _events(edition, facts))
+    else:
+        yield from (lines for _, _, lines in heapq.merge(*events, key=_event_order))
     yield b"END:VCALENDAR\r\n"
 
 
@@ -83,24 +91,40 @@ Event = tuple[datetime, str, bytes]
 """One VEVENT in calendar order: its start (UTC), its UID root, its bytes."""
 
 
-def calendar_events(edition: Edition, facts: dict[str, _ShowFacts] | None = None) -> list[Event]:
+def calendar_events(edition: Edition) -> list[Event]:
     """Return the VEVENT of every airing of ``edition.window``, in calendar order (start, then UID).
 
-    A show's list is part of the network calendar as it stands: hand the
-    lists of every show to ``calendar_chunks`` for the network's edition.
+    A show's list is its part of the network calendar: hand every show's
+    list to ``calendar_chunks`` with the network's edition.
     """
-    if facts is None:
-        facts = _facts_by_show(edition, {airing.show for airing in edition.window})
+    return list(_events(edition, _facts_by_show(edition, {airing.show for airing in edition.window})))
+
+
+def _events(edition: Edition, facts: dict[str, _ShowFacts]) -> Iterator[Event]:
+    """Yield the window's events in calendar order, each made when it is reached."""
+    window = edition.window
+    if not _in_calendar_order(window):
+        # A window is in start order as a rule; only if not are the airings sorted.
+        order = sorted(((a.start.astimezone(UTC), a.uid, a) for a in window), key=_event_order)
+        window = tuple(airing for _, _, airing in order)
     revisions, now = edition.revisions, edition.now
-    events = []
-    for airing in edition.window:
+    for airing in window:
         uid = airing.uid
         revision = revisions.get(uid)
-        lines = _event(airing, uid, facts[airing.show], revision if revision is not None else Revision(sequence=0, changed=now))
-        events.append((airing.start.astimezone(UTC), uid, lines))
-    # Already in start order as a rule; sorting makes sure, ties by UID.
-    events.sort(key=_event_order)
-    return events
+        if revision is None:  # never published: new as of now, as Edition.revision says
+            revision = Revision(sequence=0, changed=now)
+        yield airing.start.astimezone(UTC), uid, _event(airing, uid, facts[airing.show], revision)
+
+
+def _in_calendar_order(window: Sequence[Airing]) -> bool:
+    """Tell whether the airings already come by start instant, then UID (a stable sort keeps them)."""
+    previous: tuple[datetime, str] | None = None
+    for airing in window:
+        key = (airing.start.astimezone(UTC), airing.uid)
+        if previous is not None and key < previous:
+            return False
+        previous = key
+    return True
 
 
 _event_order = itemgetter(0, 1)
