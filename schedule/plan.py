@@ -10,10 +10,12 @@ from functools import lru_cache
 from schedule.recurrence import occurrences, occurrences_before
 from schedule.site import Anchor, Change, EpisodeInfo, Extra, Recurrence, Show
 
-__all__ = ["Counts", "Plan", "Segment", "Slot", "first_date", "plan_of"]
+__all__ = ["Counts", "Plan", "Segment", "Slot", "Source", "first_date", "plan_of"]
 
 _EPOCH = datetime(1, 1, 1)  # noqa: DTZ001 - local wall-clock times are naive by design
 _TICK = timedelta(microseconds=1)
+
+Source = Recurrence | Extra  # what makes a slot: a rule's occurrence or a one-off
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,21 +58,27 @@ class Plan:
 
     def slots(self, lo: datetime, hi: datetime) -> list[Slot]:
         """Return the slots with an original local start in ``[lo, hi)``, in order."""
-        found: dict[datetime, Slot] = {}
+        return [_slot(at, source) for at, source in self.sources(lo, hi)]
+
+    def sources(self, lo: datetime, hi: datetime) -> list[tuple[datetime, Source]]:
+        """Return ``(local start, rule or extra)`` of the slots in ``[lo, hi)``, in order.
+
+        What :meth:`slots` lists, without building a Slot for each.
+        """
+        found: dict[datetime, Source] = {}
         for extra in self.show.extras:
             if lo <= extra.at < hi:
-                found[extra.at] = Slot(at=extra.at, duration=extra.duration, numbered=extra.numbered,
-                                       rerun=False, extra=extra)
+                found[extra.at] = extra
         for rec in self.show.airs:
             for at in occurrences(rec.rule, rec.first, rec.last, lo, hi):
                 # An extra or an earlier rule at the same moment wins: one airing per start.
-                found.setdefault(at, Slot(at=at, duration=rec.duration, rerun=rec.rerun, numbered=not rec.rerun))
-        return [found[at] for at in sorted(found)]
+                found.setdefault(at, rec)
+        return sorted(found.items())  # starts are unique: the sources are never compared
 
     def slot_at(self, at: datetime) -> Slot | None:
         """Return the slot originally starting at local ``at``, if there is one."""
-        slots = self.slots(at, at + _TICK)
-        return slots[0] if slots else None
+        sources = self.sources(at, at + _TICK)
+        return _slot(*sources[0]) if sources else None
 
     def numbered_starts(self, lo: datetime, hi: datetime) -> list[datetime]:
         """Return the local starts of numbered, uncancelled slots in ``[lo, hi)``, ascending."""
@@ -115,6 +123,13 @@ class Plan:
 
     def _premiere_rules(self) -> tuple[Recurrence, ...]:
         return tuple(rec for rec in self.show.airs if not rec.rerun)
+
+
+def _slot(at: datetime, source: Source) -> Slot:
+    """Return the slot at ``at`` that a rule or an extra makes."""
+    if isinstance(source, Extra):
+        return Slot(at=at, duration=source.duration, numbered=source.numbered, rerun=False, extra=source)
+    return Slot(at=at, duration=source.duration, rerun=source.rerun, numbered=not source.rerun)
 
 
 class Counts:

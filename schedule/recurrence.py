@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 
     from schedule.rules import Rule
 
-__all__ = ["occurrences", "occurrences_before", "resolve"]
+__all__ = ["occurrences", "occurrences_before", "resolve", "resolve_utc"]
 
 _MAX_ORDINAL = date.max.toordinal()
 _MONTH_LENGTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February grows in leap years
 _DAYS_BEFORE_MONTH = tuple(sum(_MONTH_LENGTHS[:month]) for month in range(12))
+_NAIVE_EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - the naive twin of _UTC_EPOCH
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def occurrences(
@@ -76,11 +78,24 @@ def resolve(local: datetime, zone: ZoneInfo) -> datetime:
     (02:30 becomes 03:30); an ambiguous one is its first occurrence (RFC 5545
     §3.3.5).
     """
-    # fold=0 picks the offset in force before a transition, for gaps and folds
-    # alike (PEP 495); the trip through UTC turns a gap time into a real one,
-    # which astimezone(zone) alone would not, as it returns a same-zone value unchanged.
-    aware = local.replace(tzinfo=zone, fold=0)
-    return aware.astimezone(UTC).astimezone(zone)
+    # The trip through UTC turns a gap time into a real one, which
+    # astimezone(zone) alone would not, as it returns a same-zone value unchanged.
+    return resolve_utc(local, zone).astimezone(zone)
+
+
+def resolve_utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """Return :func:`resolve`'s instant in UTC.
+
+    Equal, field for field, to ``local.replace(tzinfo=zone, fold=0).astimezone(UTC)``
+    and several times cheaper: timedelta arithmetic instead of ``replace``.
+    """
+    # fold=0 picks the offset in force before a transition, for gaps and folds alike (PEP 495).
+    if local.fold:
+        local = local.replace(fold=0)
+    offset = zone.utcoffset(local)
+    if offset is None:  # a zone without offsets: read the time as UTC, as astimezone would not
+        return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    return _UTC_EPOCH + (local - _NAIVE_EPOCH - offset)
 
 
 def _days_forward(periods: _Periods, low: int, high: int) -> Iterator[date]:

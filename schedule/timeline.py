@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import heapq
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from schedule.airing import Airing, AiringId
-from schedule.plan import Counts, Plan, Slot, plan_of
-from schedule.recurrence import resolve
-from schedule.site import Change, EpisodeInfo, Show, Site
-
-if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
+from schedule.plan import Counts, Plan, Source, plan_of
+from schedule.recurrence import resolve, resolve_utc
+from schedule.site import Change, EpisodeInfo, Extra, Show, Site
 
 __all__ = ["aired", "show_airings", "show_timeline", "site_aired", "site_airings", "window"]
 
@@ -95,28 +91,25 @@ def _expand(plan: Plan, start: datetime, stop: datetime) -> list[_Keyed]:
     start, stop = start.astimezone(UTC), stop.astimezone(UTC)
     lo = _local(start, show) - _DAY
     hi = _local(stop, show) + _DAY
-    slots = plan.slots(lo, hi)
-    slots += _moved_in(plan, {s.at for s in slots}, start, stop)
+    sources = plan.sources(lo, hi)
+    sources += _moved_in(plan, {at for at, _ in sources}, start, stop)
     counts = Counts(plan, horizon=hi)
     keyed: dict[datetime, _Keyed] = {}
     changes = plan.changes
-    for slot in slots:
-        original = slot.at.replace(tzinfo=zone, fold=0).astimezone(UTC)  # resolve(), kept in UTC
-        change = changes.get(slot.at)
-        moved = None if change is None or change.move_to is None else _utc(change.move_to, zone)
+    for at, source in sources:
+        original = resolve_utc(at, zone)
+        change = changes.get(at)
+        moved = None if change is None or change.move_to is None else resolve_utc(change.move_to, zone)
         actual = original if moved is None else moved
         # Two local times can resolve to one instant (02:30 and 03:30 on a spring-forward day).
         if start <= actual < stop and original not in keyed:
-            airing = _airing(plan, slot, counts, original, moved, change)
+            airing = _airing(plan, at, source, counts, (original, moved, change))
             keyed[original] = (actual.timestamp(), airing.uid, airing)
-    return sorted(keyed.values(), key=_KEY)
+    return sorted(keyed.values(), key=_key)
 
 
 def _key(item: _Keyed) -> tuple[float, str]:
     return item[0], item[1]
-
-
-_KEY = _key
 
 
 def _aired(
@@ -161,10 +154,10 @@ def _range_free(plan: Plan) -> bool:
     """
     zone = plan.show.timezone
     for at, _ in plan.moves:
-        original = _utc(at, zone)
+        original = resolve_utc(at, zone)
         if resolve(at, zone).replace(tzinfo=None) != at:
             return False  # in a spring-forward gap: the slot an hour later shares its instant
-        if any(_utc(s.at, zone) == original for s in plan.slots(at - _DAY, at)):
+        if any(resolve_utc(other, zone) == original for other, _ in plan.sources(at - _DAY, at)):
             return False
     return True
 
@@ -173,49 +166,51 @@ def _local(moment: datetime, show: Show) -> datetime:
     return moment.astimezone(show.timezone).replace(tzinfo=None)
 
 
-def _utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """Return ``resolve(local, zone)`` in UTC."""
-    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
-
-
-def _moved_in(plan: Plan, seen: set[datetime], start: datetime, stop: datetime) -> list[Slot]:
-    """Return the slots from outside the range that a change moves into it."""
+def _moved_in(
+    plan: Plan, seen: set[datetime], start: datetime, stop: datetime
+) -> list[tuple[datetime, Source]]:
+    """Return the sources of slots from outside the range that a change moves into it."""
     moved = []
     for at, change in plan.moves:
         if at in seen or change.move_to is None:
             continue
-        if start <= _utc(change.move_to, plan.show.timezone) < stop:
-            slot = plan.slot_at(at)
-            if slot is not None:
-                moved.append(slot)
+        if start <= resolve_utc(change.move_to, plan.show.timezone) < stop:
+            found = plan.sources(at, at + _TICK)
+            moved.extend(found[:1])
     return moved
 
 
 def _airing(
-    plan: Plan, slot: Slot, counts: Counts, original: datetime, moved: datetime | None, change: Change | None
+    plan: Plan, at: datetime, source: Source, counts: Counts,
+    resolved: tuple[datetime, datetime | None, Change | None],
 ) -> Airing:
-    """Build the airing of ``slot``; ``original`` and ``moved`` are its resolved starts in UTC."""
+    """Build the airing of the slot at ``at``.
+
+    ``resolved`` holds its original and moved starts in UTC (moved None when
+    it is not moved) and its change.
+    """
     show = plan.show
     zone = show.timezone
+    original, moved, change = resolved
+    extra = source if isinstance(source, Extra) else None
+    rerun = extra is None and source.rerun  # type: ignore[union-attr]  # not an extra: a rule
     cancelled = change is not None and change.cancel is not None
-    duration = slot.duration or show.duration or _ZERO
+    duration = source.duration or show.duration or _ZERO
     if moved is None:
         start, moved_from = original.astimezone(zone), None
     else:
         start, moved_from = moved.astimezone(zone), original.astimezone(zone)
         duration = change.duration or duration  # type: ignore[union-attr]  # moved implies a change
-    at = slot.at
     segment = plan.segment(at)
     season, episode, rerun_of, info_at = segment.season, None, None, at
-    if slot.rerun:
+    if rerun:
         previous = plan.previous_numbered(at)
         if previous is not None:
             season, rerun_of = plan.number(previous, counts)
             info_at = previous
-    elif slot.numbered and not cancelled:
+    elif (extra is None or extra.numbered) and not cancelled:
         season, episode = plan.number(at, counts, segment)
-    info = _info(plan, info_at, season, rerun_of if slot.rerun else episode)
-    extra = slot.extra
+    info = _info(plan, info_at, season, rerun_of if rerun else episode)
     if extra is None:
         title, summary, link = info.title, info.summary, info.link
     else:
@@ -237,7 +232,7 @@ def _airing(
         segments=info.segments,
         status="cancelled" if cancelled else "scheduled",
         reason=change.cancel if cancelled else None,  # type: ignore[union-attr]  # cancelled implies a change
-        rerun=slot.rerun,
+        rerun=rerun,
         rerun_of=rerun_of,
         moved_from=moved_from,
         extra=extra is not None,
