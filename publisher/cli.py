@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["main", "run"]
 
 _DEFAULT_CONFIG = "airdates.toml"
+_MAX_DAYS = 36_600  # a hundred years: more is a typo
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,8 +61,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _positive_int(text: str) -> int:
     value = int(text)
-    if value < 1:
-        msg = "must be 1 or more"
+    if not 1 <= value <= _MAX_DAYS:
+        msg = f"must be from 1 to {_MAX_DAYS}"
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -82,6 +83,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except OverflowError:
+        print("airdates: a date in this run falls outside the years 1 to 9999; check --now, --from and --days",
+              file=err)
+        return 2
 
 
 def run() -> None:
@@ -121,6 +126,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     site = _load(args, err)
     now = current_time(args.now, site.timezone)
+    for warning in _overlaps(site, now):
+        print(f"airdates: warning: {warning}", file=err)
     print(f"{site.source}: ok, {len(site.shows)} shows, {len(site.channels)} channels", file=out)
     for show in site.shows:
         print(f"\n{show.id}: {show.title}", file=out)
@@ -135,6 +142,14 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not upcoming:
             print("  next: no airings ahead", file=out)
     return 0
+
+
+def _overlaps(site: Site, now: datetime) -> list[str]:
+    """Return the channel clashes in the calendar window around ``now``."""
+    from schedule.overlaps import overlaps  # noqa: PLC0415
+    from schedule.timeline import site_airings, window  # noqa: PLC0415
+
+    return overlaps(site_airings(site, *window(site, now)))
 
 
 def _upcoming(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

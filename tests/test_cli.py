@@ -141,3 +141,48 @@ def test_a_closed_pipe_is_no_traceback() -> None:
     )
     assert result.stdout.startswith("date")
     assert "Traceback" not in result.stderr
+
+
+def test_overlapping_airings_on_a_channel_are_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two shows on one channel at the same time: `check` warns, names both airings, and still exits 0."""
+    config = tmp_path / "airdates.toml"
+    config.write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\ntimezone = "Europe/Berlin"\n'
+        '[[channels]]\nid = "c"\nname = "C"\n'
+        '[[shows]]\nid = "a"\ntitle = "A"\nchannel = "c"\nduration = "1 hour"\n'
+        '[[shows.airs]]\nrule = "daily at 20:00"\nfrom = 2026-01-01\n'
+        '[[shows]]\nid = "b"\ntitle = "B"\nchannel = "c"\nduration = "30 minutes"\n'
+        '[[shows.airs]]\nrule = "every Monday at 20:30"\nfrom = 2026-01-01\n'
+        '[[shows]]\nid = "online"\ntitle = "Online"\nduration = "2 hours"\n'
+        '[[shows.airs]]\nrule = "daily at 20:00"\nfrom = 2026-01-01\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(["check", "-c", str(config), "--now", "2026-03-01T12:00"], capsys)
+    assert code == 0
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert warnings
+    assert all("b/" in line and "a/" in line for line in warnings)
+    assert not any("online/" in line for line in warnings)
+    assert any("b/20260302T193000Z" in line for line in warnings)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["upcoming", "--days", "3000000"],
+        ["upcoming", "--from", "0001-01-01", "--days", "3"],
+        ["upcoming", "--now", "9999-12-31T23:00"],
+        ["check", "--now", "9999-12-31T23:00"],
+        ["publish", "--now", "9999-12-01T00:00", "--dry-run"],
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_usage_errors(
+    argv: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Times near the year 1 or 9999 give a usage error, never a traceback."""
+    config = tmp_path / "airdates.toml"
+    config.write_bytes(Path(EXAMPLE).read_bytes().replace(b'"lets-meet-episodes.csv"', b'"x.csv"'))
+    (tmp_path / "x.csv").write_bytes((Path(EXAMPLE).parent / "lets-meet-episodes.csv").read_bytes())
+    code, _, err = run([*argv, "-c", str(config)], capsys)
+    assert code == 2, err
+    assert "Traceback" not in err
