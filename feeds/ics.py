@@ -67,7 +67,9 @@ def render_ics(edition: Edition) -> bytes:
     return buffer.getvalue()
 
 
-def calendar_chunks(edition: Edition, events: Iterable[Iterable[Event]] | None = None) -> Iterator[bytes]:
+def calendar_chunks(
+    edition: Edition, events: Iterable[Iterable[Event]] | None = None
+) -> Iterator[bytes]:
     """Yield ``render_ics(edition)``'s bytes piece by piece: head, time zones, events, end.
 
     Without ``events``, each event is made as it is yielded. ``events``, when
@@ -97,7 +99,8 @@ def calendar_events(edition: Edition) -> list[Event]:
     A show's list is its part of the network calendar: hand every show's
     list to ``calendar_chunks`` with the network's edition.
     """
-    return list(_events(edition, _facts_by_show(edition, {airing.show for airing in edition.window})))
+    facts = _facts_by_show(edition, {airing.show for airing in edition.window})
+    return list(_events(edition, facts))
 
 
 def _events(edition: Edition, facts: dict[str, _ShowFacts]) -> Iterator[Event]:
@@ -117,7 +120,7 @@ def _events(edition: Edition, facts: dict[str, _ShowFacts]) -> Iterator[Event]:
 
 
 def _in_calendar_order(window: Sequence[Airing]) -> bool:
-    """Tell whether the airings already come by start instant, then UID (a stable sort keeps them)."""
+    """Tell whether the airings come by start instant, then UID (a stable sort would keep them)."""
     previous: tuple[datetime, str] | None = None
     for airing in window:
         key = (airing.start.astimezone(UTC), airing.uid)
@@ -258,15 +261,16 @@ def _event(airing: Airing, uid: str, facts: _ShowFacts, revision: Revision) -> b
 
 
 def _as_utc(moment: datetime) -> datetime:
-    """The instant in UTC; a stamp already in UTC (as revisions are) is taken as it is."""
+    """Return the instant in UTC; one already in UTC (as revisions are) is taken as it is."""
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 @lru_cache(maxsize=1024)
 def _revision_lines(sequence: int, changed: datetime) -> bytes:
-    """DTSTAMP, LAST-MODIFIED and SEQUENCE: when the event last changed (a UTC instant), not the run."""
+    """Write DTSTAMP, LAST-MODIFIED (when the event last changed, not the run) and SEQUENCE."""
     stamp = _utc_instant(changed)
-    return _line(f"DTSTAMP:{stamp}") + _line(f"LAST-MODIFIED:{stamp}") + b"SEQUENCE:%d\r\n" % sequence
+    stamps = _line(f"DTSTAMP:{stamp}") + _line(f"LAST-MODIFIED:{stamp}")
+    return stamps + b"SEQUENCE:%d\r\n" % sequence
 
 
 def _moment(name: str, moment: datetime, facts: _ShowFacts) -> str:

@@ -475,7 +475,7 @@ def _series(
     *,
     context: bool = True,
 ) -> dict[str, Any]:
-    """Return ``show`` as a schema.org TVSeries whose publications are ``airings`` (with their slots)."""
+    """Return ``show`` as a schema.org TVSeries publishing ``airings`` (each with its slot)."""
     data: dict[str, Any] = {"@context": "https://schema.org"} if context else {}
     data |= {
         "@type": "TVSeries",

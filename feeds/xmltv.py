@@ -131,7 +131,11 @@ def _programme(airing: Airing, show: _ShowText, channel_id: str) -> etree._Eleme
     zone = show.show.timezone
     programme = _Element(
         "programme",
-        {"start": _stamp(airing.start, zone), "stop": _stamp(airing.end, zone), "channel": channel_id},
+        {
+            "start": _stamp(airing.start, zone),
+            "stop": _stamp(airing.end, zone),
+            "channel": channel_id,
+        },
     )
     programme.text = _CHILD
     lang = show.lang_attribute
@@ -154,7 +158,9 @@ def _programme(airing: Airing, show: _ShowText, channel_id: str) -> etree._Eleme
     return programme
 
 
-def _child(parent: etree._Element, tag: str, text: str | None, attributes: dict[str, str] | None = None) -> None:
+def _child(
+    parent: etree._Element, tag: str, text: str | None, attributes: dict[str, str] | None = None
+) -> None:
     """Add ``<tag>`` holding ``text`` (made XML-safe by the caller), or empty when None."""
     child = _SubElement(parent, tag, attributes)
     child.text = text

@@ -543,7 +543,7 @@ def test_golden_network_calendar() -> None:
 
 
 def test_network_calendar_merged_from_its_shows_events_is_the_same_file() -> None:
-    """calendar_chunks given each show's calendar_events writes render_ics's bytes for the network."""
+    """calendar_chunks given each show's calendar_events writes the network's render_ics bytes."""
     network = network_edition()
     parts = []
     for show in network.site.shows:
