@@ -210,7 +210,9 @@ def _differences(old: AiringRecord, airing: Airing) -> list[DraftChange]:
     subject = _subject(airing.show_title, _label(airing) or old.label)
     if old.status != airing.status:
         found.append(_status_change(old, airing))
-    if old.start != airing.start:
+    # Timestamps, not datetimes: across zones, == is always False for a time
+    # in a repeated hour (PEP 495), which made fall-back airings look moved.
+    if old.start.timestamp() != airing.start.timestamp():
         text = f"{subject} moved from {when(old.start)} to {when(airing.start)}"
         found.append(_draft("moved", airing, text))
     if old.title != airing.title:
