@@ -35,6 +35,8 @@ def parse_episodes_csv(text: str, where: Where) -> tuple[EpisodeInfo, ...]:
         return ()
     episodes: dict[tuple[int | None, int], EpisodeInfo] = {}
     for line, cells in rows:
+        if _misshapen(cells, names, line, where):
+            continue
         episode = _episode(dict(zip(names, cells, strict=False)), names, line, where)
         _keep(episodes, episode, line, where)
     return tuple(episodes.values())
@@ -77,6 +79,29 @@ def _header_ok(names: list[str], where: Where) -> bool:
             )
             fine = False
     return fine
+
+
+def _misshapen(cells: list[str], names: list[str], line: int, where: Where) -> bool:
+    """Report a row with more cells than the header, or one that says nothing but a number."""
+    extra = [cell for cell in cells[len(names):] if cell.strip()]
+    if extra:
+        where.report(
+            f"row {line} has {len(cells)} cells but the header names {len(names)} columns",
+            value=extra[0],
+            hint="quote a cell that contains a comma",
+            line=line,
+            column=len(names) + 1,
+        )
+        return True
+    given = {name for name, cell in zip(names, cells, strict=False) if cell.strip()}
+    if not given - {"number", "season"}:
+        where.report(
+            f"row {line} gives no title, summary or link",
+            hint="fill in the title, or delete the row",
+            line=line,
+        )
+        return True
+    return False
 
 
 def _episode(
