@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from schedule.site import Segment
 
-__all__ = ["Airing", "AiringId"]
+__all__ = ["Airing", "AiringId", "new_airing"]
 
 _ID_FORMAT = "%Y%m%dT%H%M%SZ"
 
@@ -29,9 +29,7 @@ class AiringId:
     def __post_init__(self) -> None:
         """Format the string form (what ``strftime(_ID_FORMAT)`` gives, unpadded years too)."""
         at = self.start if self.start.tzinfo is UTC else self.start.astimezone(UTC)
-        # %-formatting: several times faster than strftime or an f-string with format specs.
-        text = "%s/%d%02d%02dT%02d%02d%02dZ" % (self.show, at.year, at.month, at.day, at.hour, at.minute, at.second)  # noqa: UP031
-        object.__setattr__(self, "_text", text)
+        object.__setattr__(self, "_text", _id_text(self.show, at))
 
     def __str__(self) -> str:
         return self._text
@@ -49,6 +47,13 @@ class AiringId:
     def of(cls, show: str, start: datetime) -> AiringId:
         """Return the id of ``show``'s airing originally starting at ``start``."""
         return cls(show=show, start=start.astimezone(UTC))
+
+
+def _id_text(show: str, at: datetime) -> str:
+    """Return an id's string form from its show and its start in UTC."""
+    # %-formatting: several times faster than strftime or an f-string with format specs.
+    return "%s/%d%02d%02dT%02d%02d%02dZ" % (  # noqa: UP031
+        show, at.year, at.month, at.day, at.hour, at.minute, at.second)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,3 +100,28 @@ class Airing:
     def uid(self) -> str:
         """The id's string form, the root of every output identifier."""
         return self.id._text  # noqa: SLF001 - AiringId's own cached form, read without a call
+
+
+# The slot descriptors' setters, in field order: what the generated __init__ of a
+# frozen class reaches through object.__setattr__, one lookup per field.
+_ID_SETTERS = (AiringId.show.__set__, AiringId.start.__set__, AiringId._text.__set__)  # type: ignore[attr-defined]  # noqa: SLF001
+_AIRING_SETTERS = tuple(getattr(Airing, f.name).__set__ for f in fields(Airing))
+_new = object.__new__
+
+
+def new_airing(show_id: str, original: datetime, values: tuple[Any, ...]) -> Airing:
+    """Return ``Airing(id=AiringId(show=show_id, start=original), ...)`` built about twice as fast.
+
+    ``original`` is aware, in UTC. ``values`` are the fields after ``id``, in
+    declaration order, every one given. Expansion builds hundreds of thousands
+    of airings; tests hold this equal to the keyword constructor.
+    """
+    airing_id = _new(AiringId)
+    set_show, set_start, set_text = _ID_SETTERS
+    set_show(airing_id, show_id)
+    set_start(airing_id, original)
+    set_text(airing_id, _id_text(show_id, original))
+    airing = _new(Airing)
+    for setter, value in zip(_AIRING_SETTERS, (airing_id, *values), strict=True):
+        setter(airing, value)
+    return airing

@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 from datetime import UTC, datetime, time, timedelta
 
-from schedule.airing import Airing, AiringId
+from schedule.airing import Airing, new_airing
 from schedule.plan import Counts, Plan, Source, plan_of
 from schedule.recurrence import resolve, resolve_utc
 from schedule.site import Change, EpisodeInfo, Extra, Show, Site
@@ -132,7 +132,10 @@ def _aired(
         # In UTC: aware times sharing one zone object compare by wall clock, ignoring fold.
         start, stop, edge = start.astimezone(UTC), stop.astimezone(UTC), hi.astimezone(UTC)
         if start <= edge <= stop and _range_free(plan):
-            found.extend(a for _, _, a in reversed(keyed) if a.start < edge and not a.rerun and not a.cancelled)
+            # timestamp() never reverses an order: only an equal stamp needs the exact comparison.
+            stamp = edge.timestamp()
+            found.extend(a for ts, _, a in reversed(keyed) if not a.rerun and not a.cancelled
+                         and (ts < stamp or (ts == stamp and a.start < edge)))
             if len(found) >= limit or start <= earliest:
                 return tuple(found[:limit])
             hi = start
@@ -217,26 +220,12 @@ def _airing(
         title = extra.title or info.title
         summary = extra.summary or info.summary
         link = extra.link or info.link
-    return Airing(
-        id=AiringId(show=show.id, start=original),
-        show=show.id,
-        show_title=show.title,
-        channel=show.channel,
-        start=start,
-        end=start + duration,
-        season=season,
-        episode=episode,
-        title=title,
-        summary=summary,
-        link=link,
-        segments=info.segments,
-        status="cancelled" if cancelled else "scheduled",
-        reason=change.cancel if cancelled else None,  # type: ignore[union-attr]  # cancelled implies a change
-        rerun=rerun,
-        rerun_of=rerun_of,
-        moved_from=moved_from,
-        extra=extra is not None,
-    )
+    return new_airing(show.id, original, (
+        show.id, show.title, show.channel, start, start + duration, season, episode, title, summary,
+        link, info.segments, "cancelled" if cancelled else "scheduled",
+        change.cancel if cancelled else None,  # type: ignore[union-attr]  # cancelled implies a change
+        rerun, rerun_of, moved_from, extra is not None,
+    ))
 
 
 def _info(plan: Plan, at: datetime, season: int | None, number: int | None) -> EpisodeInfo:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schedule.airing import AiringId
+from schedule.airing import Airing, AiringId, new_airing
 
 SHOWS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-/", min_size=1, max_size=12).filter(
     lambda s: not s.startswith("/"))
@@ -41,3 +42,20 @@ def test_the_cached_form_follows_replace_and_pickling() -> None:
     assert airing_id == AiringId(show="lets-meet", start=datetime(2026, 1, 3, 10, tzinfo=UTC))
     assert hash(airing_id) == hash(AiringId(show="lets-meet", start=datetime(2026, 1, 3, 10, tzinfo=UTC)))
     assert "_text" not in repr(airing_id)
+
+
+@given(start=INSTANTS, season=st.none() | st.integers(1, 9), cancelled=st.booleans(), moved=st.booleans())
+def test_the_quick_constructor_equals_the_keyword_one(start: datetime, season: int | None,
+                                                      cancelled: bool, moved: bool) -> None:
+    """new_airing() gives an airing equal, field for field and id text included, to Airing(...)."""
+    original = start.astimezone(UTC)
+    fields = {"show": "s", "show_title": "S", "channel": "c", "start": start, "end": start + timedelta(hours=1),
+              "season": season, "episode": 3, "title": "t", "summary": "x", "link": None, "segments": (),
+              "status": "cancelled" if cancelled else "scheduled", "reason": "r" if cancelled else None,
+              "rerun": False, "rerun_of": None, "moved_from": start if moved else None, "extra": moved}
+    quick = new_airing("s", original, tuple(fields.values()))
+    slow = Airing(id=AiringId(show="s", start=original), **fields)  # type: ignore[arg-type]
+    assert quick == slow
+    assert [getattr(quick, f.name) for f in dataclass_fields(Airing)] == [
+        getattr(slow, f.name) for f in dataclass_fields(Airing)]
+    assert (quick.uid, quick.id.start.tzinfo) == (slow.uid, slow.id.start.tzinfo)
