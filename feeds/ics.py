@@ -81,7 +81,7 @@ def calendar_chunks(
     """
     facts = _facts_by_show(edition, {airing.show for airing in edition.window})
     yield _head(edition)
-    yield from _timezones(edition.window, facts)
+    yield from _timezones(edition.window, facts) if edition.window else _calendar_zone(edition)
     if events is None:
         yield from (lines for _, _, lines in _events(edition, facts))
     else:
@@ -185,6 +185,16 @@ def _own_url(site: Site, show: Show | None) -> str:
     """The address this very file is published at."""
     name = renderer("ics").file_name(show.id if show is not None else None)
     return _uri(site.base_url.rstrip("/") + "/" + name)
+
+
+def _calendar_zone(edition: Edition) -> list[bytes]:
+    """The VTIMEZONE of the calendar's own zone, for a calendar with no events.
+
+    RFC 5545 wants at least one component in a calendar; this one also tells
+    clients the zone that X-WR-TIMEZONE names. It covers the year of ``now``.
+    """
+    zone = edition.show.timezone if edition.show is not None else edition.site.timezone
+    return [vtimezone(zone, edition.now, edition.now)]
 
 
 def _timezones(airings: Sequence[Airing], facts: dict[str, _ShowFacts]) -> list[bytes]:

@@ -261,6 +261,8 @@ def test_empty_window_is_a_valid_calendar() -> None:
     calendar = parse(render_ics(edition))
     assert calendar.walk("VEVENT") == []
     assert calendar["NAME"] == "Let's Meet"
+    # RFC 5545 §3.6: a calendar holds at least one component; the zone it names is one.
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
 
 
 # ---------------------------------------------------------------- the icalendar object model as oracle
