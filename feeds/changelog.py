@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from feeds.atom import atom_document
 from feeds.entries import (
-    EPOCH,
     TAG_DATE,
     Entry,
     Head,
     newest,
     page_url,
+    quiet_since,
     site_author,
     site_url,
     tag_uri,
@@ -52,8 +52,9 @@ def changes_head(edition: Edition, format_name: str, entries: tuple[Entry, ...])
         home=page_url(site, None),
         self_url=site_url(site, renderer(format_name).file_name(None)),
         language=xml_safe(site.language),
-        # Nothing recorded yet: a fixed date, so the empty log is not rewritten every run.
-        updated=newest((e.updated for e in entries), EPOCH),
+        # Nothing recorded yet: when the schedule itself last changed (its first
+        # publish, say), never the run time, so the empty log is not rewritten every run.
+        updated=newest((e.updated for e in entries), quiet_since(edition)),
         ttl=ttl_minutes(site),
         author=site_author(site),
         hub=xml_safe(site.hub) if site.hub else None,

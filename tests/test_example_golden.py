@@ -64,3 +64,13 @@ def test_example_guide_and_pages_are_well_formed(published: Path) -> None:
     etree.fromstring((GOLDEN / "xmltv.xml").read_bytes(), etree.XMLParser(resolve_entities=False))
     for name in ("index.html", "lets-meet.html"):
         assert b"Let&#39;s Meet" in (GOLDEN / name).read_bytes() or b"Let's Meet" in (GOLDEN / name).read_bytes()
+
+
+def test_an_empty_change_log_is_dated_by_the_first_publish(published: Path) -> None:
+    """Before any change, changes.atom and changes.rss carry the first publish's time, not 1970."""
+    for name in ("changes.atom", "changes.rss"):
+        feed = feedparser.parse((published / name).read_bytes())
+        assert feed.bozo == 0
+        assert feed.entries == []
+        stamp = feed.feed.get("updated_parsed") or feed.feed.get("published_parsed")
+        assert tuple(stamp[:5]) == (2026, 1, 5, 4, 0), name  # NOW, 12:00 in Shanghai
