@@ -128,7 +128,8 @@ class Plan:
 def _slot(at: datetime, source: Source) -> Slot:
     """Return the slot at ``at`` that a rule or an extra makes."""
     if isinstance(source, Extra):
-        return Slot(at=at, duration=source.duration, numbered=source.numbered, rerun=False, extra=source)
+        return Slot(at=at, duration=source.duration, numbered=source.numbered, rerun=False,
+                    extra=source)
     return Slot(at=at, duration=source.duration, rerun=source.rerun, numbered=not source.rerun)
 
 

@@ -42,10 +42,10 @@ def show_airings(site: Site, show: Show, start: datetime, stop: datetime) -> tup
     return tuple(a for _, _, a in _expand(plan_of(show), start, stop))
 
 
-def show_timeline(
+def show_timeline(  # noqa: PLR0913, PLR0917 - the arguments of the two calls it stands for
     site: Site, show: Show, now: datetime, start: datetime, stop: datetime, limit: int
 ) -> tuple[tuple[Airing, ...], tuple[Airing, ...]]:
-    """Return ``show_airings(site, show, start, stop)`` and ``aired(site, show, now, limit)`` in one pass.
+    """Return ``show_airings(site, show, start, stop)`` and ``aired(site, show, now, limit)``.
 
     The premieres come out of the range's airings when the range holds ``now``,
     so a publisher expands each airing once.
@@ -53,7 +53,7 @@ def show_timeline(
     del site
     plan = plan_of(show)
     keyed = _expand(plan, start, stop)
-    return tuple(a for _, _, a in keyed), _aired(plan, now, limit, keyed, start, stop)
+    return tuple(a for _, _, a in keyed), _aired(plan, now, limit, keyed=keyed, start=start, stop=stop)
 
 
 def site_airings(site: Site, start: datetime, stop: datetime) -> tuple[Airing, ...]:
@@ -99,7 +99,8 @@ def _expand(plan: Plan, start: datetime, stop: datetime) -> list[_Keyed]:
     for at, source in sources:
         original = resolve_utc(at, zone)
         change = changes.get(at)
-        moved = None if change is None or change.move_to is None else resolve_utc(change.move_to, zone)
+        target = None if change is None else change.move_to
+        moved = None if target is None else resolve_utc(target, zone)
         actual = original if moved is None else moved
         # Two local times can resolve to one instant (02:30 and 03:30 on a spring-forward day).
         if start <= actual < stop and original not in keyed:
@@ -112,8 +113,8 @@ def _key(item: _Keyed) -> tuple[float, str]:
     return item[0], item[1]
 
 
-def _aired(
-    plan: Plan, now: datetime, limit: int,
+def _aired(  # noqa: PLR0913 - the range and its expansion travel together
+    plan: Plan, now: datetime, limit: int, *,
     keyed: list[_Keyed] | None = None, start: datetime | None = None, stop: datetime | None = None,
 ) -> tuple[Airing, ...]:
     """Return up to ``limit`` premieres started by ``now``, newest first.
