@@ -221,8 +221,10 @@ def _airing(
         title = extra.title or info.title
         summary = extra.summary or info.summary
         link = extra.link or info.link
+    # Elapsed time, not wall-clock: a 30-minute airing across a fall-back lasts 30 minutes.
+    end = ((original if moved is None else moved) + duration).astimezone(zone)
     return new_airing(show.id, original, (
-        show.id, show.title, show.channel, start, start + duration, season, episode, title, summary,
+        show.id, show.title, show.channel, start, end, season, episode, title, summary,
         link, info.segments, "cancelled" if cancelled else "scheduled",
         change.cancel if cancelled else None,  # type: ignore[union-attr]  # cancelled implies a change
         rerun, rerun_of, moved_from, extra is not None,

@@ -59,7 +59,8 @@ def make_airing(show: Show, start: datetime, **overrides: Any) -> Airing:
         "show_title": show.title,
         "channel": show.channel,
         "start": aware,
-        "end": aware + (show.duration or timedelta(minutes=30)),
+        # Elapsed time, as the timeline does: wall-clock addition is wrong across a clock change.
+        "end": (aware.astimezone(UTC) + (show.duration or timedelta(minutes=30))).astimezone(aware.tzinfo),
     }
     values.update(overrides)
     return Airing(**values)

@@ -235,3 +235,25 @@ def test_moving_the_window_never_changes_ids_or_numbers(shift: timedelta) -> Non
                                                       local(2026, 3, 1) + shift)}
     for airing_id in base.keys() & moved.keys():
         assert base[airing_id] == moved[airing_id]
+
+
+@pytest.mark.parametrize(
+    ("zone", "rule", "minutes", "day", "start_utc"),
+    [
+        ("Europe/London", "daily at 01:30", 30, date(2026, 10, 25), datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
+        ("Australia/Sydney", "every Sunday at 02:30", 60, date(2026, 4, 5), datetime(2026, 4, 4, 15, 30, tzinfo=UTC)),
+        ("America/New_York", "daily at 01:45", 30, date(2026, 11, 1), datetime(2026, 11, 1, 5, 45, tzinfo=UTC)),
+        ("America/New_York", "daily at 01:45", 30, date(2026, 3, 8), datetime(2026, 3, 8, 6, 45, tzinfo=UTC)),
+    ],
+)
+def test_an_airing_lasts_its_duration_across_a_clock_change(
+    zone: str, rule: str, minutes: int, day: date, start_utc: datetime
+) -> None:
+    """Duration is elapsed time (RFC 5545 §3.3.6): an airing crossing a clock change still lasts its length."""
+    tz = ZoneInfo(zone)
+    show = lets_meet(timezone=tz, numbering=None, duration=timedelta(minutes=minutes),
+                     airs=(Recurrence(rule=parse_rule(rule), text=rule, first=date(2026, 1, 1)),))
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    [airing] = airings_between(show, start, start + timedelta(hours=4))
+    assert airing.start.astimezone(UTC) == start_utc
+    assert airing.end.astimezone(UTC) - airing.start.astimezone(UTC) == timedelta(minutes=minutes)
