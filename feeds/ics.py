@@ -221,6 +221,8 @@ class _ShowFacts:
     locations: dict[str | None, bytes]  # LOCATION line by channel id
     link: bytes  # the show's URL line
     categories: bytes
+    organizer: bytes  # the ORGANIZER line: who publishes the calendar
+    about: str  # the show's description, for events with nothing of their own to say
 
     @classmethod
     def of(cls, show: Show, site: Site) -> _ShowFacts:
@@ -242,13 +244,25 @@ class _ShowFacts:
             categories=_line("CATEGORIES:" + _value(vCategory(categories).to_ical()))
             if categories
             else b"",
+            organizer=_organizer(site),
+            about=_clean(show.description),
         )
+
+
+def _organizer(site: Site) -> bytes:
+    """The ORGANIZER line RFC 5546 wants in every event of a METHOD:PUBLISH calendar.
+
+    The site is the organizer: its title as CN, its address as the value.
+    """
+    name = " ".join(_clean(site.title).split()) or "airdates"
+    return _line("ORGANIZER;" + _value(Parameters({"CN": name}).to_ical()) + ":" + _value(vUri(site.base_url).to_ical()))
 
 
 def _event(airing: Airing, uid: str, facts: _ShowFacts, revision: Revision) -> bytes:
     """The VEVENT of one airing whose id string is ``uid``."""
     cancelled = airing.cancelled
-    description = description_text(airing, facts.show)
+    # Never empty: libical (Evolution, KOrganizer) drops a DESCRIPTION without a value.
+    description = description_text(airing, facts.show) or facts.about or headline(airing)
     # UID and SUMMARY differ from event to event: no cache would ever hit.
     lines = (
         b"BEGIN:VEVENT\r\n",
@@ -257,9 +271,10 @@ def _event(airing: Airing, uid: str, facts: _ShowFacts, revision: Revision) -> b
         _line(_moment("DTSTART", airing.start, facts)),
         _line(_moment("DTEND", airing.end, facts)),
         _line("SUMMARY:" + _escaped(headline(airing))),
-        # Always there, even empty: calendar apps then show no stale text after an edit.
-        _text_line("DESCRIPTION", description) if description else b"DESCRIPTION:\r\n",
+        # Always there: calendar apps then show no stale text after an edit.
+        _text_line("DESCRIPTION", description),
         facts.locations.get(airing.channel, b""),
+        facts.organizer,
         _uri_line("URL", airing.link) if airing.link else facts.link,
         facts.categories,
         b"STATUS:CANCELLED\r\n" if cancelled else b"STATUS:CONFIRMED\r\n",

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from icalendar import Calendar, Component, Event, Timezone
+from icalendar import Calendar, Component, Event, Timezone, vCalAddress
 
 from feeds.edition import Edition, Revision
 from feeds.ics import calendar_chunks, calendar_events, event_lines, render_ics
@@ -157,7 +157,7 @@ def test_icalendar_reads_each_airing_as_we_meant_it() -> None:
         assert event.decoded("DTSTAMP") == revision.changed
         assert event.decoded("LAST-MODIFIED") == revision.changed
         assert str(event["SUMMARY"]) == headline(airing)
-        assert str(event["DESCRIPTION"]) == description_text(airing, edition.site.shows[0])
+        assert str(event["DESCRIPTION"]) == shown_description(airing, edition.site.shows[0])
         assert str(event["LOCATION"]) == "Chongqing Satellite TV"
 
 
@@ -268,6 +268,11 @@ def test_empty_window_is_a_valid_calendar() -> None:
 # ---------------------------------------------------------------- the icalendar object model as oracle
 
 
+def shown_description(airing: Airing, show: Show) -> str:
+    """What DESCRIPTION must say: the airing's text, else the show's description, else its headline."""
+    return description_text(airing, show) or show.description or headline(airing)
+
+
 def oracle(edition: Edition) -> Calendar:
     """The same calendar built with icalendar's object model, as the spec reads."""
     site, show = edition.site, edition.show
@@ -299,7 +304,8 @@ def oracle_event(airing: Airing, show: Show, site: Site, revision: Revision) -> 
     event.add("DTSTART", airing.start)
     event.add("DTEND", airing.end)
     event.add("SUMMARY", seen(headline(airing)))
-    event.add("DESCRIPTION", seen(description_text(airing, show)))
+    event.add("DESCRIPTION", seen(shown_description(airing, show)))
+    event.add("ORGANIZER", vCalAddress(site.base_url, params={"CN": site.title}))
     channel = site.channel(airing.channel)
     event.add("LOCATION", seen(channel.name) if channel else ", ".join(p.name for p in show.also_on))
     event.add("URL", airing.link or show.link or f"{site.base_url}{show.id}.html")
@@ -359,7 +365,7 @@ def test_hostile_text_survives(key: str) -> None:
     site = make_site(shows=(show,), channels=(channel,))
     event = events(render_ics(show_edition(airing, site=site)))[uid(airing)]
     assert str(event["SUMMARY"]) == seen(headline(airing))
-    assert str(event["DESCRIPTION"]) == seen(description_text(airing, show))
+    assert str(event["DESCRIPTION"]) == seen(shown_description(airing, show))
     assert str(event["LOCATION"]) == seen(text)
     assert f"Let's Meet · Ep. 173: {seen(text)}" == str(event["SUMMARY"])
 

@@ -17,12 +17,12 @@ from icalendar import Calendar
 
 from feeds.edition import Edition
 from feeds.ics import render_ics
-from feeds.wording import description_text, headline
+from feeds.wording import headline
 from schedule.airing import Airing, AiringId
 from schedule.site import Channel, Show
 from tests.factories import lets_meet_173, make_edition, make_show, make_site, with_text
 from tests.hostile import HOSTILE
-from tests.test_ics import HOST, NOW, network_edition, seen, week_edition
+from tests.test_ics import HOST, NOW, network_edition, seen, shown_description, week_edition
 
 JS = Path(__file__).parent / "js"
 ZONES = ("Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Shanghai")
@@ -175,7 +175,7 @@ def test_ical_js_reads_the_golden_calendars_as_we_do() -> None:
         for airing in edition.window:
             event = events[f"{airing.uid}@{HOST}"]
             assert (event["start"], event["end"]) == (utc_text(airing.start), utc_text(airing.end))
-            assert event["description"] == description_text(airing, shows[airing.show])
+            assert event["description"] == shown_description(airing, shows[airing.show])
             assert event["sequence"] == edition.revision(airing).sequence
 
 
@@ -195,5 +195,5 @@ def test_ical_js_reads_hostile_text_intact() -> None:
     for airing in airings:
         event = events[f"{airing.uid}@{HOST}"]
         assert event["summary"] == seen(headline(airing))
-        assert event["description"] == seen(description_text(airing, show))
+        assert event["description"] == seen(shown_description(airing, show))
         assert event["location"] == seen(channel.name)

@@ -199,10 +199,6 @@ def test_libical_restriction_check_passes_rfc_5545(calendars: dict[str, bytes], 
     assert failed == {}
 
 
-@pytest.mark.xfail(strict=True, reason="METHOD:PUBLISH makes each calendar an iTIP PUBLISH message, and RFC "
-                   "5546 §3.2.1 requires exactly one ORGANIZER in each VEVENT of one; airdates writes none, so "
-                   "libical's restriction check fails ('Failed iTIP restrictions for ORGANIZER property. "
-                   "Expected 1 instances of the property and got 0')")
 def test_libical_restriction_check_passes_as_published(readings: dict[str, Reading]) -> None:
     """The calendars pass libical's restriction check as published, METHOD:PUBLISH and all."""
     failed = {name: r.restriction_errors() for name, r in readings.items()
@@ -210,10 +206,6 @@ def test_libical_restriction_check_passes_as_published(readings: dict[str, Readi
     assert failed == {}
 
 
-@pytest.mark.xfail(strict=True, reason="an airing with no summary, segments or other platforms gets an empty "
-                   "'DESCRIPTION:' line; libical reports 'No value for DESCRIPTION property. Removing entire "
-                   "property' (an X-LIC-ERROR of type VALUE-PARSE-ERROR) — e.g. the example's China Short "
-                   "Video Conference airings")
 def test_libical_reads_every_description(readings: dict[str, Reading]) -> None:
     """No event's DESCRIPTION is rejected as empty."""
     found = {name: [e for e in r.parse_errors() if EMPTY_DESCRIPTION in e] for name, r in readings.items()}
