@@ -19,15 +19,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from feeds.edition import Revision, ScheduleChange
 from feeds.wording import episode_label, episode_label_of, when
-from schedule.airing import Airing
+from schedule.airing import Airing, AiringId
 from schedule.site import Channel, Show
 
 __all__ = [
@@ -38,8 +38,10 @@ __all__ = [
     "content_hash",
     "context_digest",
     "digest_of",
+    "in_both",
     "numbered",
     "reconcile",
+    "reconcile_part",
 ]
 
 ChangeKind = Literal["added", "moved", "cancelled", "restored", "retitled", "removed"]
@@ -118,7 +120,26 @@ def digest_of(value: object) -> str:
 
 def content_hash(airing: Airing, context: str) -> str:
     """Return a digest of everything a renderer shows about ``airing`` (its revision aside)."""
-    return _digest(repr((_canonical(airing), context)))
+    return _digest(repr((_canonical_airing(airing), context)))
+
+
+def _canonical_airing(airing: Airing) -> object:
+    """Return ``_canonical(airing)``, made without the generic dispatch (every airing needs it)."""
+    return (
+        "Airing",
+        *[
+            v if v is None or type(v) in _PLAIN else _FAST.get(type(v), _canonical)(v)
+            for v in _AIRING_FIELDS(airing)
+        ],
+    )
+
+
+def _canonical_datetime(value: datetime) -> object:
+    return ("datetime", value.isoformat(), _zone_name(value))
+
+
+def _canonical_id(value: AiringId) -> object:
+    return ("AiringId", *[_canonical(v) for v in _ID_FIELDS(value)])
 
 
 def reconcile(
@@ -136,7 +157,28 @@ def reconcile(
     show in the config by id.
     """
     known = {record.show for record in previous.values() if record.present}
-    inside = _in_both(*windows)
+    return reconcile_part(
+        previous, current, now=now, inside=in_both(*windows), known=known, show_titles=show_titles
+    )
+
+
+def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
+    previous: Mapping[str, AiringRecord],
+    current: Iterable[tuple[Airing, str]],
+    *,
+    now: datetime,
+    inside: Callable[[datetime], bool],
+    known: Container[str],
+    show_titles: Mapping[str, str],
+) -> Reconciliation:
+    """Compare part of a publish (say one show's airings and records) with the last publish.
+
+    ``previous`` holds the records of that part (every airing id the part
+    could hold); ``known`` the shows present last time; ``inside`` tells
+    whether an instant lies in both calendar windows (see ``in_both``).
+    A publish made of parts gives what ``reconcile`` gives for the whole,
+    change for change in the order of the parts.
+    """
     revisions: dict[str, Revision] = {}
     updates: list[AiringRecord] = []
     changes: list[DraftChange] = []
@@ -146,12 +188,13 @@ def reconcile(
         revisions[airing.uid] = record.revision
         if record is not old:
             updates.append(record)
+        # The hash covers start, title and status: an unchanged one has no difference to log.
         if old is not None and old.present:
-            changes += _differences(old, airing)
+            if old.hash != digest:
+                changes += _differences(old, airing)
         elif airing.show in known and inside(airing.start):
             changes.append(_arrival(airing))
-    seen = set(revisions)
-    for old in _departed(previous, seen):
+    for old in _departed(previous, revisions.keys()):
         updates.append(replace(old, present=False))
         if old.show in known and old.show in show_titles and inside(old.start):
             changes.append(_removal(old, show_titles[old.show]))
@@ -200,7 +243,9 @@ def _record(
     )
 
 
-def _departed(previous: Mapping[str, AiringRecord], seen: set[str]) -> Iterable[AiringRecord]:
+def _departed(
+    previous: Mapping[str, AiringRecord], seen: Container[str]
+) -> Iterable[AiringRecord]:
     return (record for uid, record in previous.items() if record.present and uid not in seen)
 
 
@@ -266,7 +311,7 @@ def _label(airing: Airing) -> str | None:
     return episode_label(airing)
 
 
-def _in_both(previous: Window | None, current: Window) -> Callable[[datetime], bool]:
+def in_both(previous: Window | None, current: Window) -> Callable[[datetime], bool]:
     """Return a test of whether an instant is in both calendar windows (never on a first run)."""
     if previous is None:
         return lambda _moment: False
@@ -331,3 +376,11 @@ def _zone_name(moment: datetime) -> str | None:
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+_AIRING_FIELDS = _getter([f.name for f in dataclasses.fields(Airing)])
+_ID_FIELDS = _getter([f.name for f in dataclasses.fields(AiringId)])
+_FAST: dict[type, Callable[[Any], object]] = {
+    datetime: _canonical_datetime,
+    AiringId: _canonical_id,
+}

@@ -7,6 +7,7 @@ import errno
 import hashlib
 import os
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,13 +16,17 @@ from schedule.errors import OutputError
 __all__ = [
     "StagedFile",
     "Stamp",
+    "Syncer",
     "clear_leftovers",
     "discard",
     "ensure_folder",
     "file_mode",
+    "holds",
     "remove",
     "sha256",
+    "sha256_of",
     "stage",
+    "stage_chunks",
     "stamp_of",
     "swap_in",
     "sync_folder",
@@ -53,6 +58,14 @@ class StagedFile:
 def sha256(data: bytes) -> str:
     """Return the hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_of(chunks: Iterable[bytes]) -> str:
+    """Return the hex SHA-256 of the bytes of ``chunks`` one after the other."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def file_mode() -> int:
@@ -100,24 +113,115 @@ def unchanged(path: Path, data: bytes, digest: str, remembered: Stamp | None) ->
         return False
 
 
-def stage(target: Path, data: bytes, mode: int) -> StagedFile:
-    """Write ``data`` to a durable temporary file next to ``target``; OutputError on failure."""
+class Syncer:
+    """Makes staged files durable on a few threads while the publish goes on rendering.
+
+    An fsync waits for the disk (milliseconds each); thousands of them in a
+    row would dominate a large publish. ``wait`` returns once every file
+    handed over is durable, so the renames after it keep their guarantee: a
+    file is renamed into place only when its bytes are on disk.
+    """
+
+    def __init__(self, workers: int = 4) -> None:
+        """Start with no file pending; threads are started on first use."""
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[tuple[Path, Future[None]]] = []
+
+    def submit(self, fd: int, target: Path) -> None:
+        """Fsync and close ``fd`` (a temp file of ``target``) in the background."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="airdates-fsync")
+        self._pending.append((target, self._pool.submit(_sync_and_close, fd)))
+
+    def wait(self) -> None:
+        """Return once every file handed over is durable; OutputError for the first that is not."""
+        pending, self._pending = self._pending, []
+        failure: OutputError | None = None
+        for target, future in pending:
+            error = future.exception()
+            if isinstance(error, OSError) and failure is None:
+                failure = _output_error(target, error, "cannot write")
+            elif error is not None and failure is None:
+                raise error
+        if failure is not None:
+            raise failure
+
+    def close(self) -> None:
+        """Wait for the threads and stop them."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
+def _sync_and_close(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def stage(target: Path, data: bytes, mode: int, *, syncer: Syncer | None = None) -> StagedFile:
+    """Write ``data`` to a temporary file next to ``target``; OutputError on failure.
+
+    The file is durable when this returns, or, with a ``syncer``, once its
+    ``wait`` returns.
+    """
+    return stage_chunks(target, (data,), mode, syncer=syncer)[0]
+
+
+def stage_chunks(
+    target: Path, chunks: Iterable[bytes], mode: int, *, syncer: Syncer | None = None
+) -> tuple[StagedFile, str]:
+    """Write ``chunks`` one after the other to a temporary file next to ``target``, as ``stage``.
+
+    Returns the staged file and the SHA-256 of its bytes: a file too large
+    to hold in memory is hashed as it is written.
+    """
     temp = target.with_name(f".{target.name}.{os.getpid()}{_TEMP_SUFFIX}")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as error:
         raise _output_error(target, error, "cannot write") from error
+    digest = hashlib.sha256()
     try:
-        _write_all(fd, data)
-        os.fsync(fd)
+        for chunk in chunks:
+            digest.update(chunk)
+            _write_all(fd, chunk)
         # The temp file was created 0600; a web server must be able to read the result.
         os.fchmod(fd, mode)
-    except OSError as error:
+        if syncer is None:
+            os.fsync(fd)
+    except BaseException as error:
         os.close(fd)
         _unlink_quietly(temp)
-        raise _output_error(target, error, "cannot write") from error
-    os.close(fd)
-    return StagedFile(target=target, temp=temp)
+        if isinstance(error, OSError):
+            raise _output_error(target, error, "cannot write") from error
+        raise
+    if syncer is None:
+        os.close(fd)
+    else:
+        syncer.submit(fd, target)
+    return StagedFile(target=target, temp=temp), digest.hexdigest()
+
+
+def holds(path: Path, digest: str, remembered: Stamp | None) -> bool:
+    """Return True when the file at ``path`` holds bytes with SHA-256 ``digest``.
+
+    As ``unchanged``, for bytes not in memory: a matching stamp is trusted,
+    anything else is read and hashed.
+    """
+    if remembered is not None and remembered.sha256 == digest:
+        if stamp_of(path, digest) == remembered:
+            return True
+    found = hashlib.sha256()
+    try:
+        with path.open("rb") as file:
+            while block := file.read(1 << 20):
+                found.update(block)
+    except OSError:
+        return False
+    return found.hexdigest() == digest
 
 
 def swap_in(staged: StagedFile) -> None:

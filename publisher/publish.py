@@ -17,10 +17,10 @@ The order of a publish is what makes it safe to kill at any moment:
 from __future__ import annotations
 
 import bisect
-import heapq
+import contextlib
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,24 +28,31 @@ from typing import TextIO
 from urllib.parse import urljoin
 
 from feeds.edition import Edition, Revision, ScheduleChange
+from feeds.ics import calendar_chunks, calendar_events
 from feeds.registry import Renderer, renderers
 from publisher import files, websub
 from publisher.changes import (
+    DraftChange,
     Reconciliation,
     content_hash,
     context_digest,
     digest_of,
+    in_both,
     numbered,
-    reconcile,
+    reconcile_part,
 )
+from publisher.network import NetworkParts, network_order
 from publisher.inputs import Snapshot
 from publisher.lock import held
 from publisher.state import PublishRecord, State
 from schedule import timeline
 from schedule.airing import Airing
+from schedule.errors import OutputError
 from schedule.site import Show, Site
 
 __all__ = ["Report", "publish"]
+
+_ICS = "feeds.ics.render_ics"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,28 +85,13 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class _ShowAirings:
-    """One show's part of a publish: its window airings and its feed entries."""
-
-    show: Show
-    window: tuple[Airing, ...]
-    recent: tuple[Airing, ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class _Plan:
-    """Everything decided before rendering: airings, revisions, changes."""
+    """What a rendering pass decided besides the files: airings, changes, next change."""
 
     window: tuple[datetime, datetime]
-    shows: tuple[_ShowAirings, ...]
-    reconciliation: Reconciliation
+    airing_count: int
     new_changes: tuple[ScheduleChange, ...]
-    change_log: tuple[ScheduleChange, ...]
-
-    @property
-    def airing_count(self) -> int:
-        """How many distinct airings this publish shows."""
-        return len(self.reconciliation.revisions)
+    next_change: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,6 +122,7 @@ class _Pass:
         self._digests: dict[str, str] = {}
         self._staged: list[files.StagedFile] = []
         self._swapped = 0
+        self.syncer = files.Syncer()
 
     def take(self, name: str, renderer: Renderer, data: bytes) -> None:
         """Compare one rendered file with the one on disk; stage it when it differs."""
@@ -138,17 +131,41 @@ class _Pass:
         self.names.append(name)
         remembered = self.manifest.get(name)
         if files.unchanged(path, data, digest, remembered):
-            stamp = files.stamp_of(path, digest)
-            # Remember the file's identity so the next run can trust it without reading it.
-            if stamp is not None and stamp != remembered:
-                self.restamped[name] = stamp
+            self._restamp(name, path, digest, remembered)
             return
+        self._changed(name, renderer, digest)
+        if self.stage:
+            self._staged.append(files.stage(path, data, self.mode, syncer=self.syncer))
+
+    def take_chunks(self, name: str, renderer: Renderer, chunks: Iterable[bytes]) -> None:
+        """As ``take``, for a file written piece by piece (staged first, kept only if it differs)."""
+        path = self.folder / name
+        self.names.append(name)
+        if self.stage:
+            staged, digest = files.stage_chunks(path, chunks, self.mode, syncer=self.syncer)
+        else:
+            staged, digest = None, files.sha256_of(chunks)
+        remembered = self.manifest.get(name)
+        if files.holds(path, digest, remembered):
+            if staged is not None:
+                files.discard([staged])
+            self._restamp(name, path, digest, remembered)
+            return
+        self._changed(name, renderer, digest)
+        if staged is not None:
+            self._staged.append(staged)
+
+    def _restamp(self, name: str, path: Path, digest: str, remembered: files.Stamp | None) -> None:
+        stamp = files.stamp_of(path, digest)
+        # Remember the file's identity so the next run can trust it without reading it.
+        if stamp is not None and stamp != remembered:
+            self.restamped[name] = stamp
+
+    def _changed(self, name: str, renderer: Renderer, digest: str) -> None:
         self.changed.append(name)
         self._digests[name] = digest
         if renderer.media_type in websub.FEED_MEDIA_TYPES:
             self.feeds.append(name)
-        if self.stage:
-            self._staged.append(files.stage(path, data, self.mode))
 
     def stale(self) -> list[str]:
         """Return the files airdates wrote earlier that no renderer produces any more."""
@@ -156,7 +173,12 @@ class _Pass:
         return sorted(name for name in self.manifest if name not in current)
 
     def swap_in(self) -> dict[str, files.Stamp]:
-        """Rename every staged file into place; return the stamps of the files now there."""
+        """Rename every staged file into place; return the stamps of the files now there.
+
+        Every staged file is durable first: a rename never puts in place bytes
+        that a power cut could still lose.
+        """
+        self.syncer.wait()
         written: dict[str, files.Stamp] = {}
         for staged in self._staged[self._swapped :]:
             files.swap_in(staged)
@@ -168,7 +190,10 @@ class _Pass:
         return written
 
     def discard(self) -> None:
-        """Remove the staged files not swapped in (after a failure)."""
+        """Remove the staged files not swapped in (after a failure); stop the sync threads."""
+        with contextlib.suppress(OutputError):
+            self.syncer.wait()
+        self.syncer.close()
         files.discard(self._staged[self._swapped :])
         self._swapped = len(self._staged)
 
@@ -209,8 +234,7 @@ def publish(  # noqa: PLR0913 - mirrors the command's options
 
 def _dry_run(job: _Job, state: State) -> Report:
     """Work out what a publish would write and record, touching nothing."""
-    plan = _plan(job.site, job.now, state)
-    rendering = _render(job, plan, state.manifest(str(job.folder)), stage=False)
+    plan, rendering = _render(job, state, stage=False)
     deleted = [name for name in rendering.stale() if (job.folder / name).exists()]
     _say(job.log, [f"would write {name}" for name in rendering.changed])
     _say(job.log, [f"would delete {name}" for name in deleted])
@@ -228,11 +252,10 @@ def _dry_run(job: _Job, state: State) -> Report:
 def _publish(job: _Job, state: State) -> Report:
     """Publish for real: steps 2 to 7 of the module docstring."""
     started = time.monotonic()
-    plan = _plan(job.site, job.now, state)
     files.ensure_folder(job.folder)
     files.clear_leftovers(job.folder)
     manifest = state.manifest(str(job.folder))
-    rendering = _render(job, plan, manifest, stage=True)
+    plan, rendering = _render(job, state, stage=True)
     stale = rendering.stale()
     deleted = [name for name in stale if (job.folder / name).exists()]
     try:
@@ -257,12 +280,12 @@ def _publish(job: _Job, state: State) -> Report:
         changes=len(plan.new_changes),
         duration_ms=(time.monotonic() - started) * 1000.0,
         fingerprint=fingerprint,
-        next_change=_next_change(job.site, job.now, plan),
+        next_change=plan.next_change,
         recipe=recipe,
     )
     state.commit(
         record=record,
-        updates=plan.reconciliation.updates,
+        updates=(),
         changes=plan.new_changes,
         written={**rendering.restamped, **written},
         deleted=stale,
@@ -278,113 +301,125 @@ def _publish(job: _Job, state: State) -> Report:
     )
 
 
-def _plan(site: Site, now: datetime, state: State) -> _Plan:
-    """Expand the schedule and compare it with the state's record of the last publish."""
-    window = timeline.window(site, now)
-    shows = tuple(
-        _ShowAirings(
-            show=show,
-            window=timeline.show_airings(site, show, *window),
-            recent=timeline.aired(site, show, now, site.feed_items),
-        )
-        for show in site.shows
-    )
-    last = state.last_publish()
-    reconciliation = reconcile(
-        state.airings(),
-        _hashed(site, shows),
-        now=now.astimezone(UTC),
-        windows=(last.window if last else None, window),
-        show_titles={show.id: show.title for show in site.shows},
-    )
-    first = state.next_change_number()
-    fresh = tuple(
-        numbered(draft, first + index, now) for index, draft in enumerate(reconciliation.changes)
-    )
-    log = tuple(reversed(fresh)) + state.changes(site.feed_items)
-    return _Plan(
-        window=window,
-        shows=shows,
-        reconciliation=reconciliation,
-        new_changes=fresh,
-        change_log=log[: site.feed_items],
-    )
-
-
-def _hashed(site: Site, shows: Sequence[_ShowAirings]) -> list[tuple[Airing, str]]:
-    """Return every airing published now, once, with its content hash."""
-    seen: set[str] = set()
-    hashed: list[tuple[Airing, str]] = []
-    for part in shows:
-        context = context_digest(part.show, site.channel(part.show.channel))
-        for airing in (*part.window, *part.recent):
-            if airing.uid not in seen:
-                seen.add(airing.uid)
-                hashed.append((airing, content_hash(airing, context)))
-    return hashed
-
-
-def _editions(site: Site, now: datetime, plan: _Plan) -> Iterator[tuple[str, Renderer, Edition]]:
-    """Yield every output file's name, renderer and edition: per-show files, then network files."""
-    revisions = plan.reconciliation.revisions
-    by_show: dict[str, list[ScheduleChange]] = {}
-    for change in plan.change_log:
-        by_show.setdefault(change.show, []).append(change)
-    for renderer in renderers():
-        if renderer.per_show:
-            for part in plan.shows:
-                changes = tuple(by_show.get(part.show.id, ()))
-                yield (
-                    renderer.file_name(part.show.id),
-                    renderer,
-                    Edition(
-                        site=site,
-                        show=part.show,
-                        now=now,
-                        window=part.window,
-                        recent=part.recent,
-                        revisions=revisions,
-                        changes=changes,
-                    ),
-                )
-    network = _network_edition(site, now, plan, revisions)
-    for renderer in renderers():
-        if renderer.network is not None:
-            yield renderer.file_name(None), renderer, network
-
-
-def _network_edition(
-    site: Site, now: datetime, plan: _Plan, revisions: Mapping[str, Revision]
-) -> Edition:
-    """Return the edition every network-wide file is made from: all shows merged."""
-    window = tuple(heapq.merge(*(p.window for p in plan.shows), key=_start_order))
-    newest = heapq.merge(*(p.recent for p in plan.shows), key=_start_order, reverse=True)
-    recent = tuple(airing for _, airing in zip(range(site.feed_items), newest, strict=False))
-    return Edition(
-        site=site,
-        show=None,
-        now=now,
-        window=window,
-        recent=recent,
-        revisions=revisions,
-        changes=plan.change_log,
-    )
-
-
-def _start_order(airing: Airing) -> tuple[datetime, str]:
-    return (airing.start, airing.uid)
-
-
-def _render(job: _Job, plan: _Plan, manifest: Mapping[str, files.Stamp], *, stage: bool) -> _Pass:
+def _render(job: _Job, state: State, *, stage: bool) -> tuple[_Plan, _Pass]:
     """Render every output file, finding (and if ``stage``, staging) those that differ."""
-    rendering = _Pass(job.folder, manifest, stage=stage)
+    rendering = _Pass(job.folder, state.manifest(str(job.folder)), stage=stage)
     try:
-        for name, renderer, edition in _editions(job.site, job.now, plan):
-            rendering.take(name, renderer, renderer.render(edition))
+        return _render_into(job, state, rendering), rendering
     except BaseException:
         rendering.discard()
         raise
-    return rendering
+
+
+class _Shows:
+    """The show-by-show part of a publish: airings, comparison with the state, per-show files."""
+
+    def __init__(self, job: _Job, state: State, window: tuple[datetime, datetime]) -> None:
+        """Prepare to compare with the state's record of the last publish."""
+        self.site, self.now, self.window, self.state = job.site, job.now, window, state
+        last = state.last_publish()
+        self.inside = in_both(last.window if last else None, window)
+        self.known = state.present_shows()
+        self.titles = {show.id: show.title for show in job.site.shows}
+        self.changes: dict[str, tuple[DraftChange, ...]] = {}
+        self.removals: list[DraftChange] = []
+        self.airing_count = 0
+        self.next_change = _next_day_turn(job.site, job.now)
+
+    def compare(
+        self, show: Show, window: tuple[Airing, ...], recent: tuple[Airing, ...]
+    ) -> dict[str, Revision]:
+        """Compare one show's airings with the state; hold its updates; return its revisions."""
+        part = reconcile_part(
+            self.state.show_airings(show.id),
+            _hashed(self.site, show, window, recent),
+            now=self.now.astimezone(UTC),
+            inside=self.inside,
+            known=self.known,
+            show_titles=self.titles,
+        )
+        self._keep(show.id, part)
+        self.airing_count += len(part.revisions)
+        moments = [*_airing_moments(window, self.now), *_airing_moments(recent[::-1], self.now)]
+        self.next_change = min([self.next_change, *moments])
+        return dict(part.revisions)
+
+    def departed(self) -> None:
+        """Mark absent the airings of shows no longer in the config."""
+        for show_id in sorted(self.known - self.titles.keys()):
+            self._keep(show_id, reconcile_part(
+                self.state.show_airings(show_id), (), now=self.now.astimezone(UTC),
+                inside=self.inside, known=self.known, show_titles=self.titles,
+            ))
+
+    def found(self) -> tuple[DraftChange, ...]:
+        """Return the changes found, in the order of the config, then removals by airing id."""
+        ordered = [change for show in self.site.shows for change in self.changes.get(show.id, ())]
+        return (*ordered, *sorted(self.removals, key=lambda change: change.airing))
+
+    def _keep(self, show_id: str, part: Reconciliation) -> None:
+        self.state.hold(part.updates)
+        self.changes[show_id] = tuple(c for c in part.changes if c.kind != "removed")
+        self.removals += (c for c in part.changes if c.kind == "removed")
+
+
+def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
+    """Publish show by show, then the network files; return what was decided."""
+    site, now = job.site, job.now
+    window = timeline.window(site, now)
+    shows = _Shows(job, state, window)
+    per_show = [r for r in renderers() if r.per_show]
+    network = NetworkParts(site, now, [r for r in renderers() if r.network is not None], job.folder)
+    try:
+        for show in network_order(site):
+            airings, recent = timeline.show_timeline(site, show, now, *window, site.feed_items)
+            revisions = shows.compare(show, airings, recent)
+            edition = Edition(
+                site=site, show=show, now=now, window=airings, recent=recent, revisions=revisions
+            )
+            events = None
+            for renderer in per_show:
+                name = renderer.file_name(show.id)
+                if network.wants_events and renderer.render.__qualname__ == _ICS:
+                    # Made once: the show's calendar and, merged later, the network's.
+                    events = calendar_events(edition)
+                    data = b"".join(calendar_chunks(edition, [events]))
+                    rendering.take(name, renderer, data)
+                else:
+                    rendering.take(name, renderer, renderer.render(edition))
+            network.add(show, airings, recent, revisions, events)
+        shows.departed()
+        first = state.next_change_number()
+        fresh = tuple(numbered(d, first + i, now) for i, d in enumerate(shows.found()))
+        change_log = (tuple(reversed(fresh)) + state.changes(site.feed_items))[: site.feed_items]
+        for renderer, content in network.files(change_log):
+            name = renderer.file_name(None)
+            if isinstance(content, bytes):
+                rendering.take(name, renderer, content)
+            else:
+                rendering.take_chunks(name, renderer, content)
+    finally:
+        network.close()
+    return _Plan(
+        window=window,
+        airing_count=shows.airing_count,
+        new_changes=fresh,
+        next_change=shows.next_change,
+    )
+
+
+def _hashed(
+    site: Site, show: Show, window: tuple[Airing, ...], recent: tuple[Airing, ...]
+) -> list[tuple[Airing, str]]:
+    """Return every airing of ``show`` published now, once, with its content hash."""
+    context = context_digest(show, site.channel(show.channel))
+    seen: set[str] = set()
+    hashed: list[tuple[Airing, str]] = []
+    for airing in (*window, *recent):
+        if airing.uid not in seen:
+            seen.add(airing.uid)
+            hashed.append((airing, content_hash(airing, context)))
+    return hashed
 
 
 def _notify_hub(site: Site, state: State, timeout: float) -> tuple[str, ...]:
@@ -421,21 +456,6 @@ def _fingerprint(site: Site, folder: Path, inputs: Snapshot | None) -> tuple[str
         (r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers()
     )
     return digest_of((site, str(folder), formats)), None
-
-
-def _next_change(site: Site, now: datetime, plan: _Plan) -> datetime:
-    """Return the earliest moment after ``now`` at which some output could change by itself.
-
-    Feeds gain an entry when an airing starts; pages show it "on now" from
-    its start to its end and drop it from what is ahead at its end; the
-    calendar and XMLTV window and the index's week move when their site-zone
-    days turn. Earlier is always safe (one more full publish); later never is.
-    """
-    moments = [_next_day_turn(site, now)]
-    for part in plan.shows:
-        moments += _airing_moments(part.window, now)
-        moments += _airing_moments(part.recent[::-1], now)  # recent is newest first
-    return min(moments)
 
 
 def _airing_moments(airings: Sequence[Airing], now: datetime) -> list[datetime]:

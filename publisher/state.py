@@ -137,6 +137,7 @@ class State:
         """Wrap an open, migrated connection (use ``open`` or ``snapshot``)."""
         self._db = connection
         self.path = path
+        self._holding = False
 
     @classmethod
     def open(cls, folder: Path) -> State:
@@ -176,6 +177,23 @@ class State:
                 " label, present FROM airings"
             )
             return {row[0]: _airing_record(row) for row in rows}
+
+    def show_airings(self, show: str) -> dict[str, AiringRecord]:
+        """Return the records of one show's airings, by id (a range of the primary key)."""
+        # An airing id is "<show>/<start>" and show ids are slugs: "0" follows "/".
+        with _translated(self.path):
+            rows = self._db.execute(
+                "SELECT id, show, hash, sequence, first_published, changed, start, title, status,"
+                " label, present FROM airings WHERE id > ? AND id < ?",
+                (show + "/", show + "0"),
+            )
+            return {row[0]: _airing_record(row) for row in rows}
+
+    def present_shows(self) -> set[str]:
+        """Return the shows with an airing in the last publish."""
+        with _translated(self.path):
+            rows = self._db.execute("SELECT DISTINCT show FROM airings WHERE present = 1")
+            return {str(show) for (show,) in rows}
 
     def last_publish(self) -> PublishRecord | None:
         """Return the latest publish, or None before the first."""
@@ -231,6 +249,26 @@ class State:
             rows = self._db.execute("SELECT url FROM pings ORDER BY since, url")
             return tuple(url for (url,) in rows)
 
+    def hold(self, updates: Iterable[AiringRecord]) -> None:
+        """Keep airing records for the next ``commit`` outside memory (a temporary table).
+
+        A first publish of a large network updates every airing; holding them
+        here as each show is done keeps the publish's memory flat.
+        """
+        with _translated(self.path):
+            if not self._holding:
+                self._db.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS held_airings AS SELECT * FROM airings WHERE 0"
+                )
+                self._db.execute("DELETE FROM temp.held_airings")
+                self._holding = True
+            self._db.executemany(
+                "INSERT INTO temp.held_airings (id, show, hash, sequence, first_published,"
+                " changed, start, title, status, label, present)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (_airing_row(update) for update in updates),
+            )
+
     def claim(self, folder: str, names: Iterable[str]) -> None:
         """Record, before writing them, that airdates is about to create these files.
 
@@ -250,14 +288,21 @@ class State:
         self,
         *,
         record: PublishRecord,
-        updates: Sequence[AiringRecord],
+        updates: Iterable[AiringRecord],
         changes: Sequence[ScheduleChange],
         written: Mapping[str, Stamp],
         deleted: Iterable[str],
         pings: Iterable[str],
     ) -> None:
-        """Record a publish whose files are already on disk, all in one transaction."""
+        """Record a publish whose files are already on disk, all in one transaction.
+
+        The airing records given to ``hold`` since the last commit are written
+        first, then ``updates`` (a later record of the same airing wins).
+        """
         with self._transaction() as db:
+            if self._holding:
+                db.execute("INSERT OR REPLACE INTO airings SELECT * FROM temp.held_airings")
+                db.execute("DELETE FROM temp.held_airings")
             db.executemany(
                 "INSERT OR REPLACE INTO airings (id, show, hash, sequence, first_published,"
                 " changed, start, title, status, label, present)"

@@ -300,12 +300,12 @@ def test_staging_failure_replaces_nothing(
         script.edit(uid, title="Edited")
     real_stage, calls = files.stage, []
 
-    def flaky(target: Path, data: bytes, mode: int) -> files.StagedFile:
+    def flaky(target: Path, data: bytes, mode: int, **options: files.Syncer) -> files.StagedFile:
         calls.append(target.name)
         if len(calls) == 3:
             message = "disk full"
             raise OutputError(message, path=str(target))
-        return real_stage(target, data, mode)
+        return real_stage(target, data, mode, **options)
 
     monkeypatch.setattr(files, "stage", flaky)
     with pytest.raises(OutputError):

@@ -80,7 +80,13 @@ def install_timeline(monkeypatch: pytest.MonkeyPatch, script: Script) -> None:
         ]
         return tuple(reversed(done))[:limit]
 
+    def show_timeline(
+        site: Site, show: Show, now: datetime, start: datetime, stop: datetime, limit: int
+    ) -> tuple[tuple[Airing, ...], tuple[Airing, ...]]:
+        return show_airings(site, show, start, stop), aired(site, show, now, limit)
+
     monkeypatch.setattr(timeline, "window", _window)
+    monkeypatch.setattr(timeline, "show_timeline", show_timeline)
     monkeypatch.setattr(timeline, "show_airings", show_airings)
     monkeypatch.setattr(timeline, "aired", aired)
 

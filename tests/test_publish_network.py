@@ -1,0 +1,131 @@
+"""A publish gathers the network files show by show; the bytes are those of the whole network's edition."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from publisher import network
+from publisher.changes import _canonical, _canonical_airing, content_hash
+from publisher.cli import main
+from schedule import timeline
+from schedule.loading import load_site
+
+# Three channels, zones across a change of clocks, a show on no channel, moves and cancellations.
+CONFIG = """\
+[site]
+title = "Parts TV"
+base_url = "https://feeds.example.org/parts/"
+timezone = "Europe/Berlin"
+past = "3 weeks"
+future = "5 weeks"
+feed_items = 7
+
+[[channels]]
+id = "one"
+name = "One"
+
+[[channels]]
+id = "two"
+name = "Two & Co"
+
+[[channels]]
+id = "three"
+name = "Three"
+"""
+
+SHOW = """
+[[shows]]
+id = "show-{n}"
+title = "Show {n}"
+{channel}
+timezone = "{zone}"
+duration = "{minutes} minutes"
+
+[[shows.airs]]
+rule = "{rule}"
+from = 2025-09-01
+{cancel}"""
+
+CANCEL = """
+[[shows.changes]]
+at = 2025-10-{day:02d}T{hour:02d}:00:00
+cancel = "Football"
+"""
+
+ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC")
+RULES = ("daily at {hour}:00", "every Monday and Thursday at {hour}:00", "every weekday at {hour}:00")
+
+
+def _config(folder: Path) -> Path:
+    shows = []
+    for n in range(12):
+        channel = ("", 'channel = "one"', 'channel = "two"', 'channel = "three"')[n % 4]
+        hour = 6 + n
+        shows.append(
+            SHOW.format(
+                n=n,
+                channel=channel,
+                zone=ZONES[n % len(ZONES)],
+                minutes=30 + 15 * (n % 3),
+                rule=RULES[n % len(RULES)].format(hour=hour),
+                cancel=CANCEL.format(day=20 + n % 8, hour=hour) if n % 3 == 0 else "",
+            )
+        )
+    path = folder / "airdates.toml"
+    path.write_text(CONFIG + "".join(shows))
+    return path
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("now", ["2025-10-26T01:30:00+00:00", "2025-11-02T12:00:00+00:00"])
+def test_network_files_from_show_parts_equal_the_whole_edition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: str
+) -> None:
+    """schedule.ics, xmltv.xml, index.html and the network feeds come out byte for byte as from one edition."""
+    config = _config(tmp_path)
+    assert main(["publish", "-c", str(config), "--now", now, "--output", str(tmp_path / "parts")]) == 0
+    monkeypatch.setattr(network, "_KNOWN", frozenset())
+    whole = tmp_path / "whole"
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    assert main(["publish", "-c", str(config), "--now", now, "--output", str(whole)]) == 0
+    parts, reference = _outputs(tmp_path / "parts"), _outputs(whole)
+    assert parts.keys() == reference.keys()
+    for name in ("schedule.ics", "xmltv.xml", "index.html", "all.rss", "all.atom", "all.json"):
+        assert parts[name] == reference[name], name
+    assert parts == reference
+
+
+def test_index_part_keeps_what_the_index_reads() -> None:
+    """A show's index part holds the week ahead, its next airings and its next one not cancelled."""
+    site = load_site(Path(__file__).parent.parent / "publisher" / "example_files" / "airdates.toml")[0]
+    now = datetime(2026, 1, 10, 12, tzinfo=UTC)
+    show = site.shows[0]
+    window = timeline.show_airings(site, show, *timeline.window(site, now))
+    kept = network._index_part(window, now)  # noqa: SLF001 - the rule under test
+    assert kept
+    assert all(a.end > now for a in kept)
+    assert list(kept) == [a for a in window if a in set(kept)]
+    ahead = [a for a in window if a.start > now and not a.cancelled]
+    assert set(ahead[:4]) <= set(kept)
+
+
+def test_fast_canonical_airing_is_the_generic_one() -> None:
+    """The content hash's per-airing form equals the generic canonical form, field for field."""
+    site = load_site(Path(__file__).parent.parent / "publisher" / "example_files" / "airdates.toml")[0]
+    now = datetime(2026, 1, 10, 12, tzinfo=UTC)
+    for show in site.shows:
+        airings = timeline.show_airings(site, show, *timeline.window(site, now))
+        for airing in airings:
+            assert _canonical_airing(airing) == _canonical(airing)
+        if len(airings) < 2:  # noqa: PLR2004 - a move needs a second start
+            continue
+        moved = dataclasses.replace(airings[0], moved_from=airings[1].start, reason="why")
+        assert _canonical_airing(moved) == _canonical(moved)
+        assert content_hash(moved, "x") != content_hash(airings[0], "x")
