@@ -26,6 +26,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -35,7 +36,7 @@ from feeds.registry import Renderer
 from schedule.airing import Airing
 from schedule.site import Show, Site
 
-__all__ = ["NetworkParts", "network_order", "start_order"]
+__all__ = ["Gathered", "NetworkParts", "network_order", "start_order"]
 
 _ICS, _XMLTV, _HTML = "feeds.ics.render_ics", "feeds.xmltv.render_xmltv", "feeds.pages.render_html"
 _FEEDS = ("feeds.rss.render_rss", "feeds.atom.render_atom", "feeds.jsonfeed.render_json")
@@ -48,9 +49,26 @@ _UP_NEXT = 4  # the index's "up next" list (feeds/pages.py); more is harmless, f
 _EVENTS_PER_FRAME = 32
 _XML_TAIL = b"\n</tv>\n"
 
+# Where spooled bytes are: which gatherer's spool, offset, size.
+_Piece = tuple[int, int, int]
 # A file's bytes: all at once, or piece by piece.
 Content = bytes | Iterable[bytes]
 Event = tuple[datetime, str, bytes]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gathered:
+    """What a gatherer kept of its shows, small enough to pass between processes."""
+
+    frames: list[list[_Piece]]
+    xml_parts: list[_Piece]
+    bounds: list[Airing]
+    index: list[tuple[Airing, ...]]
+    recent: list[tuple[Airing, Revision]]
+    quiet: list[tuple[Airing, Revision]]
+    windows: list[tuple[Airing, ...]]
+    recents: list[tuple[Airing, ...]]
+    revisions: dict[str, Revision]
 
 
 def start_order(airing: Airing) -> tuple[datetime, str]:
@@ -68,8 +86,14 @@ def network_order(site: Site) -> list[Show]:
 class NetworkParts:
     """What the network files need of each show, gathered as each show is published."""
 
-    def __init__(self, site: Site, now: datetime, network: Sequence[Renderer], spool: Path) -> None:
-        """Prepare to gather for ``network`` (the network renderers); spools go in ``spool``."""
+    def __init__(
+        self, site: Site, now: datetime, network: Sequence[Renderer], spool: Path, part: int = 0
+    ) -> None:
+        """Prepare to gather for ``network`` (the network renderers); spools go in ``spool``.
+
+        ``part`` numbers this gatherer's spool when several gather one
+        publish's shows (see ``gathered`` and ``absorb``).
+        """
         self.site, self.now = site, now
         self.network = tuple(network)
         kinds = {r.render.__qualname__ for r in self.network}
@@ -77,9 +101,10 @@ class NetworkParts:
         self.wants_events = not self.whole and _ICS in kinds
         self._xmltv = not self.whole and _XMLTV in kinds
         self._spool_folder = spool
-        self._spool: IO[bytes] | None = None
-        self._frames: list[list[tuple[int, int]]] = []
-        self._xml_parts: list[tuple[int, int]] = []
+        self._part = part
+        self._spools: dict[int, IO[bytes]] = {}
+        self._frames: list[list[_Piece]] = []
+        self._xml_parts: list[_Piece] = []
         self._channel: str | None = None
         self._channel_airings: list[tuple[Airing, ...]] = []
         self._shows_of_channel: list[Show] = []
@@ -139,33 +164,66 @@ class NetworkParts:
                 yield renderer, renderer.render(feeds)
 
     def close(self) -> None:
-        """Remove the spool file."""
-        if self._spool is not None:
-            self._spool.close()
-            self._spool = None
+        """Remove the spool files."""
+        for spool in self._spools.values():
+            spool.close()
+        self._spools.clear()
+
+    def share(self, part: int, spool: IO[bytes]) -> None:
+        """Use ``spool`` as gatherer ``part``'s spool file (another gatherer made it)."""
+        self._spools[part] = spool
+
+    def spool(self, part: int) -> IO[bytes]:
+        """Return the spool file of gatherer ``part`` (made here: a forked gatherer shares it)."""
+        if part not in self._spools:
+            # Unnamed (O_TMPFILE where there is one): nothing is left behind by a crash.
+            self._spools[part] = tempfile.TemporaryFile(dir=self._spool_folder)  # noqa: SIM115
+        return self._spools[part]
+
+    def append(self, data: bytes) -> _Piece:
+        """Append ``data`` to this gatherer's spool; return where it is."""
+        spool = self.spool(self._part)
+        offset = spool.seek(0, os.SEEK_END)
+        spool.write(data)
+        return self._part, offset, len(data)
+
+    def read(self, piece: _Piece) -> bytes:
+        """Return the bytes of a piece of any gatherer's spool."""
+        part, offset, size = piece
+        spool = self.spool(part)
+        spool.flush()
+        return os.pread(spool.fileno(), size, offset)
+
+    def gathered(self) -> Gathered:
+        """Return what was gathered, to hand to another gatherer's ``absorb`` (spools stay put)."""
+        self._flush_channel()
+        for spool in self._spools.values():
+            spool.flush()
+        return Gathered(
+            frames=self._frames, xml_parts=self._xml_parts, bounds=self._bounds,
+            index=self._index, recent=self._recent, quiet=self._quiet,
+            windows=self._windows, recents=self._recents, revisions=self._revisions,
+        )
+
+    def absorb(self, other: Gathered) -> None:
+        """Take in another gatherer's shows, which come after this one's in ``network_order``."""
+        self._flush_channel()
+        self._frames += other.frames
+        self._xml_parts += other.xml_parts
+        self._bounds += other.bounds
+        self._index += other.index
+        self._quiet += other.quiet
+        self._windows += other.windows
+        self._recents += other.recents
+        self._revisions.update(other.revisions)
+        merged = heapq.merge(self._recent, other.recent, key=_pair_order, reverse=True)
+        self._recent = [pair for _, pair in zip(range(self.site.feed_items), merged, strict=False)]
 
     # ------------------------------------------------------------ gathering
 
-    def _file(self) -> IO[bytes]:
-        if self._spool is None:
-            # Unnamed (O_TMPFILE where there is one): nothing is left behind by a crash.
-            self._spool = tempfile.TemporaryFile(dir=self._spool_folder)  # noqa: SIM115
-        return self._spool
-
-    def _append(self, data: bytes) -> tuple[int, int]:
-        spool = self._file()
-        offset = spool.seek(0, os.SEEK_END)
-        spool.write(data)
-        return offset, len(data)
-
-    def _spool_events(self, events: list[Event]) -> list[tuple[int, int]]:
+    def _spool_events(self, events: list[Event]) -> list[_Piece]:
         step = _EVENTS_PER_FRAME
-        return [self._append(pickle.dumps(events[i : i + step])) for i in range(0, len(events), step)]
-
-    def _read(self, offset: int, size: int) -> bytes:
-        spool = self._file()
-        spool.flush()
-        return os.pread(spool.fileno(), size, offset)
+        return [self.append(pickle.dumps(events[i : i + step])) for i in range(0, len(events), step)]
 
     def _add_recent(self, recent: tuple[Airing, ...], revisions: dict[str, Revision]) -> None:
         mine = [(airing, revisions[airing.uid]) for airing in recent]
@@ -195,7 +253,7 @@ class NetworkParts:
             raise AssertionError(msg)
         programmes = data[len(head) : len(data) - len(_XML_TAIL)]
         if programmes:
-            self._xml_parts.append(self._append(programmes))
+            self._xml_parts.append(self.append(programmes))
 
     def _xml_head(self) -> bytes:
         if self._head is not None:
@@ -214,15 +272,15 @@ class NetworkParts:
         edition = Edition(site=self.site, show=None, now=self.now, window=bounds)
         yield from calendar_chunks(edition, [self._events(frames) for frames in self._frames])
 
-    def _events(self, frames: list[tuple[int, int]]) -> Iterator[Event]:
-        for offset, size in frames:
-            yield from pickle.loads(self._read(offset, size))  # noqa: S301 - our own spool
+    def _events(self, frames: list[_Piece]) -> Iterator[Event]:
+        for piece in frames:
+            yield from pickle.loads(self.read(piece))  # noqa: S301 - our own spool
 
     def _guide(self) -> Iterator[bytes]:
         head = self._xml_head()
         yield head
-        for offset, size in self._xml_parts:
-            yield self._read(offset, size)
+        for piece in self._xml_parts:
+            yield self.read(piece)
         yield _XML_TAIL
 
     def _index_edition(self, change_log: tuple[ScheduleChange, ...]) -> Edition:

@@ -19,12 +19,15 @@ from __future__ import annotations
 import bisect
 import contextlib
 import os
+import pickle
+import signal
+import struct
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import IO, NoReturn, TextIO
 from urllib.parse import urljoin
 
 from feeds.edition import Edition, Revision, ScheduleChange
@@ -32,6 +35,7 @@ from feeds.ics import calendar_chunks, calendar_events
 from feeds.registry import Renderer, renderers
 from publisher import files, websub
 from publisher.changes import (
+    AiringRecord,
     DraftChange,
     Reconciliation,
     content_hash,
@@ -41,7 +45,7 @@ from publisher.changes import (
     numbered,
     reconcile_part,
 )
-from publisher.network import NetworkParts, network_order
+from publisher.network import Gathered, NetworkParts, network_order
 from publisher.inputs import Snapshot
 from publisher.lock import held
 from publisher.state import PublishRecord, State
@@ -53,6 +57,8 @@ from schedule.site import Show, Site
 __all__ = ["Report", "publish"]
 
 _ICS = "feeds.ics.render_ics"
+# Below this many shows a second process costs more than it saves.
+_PARALLEL_SHOWS = 64
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,6 +110,18 @@ class _Job:
     log: TextIO | None
     hub_timeout: float = websub.DEFAULT_TIMEOUT
     inputs: Snapshot | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _PassPart:
+    """A rendering pass's findings, passed between processes."""
+
+    names: list[str]
+    changed: list[str]
+    feeds: list[str]
+    restamped: dict[str, files.Stamp]
+    digests: dict[str, str]
+    staged: list[files.StagedFile]
 
 
 class _Pass:
@@ -166,6 +184,22 @@ class _Pass:
         self._digests[name] = digest
         if renderer.media_type in websub.FEED_MEDIA_TYPES:
             self.feeds.append(name)
+
+    def part(self) -> _PassPart:
+        """Return what this pass found, for another pass's ``absorb`` (its files are durable)."""
+        return _PassPart(
+            names=self.names, changed=self.changed, feeds=self.feeds,
+            restamped=self.restamped, digests=self._digests, staged=self._staged,
+        )
+
+    def absorb(self, other: _PassPart) -> None:
+        """Take in the files another process rendered and staged, after this pass's."""
+        self.names += other.names
+        self.changed += other.changed
+        self.feeds += other.feeds
+        self.restamped.update(other.restamped)
+        self._digests.update(other.digests)
+        self._staged += other.staged
 
     def stale(self) -> list[str]:
         """Return the files airdates wrote earlier that no renderer produces any more."""
@@ -325,6 +359,7 @@ class _Shows:
         self.removals: list[DraftChange] = []
         self.airing_count = 0
         self.next_change = _next_day_turn(job.site, job.now)
+        self.hold: Callable[[tuple[AiringRecord, ...]], object] = state.hold
 
     def compare(
         self, show: Show, window: tuple[Airing, ...], recent: tuple[Airing, ...]
@@ -357,37 +392,44 @@ class _Shows:
         ordered = [change for show in self.site.shows for change in self.changes.get(show.id, ())]
         return (*ordered, *sorted(self.removals, key=lambda change: change.airing))
 
+    def absorb(self, other: _Found) -> None:
+        """Take in what another process found for shows after this one's."""
+        self.changes.update(other.changes)
+        self.removals += other.removals
+        self.airing_count += other.airing_count
+        self.next_change = min(self.next_change, other.next_change)
+
+    def found_here(self) -> _Found:
+        """Return what this process found, for ``absorb``."""
+        return _Found(
+            changes=self.changes, removals=self.removals,
+            airing_count=self.airing_count, next_change=self.next_change,
+        )
+
     def _keep(self, show_id: str, part: Reconciliation) -> None:
-        self.state.hold(part.updates)
+        if part.updates:
+            self.hold(part.updates)
         self.changes[show_id] = tuple(c for c in part.changes if c.kind != "removed")
         self.removals += (c for c in part.changes if c.kind == "removed")
 
 
 def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
-    """Publish show by show, then the network files; return what was decided."""
+    """Publish show by show (half the shows in a second process when it pays), then the network files."""
     site, now = job.site, job.now
     window = timeline.window(site, now)
     shows = _Shows(job, state, window)
-    per_show = [r for r in renderers() if r.per_show]
     network = NetworkParts(site, now, [r for r in renderers() if r.network is not None], job.folder)
+    order = network_order(site)
+    halves = _halves(order) if rendering.stage and state.path != ":memory:" else None
+    helper = None
     try:
-        for show in network_order(site):
-            airings, recent = timeline.show_timeline(site, show, now, *window, site.feed_items)
-            revisions = shows.compare(show, airings, recent)
-            edition = Edition(
-                site=site, show=show, now=now, window=airings, recent=recent, revisions=revisions
-            )
-            events = None
-            for renderer in per_show:
-                name = renderer.file_name(show.id)
-                if network.wants_events and renderer.render.__qualname__ == _ICS:
-                    # Made once: the show's calendar and, merged later, the network's.
-                    events = calendar_events(edition)
-                    data = b"".join(calendar_chunks(edition, [events]))
-                    rendering.take(name, renderer, data)
-                else:
-                    rendering.take(name, renderer, renderer.render(edition))
-            network.add(show, airings, recent, revisions, events)
+        if halves is not None:
+            order, theirs = halves
+            helper = _Helper(job, window, theirs, shows, rendering, network)
+        _publish_shows(job, window, order, shows, rendering, network)
+        if helper is not None:
+            helper.finish(state, shows, rendering, network)
+            helper = None
         shows.departed()
         first = state.next_change_number()
         fresh = tuple(numbered(d, first + i, now) for i, d in enumerate(shows.found()))
@@ -399,6 +441,8 @@ def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
             else:
                 rendering.take_chunks(name, renderer, content)
     finally:
+        if helper is not None:
+            helper.abandon(job.folder)
         network.close()
     return _Plan(
         window=window,
@@ -406,6 +450,188 @@ def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
         new_changes=fresh,
         next_change=shows.next_change,
     )
+
+
+def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
+    job: _Job,
+    window: tuple[datetime, datetime],
+    order: Sequence[Show],
+    shows: _Shows,
+    rendering: _Pass,
+    network: NetworkParts,
+) -> None:
+    """Expand, compare and render each show in ``order``, every per-show format in a row."""
+    site, now = job.site, job.now
+    per_show = [r for r in renderers() if r.per_show]
+    for show in order:
+        airings, recent = timeline.show_timeline(site, show, now, *window, site.feed_items)
+        revisions = shows.compare(show, airings, recent)
+        edition = Edition(
+            site=site, show=show, now=now, window=airings, recent=recent, revisions=revisions
+        )
+        events = None
+        for renderer in per_show:
+            name = renderer.file_name(show.id)
+            if network.wants_events and renderer.render.__qualname__ == _ICS:
+                # Made once: the show's calendar and, merged later, the network's.
+                events = calendar_events(edition)
+                data = b"".join(calendar_chunks(edition, [events]))
+                rendering.take(name, renderer, data)
+            else:
+                rendering.take(name, renderer, renderer.render(edition))
+        network.add(show, airings, recent, revisions, events)
+
+
+def _halves(order: list[Show]) -> tuple[list[Show], list[Show]] | None:
+    """Split the shows in two at the channel boundary nearest the middle; None when not worth it.
+
+    A channel's shows stay together: the guide's programmes come channel by channel.
+    """
+    if len(order) < _PARALLEL_SHOWS or (os.cpu_count() or 1) < 2:  # noqa: PLR2004 - two halves
+        return None
+    middle = len(order) // 2
+    cuts = [i for i in range(1, len(order)) if order[i - 1].channel != order[i].channel]
+    if not cuts:
+        return None
+    cut = min(cuts, key=lambda i: abs(i - middle))
+    if min(cut, len(order) - cut) < len(order) // 4:
+        return None
+    return order[:cut], order[cut:]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Found:
+    """What comparing some shows with the state found (see ``_Shows``)."""
+
+    changes: dict[str, tuple[DraftChange, ...]]
+    removals: list[DraftChange]
+    airing_count: int
+    next_change: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _HelperResult:
+    """What the second process hands back: small, the rest waits in its spool and temp files."""
+
+    found: _Found
+    files: _PassPart
+    gathered: Gathered
+    updates: list[tuple[int, int, int]]
+
+
+class _Helper:
+    """A forked process publishing the second half of the shows while this one does the first.
+
+    It renders and stages its shows' files (durable before it reports), spools
+    their calendar events, guide programmes and state updates, and hands
+    back names, digests and the network files' small parts. Only this
+    process renames files and writes the state.
+    """
+
+    def __init__(  # noqa: PLR0913 - one publish's parts, named
+        self,
+        job: _Job,
+        window: tuple[datetime, datetime],
+        order: Sequence[Show],
+        shows: _Shows,
+        rendering: _Pass,
+        network: NetworkParts,
+    ) -> None:
+        """Fork; the child publishes ``order`` and exits."""
+        spool = network.spool(1)  # made before the fork, so both processes share it
+        self._read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outputs
+            os.close(self._read_end)
+            _child(job, window, order, shows, rendering.manifest, network, spool, write_end)
+        os.close(write_end)
+
+    def finish(self, state: State, shows: _Shows, rendering: _Pass, network: NetworkParts) -> None:
+        """Wait for the child and take in what it did; raise what it raised."""
+        message = _read_all(self._read_end)
+        os.close(self._read_end)
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+        if len(message) != _PIECE.size:
+            msg = "the second publishing process ended without finishing"
+            raise OutputError(msg, path=str(rendering.folder))
+        outcome = pickle.loads(network.read(_PIECE.unpack(message)))  # noqa: S301 - our own spool
+        if isinstance(outcome, _HelperResult):
+            rendering.absorb(outcome.files)
+            shows.absorb(outcome.found)
+            network.absorb(outcome.gathered)
+            for piece in outcome.updates:
+                state.hold(pickle.loads(network.read(piece)))  # noqa: S301 - our own spool
+            return
+        kind, text, path = outcome
+        if kind == "output":
+            raise OutputError(text, path=path)
+        raise RuntimeError(text)
+
+    def abandon(self, folder: Path) -> None:
+        """Stop the child after a failure here; remove the files it staged."""
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+            files.clear_leftovers(folder)
+        with contextlib.suppress(OSError):
+            os.close(self._read_end)
+
+
+_PIECE = struct.Struct("<qqq")
+
+
+def _child(  # noqa: PLR0913 - one publish's parts, named
+    job: _Job,
+    window: tuple[datetime, datetime],
+    order: Sequence[Show],
+    shows: _Shows,
+    manifest: Mapping[str, files.Stamp],
+    network: NetworkParts,
+    spool: IO[bytes],
+    pipe: int,
+) -> NoReturn:  # pragma: no cover - runs in the forked child
+    """Publish ``order`` in the forked child, report through ``pipe`` and exit."""
+    parts = NetworkParts(job.site, job.now, network.network, job.folder, part=1)
+    parts.share(1, spool)
+    outcome: object
+    try:
+        state = State.reader(Path(job.site.state))
+        updates: list[tuple[int, int, int]] = []
+        shows.state = state
+        shows.hold = lambda records: updates.append(parts.append(pickle.dumps(records)))
+        rendering = _Pass(job.folder, manifest, stage=True)
+        try:
+            _publish_shows(job, window, order, shows, rendering, parts)
+            rendering.syncer.wait()
+        except BaseException:
+            rendering.discard()
+            raise
+        rendering.syncer.close()
+        outcome = _HelperResult(
+            found=shows.found_here(), files=rendering.part(), gathered=parts.gathered(),
+            updates=updates,
+        )
+    except OutputError as error:
+        outcome = ("output", str(error), error.path)
+    except BaseException as error:  # noqa: BLE001 - every failure is reported to the parent
+        outcome = ("other", f"{type(error).__name__}: {error}", None)
+    try:
+        piece = parts.append(pickle.dumps(outcome))
+        spool.flush()
+        os.write(pipe, _PIECE.pack(*piece))
+    finally:
+        os._exit(0)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 4096):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _hashed(

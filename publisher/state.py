@@ -152,6 +152,14 @@ class State:
         return cls(connection, str(path))
 
     @classmethod
+    def reader(cls, folder: Path) -> State:
+        """Open the state database read-only, beside the publish that holds it open for writing."""
+        path = folder / DB_NAME
+        with _translated(path):
+            connection = _connect(f"file:{path}?mode=ro", uri=True)
+        return cls(connection, str(path))
+
+    @classmethod
     def snapshot(cls, folder: Path) -> State:
         """Return a private in-memory copy of the state (empty if there is none) for a dry run."""
         path = folder / DB_NAME

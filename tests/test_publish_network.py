@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from publisher import network
+from publisher import publish as publish_module
 from publisher.changes import _canonical, _canonical_airing, content_hash
 from publisher.cli import main
 from schedule import timeline
@@ -129,3 +132,36 @@ def test_fast_canonical_airing_is_the_generic_one() -> None:
         moved = dataclasses.replace(airings[0], moved_from=airings[1].start, reason="why")
         assert _canonical_airing(moved) == _canonical(moved)
         assert content_hash(moved, "x") != content_hash(airings[0], "x")
+
+
+def _state_rows(folder: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(folder / ".airdates" / "state.sqlite") as db:
+        airings = db.execute(
+            "SELECT id, hash, sequence, first_published, changed, start, title, status, label,"
+            " present FROM airings ORDER BY id"
+        ).fetchall()
+        changes = db.execute("SELECT number, kind, airing, text FROM changes ORDER BY number").fetchall()
+        publishes = db.execute("SELECT airings, files, written, next_change FROM publishes").fetchall()
+    return [*airings, *changes, *publishes]
+
+
+def test_two_processes_publish_what_one_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Half the shows published by a forked process: the same files and state, byte for byte."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    results = []
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for threshold in (10_000, 2):
+        for made in ("public", ".airdates"):
+            shutil.rmtree(folder / made, ignore_errors=True)
+        config = _config(folder)
+        monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", threshold)
+        assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
+        text = config.read_text().replace('title = "Show 4"', 'title = "Show four"')
+        config.write_text(text.replace("from = 2025-09-01", "from = 2025-09-02", 1))
+        assert main(["publish", "-c", str(config), "--now", "2025-10-21T12:00:00+00:00"]) == 0
+        results.append((_outputs(folder / "public"), _state_rows(folder)))
+    (one_files, one_state), (two_files, two_state) = results
+    assert one_files == two_files
+    assert one_state == two_state
+    assert not [p for p in (folder / "public").iterdir() if p.name.startswith(".")]
