@@ -211,9 +211,9 @@ def holds(path: Path, digest: str, remembered: Stamp | None) -> bool:
     As ``unchanged``, for bytes not in memory: a matching stamp is trusted,
     anything else is read and hashed.
     """
-    if remembered is not None and remembered.sha256 == digest:
-        if stamp_of(path, digest) == remembered:
-            return True
+    trusted = remembered is not None and remembered.sha256 == digest
+    if trusted and stamp_of(path, digest) == remembered:
+        return True
     found = hashlib.sha256()
     try:
         with path.open("rb") as file:

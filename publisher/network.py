@@ -72,7 +72,7 @@ class Gathered:
 
 
 def start_order(airing: Airing) -> tuple[datetime, str]:
-    """The order of a network's window: start, then id."""
+    """Return the sort key of a network's window: start, then id."""
     return (airing.start, airing.uid)
 
 
@@ -117,7 +117,7 @@ class NetworkParts:
         self._revisions: dict[str, Revision] = {}
         self._head: bytes | None = None
 
-    def add(  # noqa: PLR0913 - one show's part, named
+    def add(
         self,
         show: Show,
         window: tuple[Airing, ...],
@@ -223,7 +223,8 @@ class NetworkParts:
 
     def _spool_events(self, events: list[Event]) -> list[_Piece]:
         step = _EVENTS_PER_FRAME
-        return [self.append(pickle.dumps(events[i : i + step])) for i in range(0, len(events), step)]
+        starts = range(0, len(events), step)
+        return [self.append(pickle.dumps(events[i : i + step])) for i in starts]
 
     def _add_recent(self, recent: tuple[Airing, ...], revisions: dict[str, Revision]) -> None:
         mine = [(airing, revisions[airing.uid]) for airing in recent]
@@ -258,7 +259,8 @@ class NetworkParts:
     def _xml_head(self) -> bytes:
         if self._head is not None:
             return self._head
-        empty = _xmltv_renderer(self.network).render(Edition(site=self.site, show=None, now=self.now))
+        empty_guide = Edition(site=self.site, show=None, now=self.now)
+        empty = _xmltv_renderer(self.network).render(empty_guide)
         self._head = empty[: len(empty) - len(_XML_TAIL)]
         return self._head
 
@@ -302,7 +304,8 @@ class NetworkParts:
     def _whole_edition(self, change_log: tuple[ScheduleChange, ...]) -> Edition:
         window = tuple(heapq.merge(*self._windows, key=start_order))
         newest = heapq.merge(*self._recents, key=start_order, reverse=True)
-        recent = tuple(airing for _, airing in zip(range(self.site.feed_items), newest, strict=False))
+        first = zip(range(self.site.feed_items), newest, strict=False)
+        recent = tuple(airing for _, airing in first)
         return Edition(
             site=self.site,
             show=None,

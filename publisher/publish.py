@@ -45,9 +45,9 @@ from publisher.changes import (
     numbered,
     reconcile_part,
 )
-from publisher.network import Gathered, NetworkParts, network_order
 from publisher.inputs import Snapshot
 from publisher.lock import held
+from publisher.network import Gathered, NetworkParts, network_order
 from publisher.state import PublishRecord, State
 from schedule import timeline
 from schedule.airing import Airing
@@ -156,7 +156,7 @@ class _Pass:
             self._staged.append(files.stage(path, data, self.mode, syncer=self.syncer))
 
     def take_chunks(self, name: str, renderer: Renderer, chunks: Iterable[bytes]) -> None:
-        """As ``take``, for a file written piece by piece (staged first, kept only if it differs)."""
+        """As ``take``, for a file written piece by piece (staged, then kept only if it differs)."""
         path = self.folder / name
         self.names.append(name)
         if self.stage:
@@ -414,7 +414,7 @@ class _Shows:
 
 
 def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
-    """Publish show by show (half the shows in a second process when it pays), then the network files."""
+    """Publish show by show (half of them in a second process when it pays), then the network."""
     site, now = job.site, job.now
     window = timeline.window(site, now)
     shows = _Shows(job, state, window)
@@ -425,8 +425,12 @@ def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
     try:
         if halves is not None:
             order, theirs = halves
-            helper = _Helper(job, window, theirs, shows, rendering, network)
-        _publish_shows(job, window, order, shows, rendering, network)
+            helper = _Helper(
+                job, window, order=theirs, shows=shows, rendering=rendering, network=network
+            )
+        _publish_shows(
+            job, window, order=order, shows=shows, rendering=rendering, network=network
+        )
         if helper is not None:
             helper.finish(state, shows, rendering, network)
             helper = None
@@ -455,6 +459,7 @@ def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
 def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
     job: _Job,
     window: tuple[datetime, datetime],
+    *,
     order: Sequence[Show],
     shows: _Shows,
     rendering: _Pass,
@@ -532,6 +537,7 @@ class _Helper:
         self,
         job: _Job,
         window: tuple[datetime, datetime],
+        *,
         order: Sequence[Show],
         shows: _Shows,
         rendering: _Pass,
@@ -543,7 +549,10 @@ class _Helper:
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outputs
             os.close(self._read_end)
-            _child(job, window, order, shows, rendering.manifest, network, spool, write_end)
+            _child(
+                job, window, order=order, shows=shows, manifest=rendering.manifest,
+                network=network, spool=spool, pipe=write_end,
+            )
         os.close(write_end)
 
     def finish(self, state: State, shows: _Shows, rendering: _Pass, network: NetworkParts) -> None:
@@ -553,6 +562,7 @@ class _Helper:
         os.waitpid(self.pid, 0)
         self.pid = 0
         if len(message) != _PIECE.size:
+            files.clear_leftovers(rendering.folder)  # what it staged; this pass's own go too
             msg = "the second publishing process ended without finishing"
             raise OutputError(msg, path=str(rendering.folder))
         outcome = pickle.loads(network.read(_PIECE.unpack(message)))  # noqa: S301 - our own spool
@@ -587,6 +597,7 @@ _PIECE = struct.Struct("<qqq")
 def _child(  # noqa: PLR0913 - one publish's parts, named
     job: _Job,
     window: tuple[datetime, datetime],
+    *,
     order: Sequence[Show],
     shows: _Shows,
     manifest: Mapping[str, files.Stamp],
@@ -605,7 +616,9 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
         shows.hold = lambda records: updates.append(parts.append(pickle.dumps(records)))
         rendering = _Pass(job.folder, manifest, stage=True)
         try:
-            _publish_shows(job, window, order, shows, rendering, parts)
+            _publish_shows(
+                job, window, order=order, shows=shows, rendering=rendering, network=parts
+            )
             rendering.syncer.wait()
         except BaseException:
             rendering.discard()
