@@ -35,6 +35,7 @@ __all__ = [
 
 # Temporary files end with this, so a run after a crash can tell them from anything else.
 _TEMP_SUFFIX = ".airdates-tmp"
+_WRITE_SIZE = 1 << 20
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,10 +185,16 @@ def stage_chunks(
     except OSError as error:
         raise _output_error(target, error, "cannot write") from error
     digest = hashlib.sha256()
+    pending = bytearray()
     try:
         for chunk in chunks:
             digest.update(chunk)
-            _write_all(fd, chunk)
+            pending += chunk
+            # A calendar comes as one small piece per event: one write per megabyte instead.
+            if len(pending) >= _WRITE_SIZE:
+                _write_all(fd, pending)
+                pending.clear()
+        _write_all(fd, pending)
         # The temp file was created 0600; a web server must be able to read the result.
         os.fchmod(fd, mode)
         if syncer is None:
@@ -276,7 +283,7 @@ def clear_leftovers(folder: Path) -> int:
     return len(names)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | bytearray) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]

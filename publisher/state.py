@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from feeds.edition import ScheduleChange
 from publisher.changes import AiringRecord, ChangeKind
@@ -407,7 +407,16 @@ def _translated(path: Path | str) -> Iterator[None]:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
+    # A publish stamps every new airing with the same moment: format it once.
+    last_moment, last_text = _LAST_UTC
+    if moment is last_moment:
+        return last_text
+    text = moment.astimezone(UTC).isoformat()
+    _LAST_UTC[:] = [moment, text]
+    return text
+
+
+_LAST_UTC: list[Any] = [None, ""]
 
 
 def _time(text: str) -> datetime:
