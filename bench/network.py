@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import platform
@@ -829,17 +830,17 @@ def print_table(rows: list[dict], out: TextIO = sys.stdout) -> None:
 
 
 def git_commit() -> str | None:
-    """Return the commit measured, with "+dirty" if tracked files differ from it."""
+    """Return the commit measured; "+dirty-HASH" names uncommitted changes to tracked files."""
     proc = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
     )
-    dirty = subprocess.run(
-        ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return (proc.stdout.strip() + ("+dirty" if dirty else "")) if proc.returncode == 0 else None
+    if proc.returncode != 0:
+        return None
+    diff = subprocess.run(
+        ["git", "-C", str(REPO), "diff", "HEAD"], capture_output=True, check=False
+    ).stdout
+    suffix = f"+dirty-{hashlib.sha256(diff).hexdigest()[:8]}" if diff else ""
+    return proc.stdout.strip() + suffix
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -945,6 +946,7 @@ def missing_file(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace, tmp: Path) -> dict:
     """Check, time every round, and return the results as a JSON-ready dict."""
+    commit_before = git_commit()
     bench = Bench(args, tmp)
     checks = {}
     if not args.no_check:
@@ -958,7 +960,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
         bench.round(n)
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "airdates_commit": git_commit(),
+        "airdates_commit": commit_before,
+        "airdates_commit_after": git_commit(),
         "python": platform.python_version(),
         "machine": {
             "cpus": os.cpu_count(),
@@ -1010,6 +1013,12 @@ def main(argv: list[str] | None = None) -> int:
         f"before/after {load['loadavg_before'][0]:.2f} / {load['loadavg_after'][0]:.2f} "
         f"({load['cpus']} CPUs); results: {path}"
     )
+    if result["airdates_commit"] != result["airdates_commit_after"]:
+        print(
+            f"note: airdates changed during the run ({result['airdates_commit']} -> "
+            f"{result['airdates_commit_after']}); rounds measured different code",
+            file=sys.stderr,
+        )
     failed = [t for r in result["cases"] for t in r["targets"] if t["pass"] is False]
     if failed:
         print(f"{len(failed)} target(s) not met", file=sys.stderr)
