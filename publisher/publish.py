@@ -48,7 +48,7 @@ from publisher.changes import (
 from publisher.inputs import Snapshot
 from publisher.lock import held
 from publisher.network import Gathered, NetworkParts, network_order
-from publisher.state import PublishRecord, State
+from publisher.state import HeldAirings, PublishRecord, State
 from schedule import timeline
 from schedule.airing import Airing
 from schedule.errors import OutputError
@@ -98,6 +98,7 @@ class _Plan:
     airing_count: int
     new_changes: tuple[ScheduleChange, ...]
     next_change: datetime
+    held: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -298,6 +299,10 @@ def _publish(job: _Job, state: State) -> Report:
         for name in deleted:
             files.remove(job.folder / name)
         files.sync_folder(job.folder)
+    except BaseException:
+        for path in plan.held:
+            path.unlink(missing_ok=True)
+        raise
     finally:
         rendering.discard()
     _say(job.log, [f"wrote {name}" for name in rendering.changed])
@@ -317,14 +322,19 @@ def _publish(job: _Job, state: State) -> Report:
         next_change=plan.next_change,
         recipe=recipe,
     )
-    state.commit(
-        record=record,
-        updates=(),
-        changes=plan.new_changes,
-        written={**rendering.restamped, **written},
-        deleted=stale,
-        pings=[_feed_url(job.site, name) for name in rendering.feeds] if job.site.hub else (),
-    )
+    try:
+        state.commit(
+            record=record,
+            updates=(),
+            changes=plan.new_changes,
+            written={**rendering.restamped, **written},
+            deleted=stale,
+            pings=[_feed_url(job.site, name) for name in rendering.feeds] if job.site.hub else (),
+            held=plan.held,
+        )
+    finally:
+        for path in plan.held:
+            path.unlink(missing_ok=True)
     return Report(
         files=len(rendering.names),
         written=tuple(rendering.changed),
@@ -360,6 +370,7 @@ class _Shows:
         self.airing_count = 0
         self.next_change = _next_day_turn(job.site, job.now)
         self.hold: Callable[[tuple[AiringRecord, ...]], object] = state.hold
+        self.held: list[Path] = []  # scratch databases of records a second process held
 
     def compare(
         self, show: Show, window: tuple[Airing, ...], recent: tuple[Airing, ...]
@@ -432,7 +443,7 @@ def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
             job, window, order=order, shows=shows, rendering=rendering, network=network
         )
         if helper is not None:
-            helper.finish(state, shows, rendering, network)
+            helper.finish(shows, rendering, network)
             helper = None
         shows.departed()
         first = state.next_change_number()
@@ -447,12 +458,14 @@ def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
     finally:
         if helper is not None:
             helper.abandon(job.folder)
+            _held_path(site).unlink(missing_ok=True)
         network.close()
     return _Plan(
         window=window,
         airing_count=shows.airing_count,
         new_changes=fresh,
         next_change=shows.next_change,
+        held=tuple(shows.held),
     )
 
 
@@ -521,7 +534,6 @@ class _HelperResult:
     found: _Found
     files: _PassPart
     gathered: Gathered
-    updates: list[tuple[int, int, int]]
 
 
 class _Helper:
@@ -555,7 +567,7 @@ class _Helper:
             )
         os.close(write_end)
 
-    def finish(self, state: State, shows: _Shows, rendering: _Pass, network: NetworkParts) -> None:
+    def finish(self, shows: _Shows, rendering: _Pass, network: NetworkParts) -> None:
         """Wait for the child and take in what it did; raise what it raised."""
         message = _read_all(self._read_end)
         os.close(self._read_end)
@@ -570,8 +582,7 @@ class _Helper:
             rendering.absorb(outcome.files)
             shows.absorb(outcome.found)
             network.absorb(outcome.gathered)
-            for piece in outcome.updates:
-                state.hold(pickle.loads(network.read(piece)))  # noqa: S301 - our own spool
+            shows.held.append(_held_path(shows.site))
             return
         kind, text, path = outcome
         if kind == "output":
@@ -611,9 +622,9 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
     outcome: object
     try:
         state = State.reader(Path(job.site.state))
-        updates: list[tuple[int, int, int]] = []
+        held = HeldAirings(_held_path(job.site))
         shows.state = state
-        shows.hold = lambda records: updates.append(parts.append(pickle.dumps(records)))
+        shows.hold = held.hold
         rendering = _Pass(job.folder, manifest, stage=True)
         try:
             _publish_shows(
@@ -624,9 +635,9 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
             rendering.discard()
             raise
         rendering.syncer.close()
+        held.close()
         outcome = _HelperResult(
-            found=shows.found_here(), files=rendering.part(), gathered=parts.gathered(),
-            updates=updates,
+            found=shows.found_here(), files=rendering.part(), gathered=parts.gathered()
         )
     except OutputError as error:
         outcome = ("output", str(error), error.path)
@@ -638,6 +649,11 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
         os.write(pipe, _PIECE.pack(*piece))
     finally:
         os._exit(0)
+
+
+def _held_path(site: Site) -> Path:
+    """Return where a second process holds its airing records (in the locked state folder)."""
+    return Path(site.state) / ".held-airings.sqlite"
 
 
 def _read_all(fd: int) -> bytes:

@@ -30,7 +30,7 @@ from publisher.changes import AiringRecord, ChangeKind
 from publisher.files import Stamp
 from schedule.errors import OutputError
 
-__all__ = ["DB_NAME", "SCHEMA_VERSION", "PublishRecord", "State", "StateError"]
+__all__ = ["DB_NAME", "SCHEMA_VERSION", "HeldAirings", "PublishRecord", "State", "StateError"]
 
 DB_NAME = "state.sqlite"
 
@@ -104,6 +104,46 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 
 # A manifest row written before its file: the file may exist, with unknown bytes.
 _INTENT = Stamp(sha256="", size=-1, mtime_ns=-1, inode=-1)
+
+
+class HeldAirings:
+    """Airing records held for a later commit in a scratch database of their own.
+
+    A second publishing process cannot write the state; it holds its records
+    here, and the publish that commits copies them in (``State.commit``'s
+    ``held``) without reading them into Python.
+    """
+
+    def __init__(self, path: Path) -> None:
+        """Create the scratch database at ``path`` (replacing one left behind)."""
+        self.path = path
+        with _translated(path):
+            path.unlink(missing_ok=True)
+            self._db = _connect(str(path))
+            # Scratch: losing it in a crash only means the publish did not happen.
+            self._db.execute("PRAGMA journal_mode=OFF")
+            self._db.execute("PRAGMA synchronous=OFF")
+            self._db.execute(_HELD_TABLE.format(schema="main"))
+
+    def hold(self, updates: Iterable[AiringRecord]) -> None:
+        """Keep these records for the commit."""
+        with _translated(self.path):
+            self._db.executemany(_HELD_INSERT.format(schema="main"), map(_airing_row, updates))
+
+    def close(self) -> None:
+        """Close the database (the records stay in the file)."""
+        self._db.close()
+
+
+_HELD_TABLE = (
+    "CREATE TABLE IF NOT EXISTS {schema}.held_airings (id TEXT PRIMARY KEY, show TEXT,"
+    " hash TEXT, sequence INTEGER, first_published TEXT, changed TEXT, start TEXT, title TEXT,"
+    " status TEXT, label TEXT, present INTEGER) WITHOUT ROWID"
+)
+_HELD_INSERT = (
+    "INSERT OR REPLACE INTO {schema}.held_airings (id, show, hash, sequence, first_published,"
+    " changed, start, title, status, label, present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 class StateError(OutputError):
@@ -265,17 +305,10 @@ class State:
         """
         with _translated(self.path):
             if not self._holding:
-                self._db.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS held_airings AS SELECT * FROM airings WHERE 0"
-                )
+                self._db.execute(_HELD_TABLE.format(schema="temp"))
                 self._db.execute("DELETE FROM temp.held_airings")
                 self._holding = True
-            self._db.executemany(
-                "INSERT INTO temp.held_airings (id, show, hash, sequence, first_published,"
-                " changed, start, title, status, label, present)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (_airing_row(update) for update in updates),
-            )
+            self._db.executemany(_HELD_INSERT.format(schema="temp"), map(_airing_row, updates))
 
     def claim(self, folder: str, names: Iterable[str]) -> None:
         """Record, before writing them, that airdates is about to create these files.
@@ -301,16 +334,41 @@ class State:
         written: Mapping[str, Stamp],
         deleted: Iterable[str],
         pings: Iterable[str],
+        held: Sequence[Path] = (),
     ) -> None:
         """Record a publish whose files are already on disk, all in one transaction.
 
-        The airing records given to ``hold`` since the last commit are written
-        first, then ``updates`` (a later record of the same airing wins).
+        The airing records given to ``hold`` since the last commit, then those
+        in the ``held`` scratch databases (see HeldAirings), are written first,
+        then ``updates`` (a later record of the same airing wins).
         """
+        with _translated(self.path):
+            for number, path in enumerate(held):
+                self._db.execute(f"ATTACH DATABASE ? AS held{number}", (str(path),))
+        try:
+            self._commit(record, updates, changes, written, deleted, pings, len(held))
+        finally:
+            with _translated(self.path):
+                for number in range(len(held)):
+                    self._db.execute(f"DETACH DATABASE held{number}")
+
+    def _commit(  # noqa: PLR0913, PLR0917 - the parts of ``commit``
+        self,
+        record: PublishRecord,
+        updates: Iterable[AiringRecord],
+        changes: Sequence[ScheduleChange],
+        written: Mapping[str, Stamp],
+        deleted: Iterable[str],
+        pings: Iterable[str],
+        held: int,
+    ) -> None:
         with self._transaction() as db:
             if self._holding:
                 db.execute("INSERT OR REPLACE INTO airings SELECT * FROM temp.held_airings")
                 db.execute("DELETE FROM temp.held_airings")
+            for number in range(held):
+                copy = f"INSERT OR REPLACE INTO airings SELECT * FROM held{number}.held_airings"  # noqa: S608 - a number
+                db.execute(copy)
             db.executemany(
                 "INSERT OR REPLACE INTO airings (id, show, hash, sequence, first_published,"
                 " changed, start, title, status, label, present)"
@@ -410,7 +468,7 @@ def _utc(moment: datetime) -> str:
     # A publish stamps every new airing with the same moment: format it once.
     last_moment, last_text = _LAST_UTC
     if moment is last_moment:
-        return last_text
+        return cast("str", last_text)
     text = moment.astimezone(UTC).isoformat()
     _LAST_UTC[:] = [moment, text]
     return text
