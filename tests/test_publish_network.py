@@ -1,4 +1,4 @@
-"""A publish gathers the network files show by show; the bytes are those of the whole network's edition."""
+"""Network files gathered show by show, and in two processes, are the whole edition's bytes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from feeds import registry
+from feeds.edition import Edition  # noqa: TC001 - the stand-in renderer's annotation
 from publisher import network
 from publisher import publish as publish_module
 from publisher.changes import _canonical, _canonical_airing, content_hash
@@ -59,8 +61,13 @@ at = 2025-10-{day:02d}T{hour:02d}:00:00
 cancel = "Football"
 """
 
+EXAMPLE = Path(__file__).parent.parent / "publisher" / "example_files" / "airdates.toml"
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC")
-RULES = ("daily at {hour}:00", "every Monday and Thursday at {hour}:00", "every weekday at {hour}:00")
+RULES = (
+    "daily at {hour}:00",
+    "every Monday and Thursday at {hour}:00",
+    "every weekday at {hour}:00",
+)
 
 
 def _config(folder: Path) -> Path:
@@ -91,9 +98,10 @@ def _outputs(folder: Path) -> dict[str, bytes]:
 def test_network_files_from_show_parts_equal_the_whole_edition(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: str
 ) -> None:
-    """schedule.ics, xmltv.xml, index.html and the network feeds come out byte for byte as from one edition."""
+    """The calendar, guide, index and network feeds are byte for byte those of one edition."""
     config = _config(tmp_path)
-    assert main(["publish", "-c", str(config), "--now", now, "--output", str(tmp_path / "parts")]) == 0
+    parts_folder = str(tmp_path / "parts")
+    assert main(["publish", "-c", str(config), "--now", now, "--output", parts_folder]) == 0
     monkeypatch.setattr(network, "_KNOWN", frozenset())
     whole = tmp_path / "whole"
     monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
@@ -107,7 +115,7 @@ def test_network_files_from_show_parts_equal_the_whole_edition(
 
 def test_index_part_keeps_what_the_index_reads() -> None:
     """A show's index part holds the week ahead, its next airings and its next one not cancelled."""
-    site = load_site(Path(__file__).parent.parent / "publisher" / "example_files" / "airdates.toml")[0]
+    site = load_site(str(EXAMPLE))[0]
     now = datetime(2026, 1, 10, 12, tzinfo=UTC)
     show = site.shows[0]
     window = timeline.show_airings(site, show, *timeline.window(site, now))
@@ -121,7 +129,7 @@ def test_index_part_keeps_what_the_index_reads() -> None:
 
 def test_fast_canonical_airing_is_the_generic_one() -> None:
     """The content hash's per-airing form equals the generic canonical form, field for field."""
-    site = load_site(Path(__file__).parent.parent / "publisher" / "example_files" / "airdates.toml")[0]
+    site = load_site(str(EXAMPLE))[0]
     now = datetime(2026, 1, 10, 12, tzinfo=UTC)
     for show in site.shows:
         airings = timeline.show_airings(site, show, *timeline.window(site, now))
@@ -140,12 +148,18 @@ def _state_rows(folder: Path) -> list[tuple[object, ...]]:
             "SELECT id, hash, sequence, first_published, changed, start, title, status, label,"
             " present FROM airings ORDER BY id"
         ).fetchall()
-        changes = db.execute("SELECT number, kind, airing, text FROM changes ORDER BY number").fetchall()
-        publishes = db.execute("SELECT airings, files, written, next_change FROM publishes").fetchall()
+        changes = db.execute(
+            "SELECT number, kind, airing, text FROM changes ORDER BY number"
+        ).fetchall()
+        publishes = db.execute(
+            "SELECT airings, files, written, next_change FROM publishes"
+        ).fetchall()
     return [*airings, *changes, *publishes]
 
 
-def test_two_processes_publish_what_one_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_processes_publish_what_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Half the shows published by a forked process: the same files and state, byte for byte."""
     monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
     results = []
@@ -165,3 +179,30 @@ def test_two_processes_publish_what_one_does(tmp_path: Path, monkeypatch: pytest
     assert one_files == two_files
     assert one_state == two_state
     assert not [p for p in (folder / "public").iterdir() if p.name.startswith(".")]
+
+
+def test_a_failure_in_the_second_process_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A show failing to render in the forked process fails the publish; files and state stay."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
+    config = _config(tmp_path)
+    assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
+    before, state = _outputs(tmp_path / "public"), _state_rows(tmp_path)
+    real = registry.renderer("json").render
+
+    def fails_late(edition: Edition) -> bytes:
+        if edition.show is not None and edition.show.id == "show-11":  # the last channel's show
+            message = "no JSON today"
+            raise ValueError(message)
+        return real(edition)
+
+    failing = dataclasses.replace(registry.renderer("json"), render=fails_late)
+    monkeypatch.setitem(registry._REGISTRY, "json", failing)  # noqa: SLF001 - swap one in place
+    with pytest.raises(RuntimeError, match="no JSON today"):
+        main(["publish", "-c", str(config), "--now", "2025-10-22T12:00:00+00:00"])
+    assert _outputs(tmp_path / "public") == before
+    assert _state_rows(tmp_path) == state
+    assert not [p for p in (tmp_path / "public").iterdir() if p.name.startswith(".")]
+    assert not (tmp_path / ".airdates" / ".held-airings.sqlite").exists()
