@@ -3,10 +3,14 @@
 The order of a publish is what makes it safe to kill at any moment:
 
 1. take the lock; read the state (it is not touched until step 6);
-2. expand the schedule, compare each airing with the state (revisions, change log);
-3. render every output file; stage each one whose bytes differ from the file
-   on disk as a durable temporary file next to it — a full disk or a
-   read-only folder fails here, before any output is replaced;
+2. show by show: expand its airings once, compare them with the state
+   (revisions, change log), render its files in every format in a row, and
+   stage each one whose bytes differ from the file on disk as a temporary
+   file next to it (fsynced on a few threads meanwhile) — a full disk or a
+   read-only folder fails here, before any output is replaced. A large
+   network's second half is done by a forked process, whose files are
+   durable before it reports. Then the network files, from the shows' parts;
+3. wait until every staged file is durable;
 4. record in the manifest the names of files about to be created;
 5. rename the staged files into place, delete files of removed shows, sync the folder;
 6. commit the state in one transaction, so it never describes files that
