@@ -124,7 +124,40 @@ def content_hash(airing: Airing, context: str) -> str:
 
 
 def _canonical_airing(airing: Airing) -> object:
-    """Return ``_canonical(airing)``, made without the generic dispatch (every airing needs it)."""
+    """Return ``_canonical(airing)``, spelled out field by field (every airing needs it).
+
+    Only for the fields this knows (``_KNOWN_AIRING``); an Airing with other
+    fields takes the generic walk, so none is ever left out of the hash.
+    """
+    if not _AIRING_KNOWN:
+        return _canonical_fields(airing)
+    airing_id, start, end, moved = airing.id, airing.start, airing.end, airing.moved_from
+    id_start = airing_id.start
+    return (
+        "Airing",
+        ("AiringId", airing_id.show, ("datetime", id_start.isoformat(), _zone_name(id_start)),
+         airing.uid),
+        airing.show,
+        airing.show_title,
+        airing.channel,
+        ("datetime", start.isoformat(), _zone_name(start)),
+        ("datetime", end.isoformat(), _zone_name(end)),
+        airing.season,
+        airing.episode,
+        airing.title,
+        airing.summary,
+        airing.link,
+        _canonical(airing.segments) if airing.segments else (),
+        airing.status,
+        airing.reason,
+        airing.rerun,
+        airing.rerun_of,
+        None if moved is None else ("datetime", moved.isoformat(), _zone_name(moved)),
+        airing.extra,
+    )
+
+
+def _canonical_fields(airing: Airing) -> object:
     return (
         "Airing",
         *[
@@ -384,3 +417,11 @@ _FAST: dict[type, Callable[[Any], object]] = {
     datetime: _canonical_datetime,
     AiringId: _canonical_id,
 }
+# The fields _canonical_airing spells out, in declaration order.
+_KNOWN_AIRING = (
+    "id", "show", "show_title", "channel", "start", "end", "season", "episode", "title",
+    "summary", "link", "segments", "status", "reason", "rerun", "rerun_of", "moved_from", "extra",
+)
+_AIRING_KNOWN = tuple(f.name for f in dataclasses.fields(Airing)) == _KNOWN_AIRING and tuple(
+    f.name for f in dataclasses.fields(AiringId)
+) == ("show", "start", "_text")

@@ -12,6 +12,7 @@ import pytest
 
 from feeds import registry
 from feeds.edition import Edition  # noqa: TC001 - the stand-in renderer's annotation
+from publisher import changes as changes_module
 from publisher import network
 from publisher import publish as publish_module
 from publisher.changes import _canonical, _canonical_airing, content_hash
@@ -135,6 +136,7 @@ def test_fast_canonical_airing_is_the_generic_one() -> None:
         airings = timeline.show_airings(site, show, *timeline.window(site, now))
         for airing in airings:
             assert _canonical_airing(airing) == _canonical(airing)
+            assert changes_module._canonical_fields(airing) == _canonical(airing)  # noqa: SLF001
         if len(airings) < 2:
             continue
         moved = dataclasses.replace(airings[0], moved_from=airings[1].start, reason="why")
@@ -206,3 +208,8 @@ def test_a_failure_in_the_second_process_changes_nothing(
     assert _state_rows(tmp_path) == state
     assert not [p for p in (tmp_path / "public").iterdir() if p.name.startswith(".")]
     assert not (tmp_path / ".airdates" / ".held-airings.sqlite").exists()
+
+
+def test_spelled_out_canonical_airing_knows_every_field() -> None:
+    """The content hash's per-airing form lists exactly the fields Airing has."""
+    assert changes_module._AIRING_KNOWN  # noqa: SLF001 - a new Airing field must be added there
