@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -47,6 +44,12 @@ def notify(hub: str, urls: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT) -
 
 def _ping(hub: str, url: str, timeout: float) -> str | None:
     """Send one notification; return None on a 2xx answer, else what went wrong."""
+    # Imported here: urllib.request (with http.client, ssl, email) costs every
+    # publish about 20 ms, and only a site with a hub and a changed feed needs it.
+    import urllib.error  # noqa: PLC0415
+    import urllib.parse  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
     body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": url}).encode("ascii")
     # The config only accepts http(s) hub URLs, so no file: or custom scheme gets here.
     request = urllib.request.Request(  # noqa: S310

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import re
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from schedule.errors import ConfigError
 
 __all__ = ["nearest_zone", "zone_named"]
 
 _LONGEST_NAME = 64  # no zone name is longer; comparing long text would only cost time
+# What an IANA name looks like: words of letters, digits, "_", "-", "+" joined by
+# "/", none of them "." or "..". Anything else never reaches the loader.
+_NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*\Z")
 
 
 @cache
@@ -35,8 +39,8 @@ def zone_named(name: object) -> ZoneInfo:
     if not isinstance(name, str):
         msg = "must be a string naming an IANA time zone"
         raise ConfigError(msg, value=name, hint='e.g. "Asia/Shanghai"')
-    # Checking the list first keeps odd names (paths, "..") away from the loader.
-    if name not in _zones():
+    zone = _loaded(name)
+    if zone is None:
         msg = f"unknown time zone {name!r}"
         suggestion = nearest_zone(name)
         hint = (
@@ -45,7 +49,22 @@ def zone_named(name: object) -> ZoneInfo:
             else 'use an IANA name like "Asia/Shanghai"'
         )
         raise ConfigError(msg, value=name, hint=hint)
-    return ZoneInfo(name)
+    return zone
+
+
+def _loaded(name: str) -> ZoneInfo | None:
+    """Return the zone ``name`` from the zone data, or None when there is none by that name.
+
+    Loading the one zone costs far less than listing every zone (a walk over
+    the whole of tzdata); the list is read only to suggest a name.
+    """
+    # "posixrules" is a copy of another zone kept for old POSIX TZ strings, not a zone.
+    if len(name) > _LONGEST_NAME or not _NAME.match(name) or name == "posixrules":
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 def nearest_zone(name: str) -> str | None:
