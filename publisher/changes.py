@@ -322,11 +322,14 @@ def _arrival(airing: Airing) -> DraftChange:
     if airing.moved_from is not None:
         text = f"{subject} moved from {when(airing.moved_from)} to {when(airing.start)}"
         return _draft("moved", airing, text)
-    return _draft("added", airing, f"{subject} added on {when(airing.start)}")
+    # An extra is often known only by its title ("Youth Together symposium"): say it.
+    title = f": “{airing.title}”" if airing.title else ""
+    return _draft("added", airing, f"{subject} added on {when(airing.start)}{title}")
 
 
 def _removal(old: AiringRecord, show_title: str) -> DraftChange:
-    text = f"{_subject(show_title, old.label)} on {when(old.start)} removed from the schedule"
+    title = f": “{old.title}”" if old.title else ""
+    text = f"{_subject(show_title, old.label)} on {when(old.start)} removed from the schedule{title}"
     return DraftChange(kind="removed", airing=old.id, show=old.show, text=text)
 
 

@@ -189,8 +189,12 @@ def test_added_airing_inside_the_window_is_logged(scripted: tuple[Site, Script])
     script.airings["dialogue"].remove(extra)
     removed = publish(site, now=at(10, 14))
     assert [(c.kind, c.airing) for c in added.changes] == [("added", extra.uid)]
-    assert added.changes[0].text == "Show dialogue added on Tue 20 Jan 2026 21:00"
+    # An extra has no episode number: its title says which airing it is.
+    assert added.changes[0].text == "Show dialogue added on Tue 20 Jan 2026 21:00: “Special”"
     assert [(c.kind, c.airing) for c in removed.changes] == [("removed", extra.uid)]
+    assert removed.changes[0].text == (
+        "Show dialogue on Tue 20 Jan 2026 21:00 removed from the schedule: “Special”"
+    )
 
 
 def test_change_log_keeps_its_numbers_across_publishes(scripted: tuple[Site, Script]) -> None:
