@@ -349,6 +349,29 @@ def test_full_disk_exits_4_and_the_next_run_repairs(
     assert len(feedparser.parse(site.output / "changes.rss").entries) == 1
 
 
+def test_disk_full_while_staging_exits_4_and_leaves_no_temp_files(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write failing on the fsync threads exits 4 before any rename; the next run catches up."""
+    site.ok(NOW)
+    before, airings = site.files(), site.table("airings")
+    site.write(CONFIG + MOVE)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", full)
+        code, _, err = site.publish("2026-01-10T13:00")
+    assert code == 4
+    assert "No space left on device" in err
+    assert site.files() == before
+    assert site.table("airings") == airings
+    assert not [p for p in site.output.iterdir() if p.name.startswith(".")]
+    site.ok("2026-01-10T13:00")
+    assert len(feedparser.parse(site.output / "changes.rss").entries) == 1
+
+
 def test_dry_run_lists_changes_and_writes_nothing(site: Site) -> None:
     """``--dry-run`` prints what would be written and recorded, and changes no file or state."""
     site.ok(NOW)
