@@ -168,28 +168,26 @@ def _url(link: str) -> str:
     return f"<url>{_text(link)}</url>{_CHILD}"
 
 
+# libxml2's escaping: in element text ``&``, ``<``, ``>`` and carriage return; in
+# an attribute value those, the quote, newline and tab too (``&`` goes first).
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
+
+
 def _text(value: str) -> str:
-    """Escape element text as libxml2 does: ``&``, ``<``, ``>`` and carriage return."""
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    if "\r" in value:
-        value = value.replace("\r", "&#13;")
-    return value
+    """Escape element text as libxml2 does."""
+    return _escaped(value, _TEXT_ESCAPES)
 
 
 def _attribute(value: str) -> str:
-    """Escape an attribute value as libxml2 does: as text, plus quote, newline and tab."""
-    value = _text(value)
-    if '"' in value:
-        value = value.replace('"', "&quot;")
-    if "\n" in value:
-        value = value.replace("\n", "&#10;")
-    if "\t" in value:
-        value = value.replace("\t", "&#9;")
+    """Escape an attribute value as libxml2 does."""
+    return _escaped(value, _ATTRIBUTE_ESCAPES)
+
+
+def _escaped(value: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    for char, entity in escapes:
+        if char in value:
+            value = value.replace(char, entity)
     return value
 
 
