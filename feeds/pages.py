@@ -69,7 +69,7 @@ _COMPILED = Path(__file__).with_name("templates") / "__pycache__"
 class _CompiledTemplates(FileSystemBytecodeCache):
     """The templates' compiled code, kept beside them as Python keeps a module's.
 
-    Compiling the four templates costs a run about 100 ms, most of what one
+    Compiling the templates costs a run about 100 ms, most of what one
     show's publish spends on its pages. Like ``__pycache__``, the cache is
     written only when Python may write bytecode (``PYTHONDONTWRITEBYTECODE``
     unset) and the folder is writable, and Jinja uses a cached template only

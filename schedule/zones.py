@@ -58,13 +58,22 @@ def _loaded(name: str) -> ZoneInfo | None:
     Loading the one zone costs far less than listing every zone (a walk over
     the whole of tzdata); the list is read only to suggest a name.
     """
-    # "posixrules" is a copy of another zone kept for old POSIX TZ strings, not a zone.
-    if len(name) > _LONGEST_NAME or not _NAME.match(name) or name == "posixrules":
+    if len(name) > _LONGEST_NAME or not _NAME.match(name) or _special(name):
         return None
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
+
+
+def _special(name: str) -> bool:
+    """Tell the zone data's files and folders that are not zones, as available_timezones does.
+
+    "posixrules" is a copy of another zone kept for old POSIX TZ strings;
+    "right/..." zones count leap seconds (their clocks run 27 s apart from
+    everyone's) and "posix/..." duplicates the rest.
+    """
+    return name == "posixrules" or name.split("/", 1)[0] in ("right", "posix")
 
 
 def nearest_zone(name: str) -> str | None:

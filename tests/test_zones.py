@@ -25,6 +25,8 @@ def test_every_zone_the_system_lists_loads(name: str) -> None:
         ("/etc/localtime", None),
         ("Asia/../Asia/Shanghai", None),
         ("posixrules", None),  # a file of the zone data, not a zone
+        ("right/UTC", None),  # leap-second clocks, 27 s off everyone's
+        ("posix/Asia/Shanghai", None),
         ("tzdata.zi", "IANA name"),
         ("iso3166.tab", "IANA name"),
         ("leapseconds", None),
