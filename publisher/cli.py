@@ -17,7 +17,7 @@ from schedule.errors import AirdatesError
 if TYPE_CHECKING:
     # Types only: importing the rules engine would slow every cron run the shortcut answers.
     from schedule.airing import Airing
-    from schedule.site import Site
+    from schedule.site import Show, Site
 
 __all__ = ["main", "run"]
 
@@ -122,8 +122,6 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from schedule.timeline import show_airings  # noqa: PLC0415
-
     site = _load(args, err)
     now = current_time(args.now, site.timezone)
     for warning in _overlaps(site, now):
@@ -136,12 +134,29 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             kind = ", reruns" if recurrence.rerun else ""
             for rrule in recurrence.rule.to_rrule().splitlines():
                 print(f"  RRULE:{rrule}  ({span}{kind})", file=out)
-        upcoming = [a for a in show_airings(site, show, now, now + timedelta(days=3660)) if not a.cancelled]
-        for airing in upcoming[:3]:
+        upcoming = _next_airings(site, show, now, 3)
+        for airing in upcoming:
             print(f"  next: {_row(airing)}", file=out)
         if not upcoming:
             print("  next: no airings ahead", file=out)
     return 0
+
+
+def _next_airings(site: Site, show: Show, now: datetime, count: int) -> list[Airing]:
+    """Return the show's next ``count`` uncancelled airings within ten years of ``now``.
+
+    Looked for a month ahead, then a year, then ten: a daily show over ten
+    years is 3,650 airings made to print three, a thousand shows ten times that.
+    """
+    from schedule.timeline import show_airings  # noqa: PLC0415
+
+    found: list[Airing] = []
+    for days in (40, 400, 3660):
+        ahead = show_airings(site, show, now, now + timedelta(days=days))
+        found = [airing for airing in ahead if not airing.cancelled]
+        if len(found) >= count:
+            break
+    return found[:count]
 
 
 def _overlaps(site: Site, now: datetime) -> list[str]:
@@ -149,7 +164,7 @@ def _overlaps(site: Site, now: datetime) -> list[str]:
     from schedule.overlaps import overlaps  # noqa: PLC0415
     from schedule.timeline import site_airings, window  # noqa: PLC0415
 
-    return overlaps(site_airings(site, *window(site, now)))
+    return overlaps(site_airings(site, *window(site, now)), now=now)
 
 
 def _upcoming(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -6,12 +6,17 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from publisher.cli import main
+from schedule.loading import load_site
+from schedule.overlaps import overlaps
+from schedule.timeline import window
+from tests.factories import make_airing, make_show
 
 EXAMPLE = str(Path(__file__).parent.parent / "examples" / "lets-meet" / "airdates.toml")
 
@@ -160,10 +165,45 @@ def test_overlapping_airings_on_a_channel_are_a_warning(tmp_path: Path, capsys: 
     code, _, err = run(["check", "-c", str(config), "--now", "2026-03-01T12:00"], capsys)
     assert code == 0
     warnings = [line for line in err.splitlines() if "warning" in line]
-    assert warnings
-    assert all("b/" in line and "a/" in line for line in warnings)
+    # Every Monday in the window clashes; the next three are named, the rest counted.
+    berlin = ZoneInfo("Europe/Berlin")
+    site = load_site(str(config))[0]
+    start, stop = window(site, datetime(2026, 3, 1, 12, tzinfo=berlin))
+    days = (start.date() + timedelta(days=n) for n in range((stop - start).days + 1))
+    mondays = [
+        day
+        for day in days
+        if day.weekday() == 0
+        and day >= date(2026, 1, 1)
+        and start <= datetime.combine(day, time(20, 30), berlin) < stop
+    ]
+    assert len(mondays) > 3
+    named, counted = warnings[:3], warnings[3:]
+    assert all("b/" in line and "a/" in line for line in named)
+    assert [line.split("b/")[1][:9] for line in named] == ["20260302T", "20260309T", "20260316T"]
+    assert "b/20260302T193000Z" in named[0]
+    assert counted == [
+        f"airdates: warning: channels[c]: {len(mondays) - 3} more overlapping airings between "
+        f"{mondays[0]} and {mondays[-1]} (airdates upcoming lists them)"
+    ]
     assert not any("online/" in line for line in warnings)
-    assert any("b/20260302T193000Z" in line for line in warnings)
+
+
+def test_overlap_warnings_show_the_latest_clashes_when_none_lie_ahead() -> None:
+    """Past the last clash, the last few are named; two clashes are both named, none counted."""
+    show_a = make_show(id="a", title="A", channel="c")
+    show_b = make_show(id="b", title="B", channel="c")
+    airings = []
+    for day in range(1, 6):
+        airings += [
+            make_airing(show_a, datetime(2026, 1, day, 18)),
+            make_airing(show_b, datetime(2026, 1, day, 18, 15)),
+        ]
+    later = datetime(2026, 2, 1, tzinfo=show_a.timezone)
+    lines = overlaps(airings, now=later)
+    assert [line.split("b/")[1][:8] for line in lines[:3]] == ["20260103", "20260104", "20260105"]
+    assert lines[3].startswith("channels[c]: 2 more overlapping airings between 2026-01-01")
+    assert len(overlaps(airings[:4], now=later)) == 2
 
 
 @pytest.mark.parametrize(
@@ -186,3 +226,29 @@ def test_dates_at_the_ends_of_the_calendar_are_usage_errors(
     code, _, err = run([*argv, "-c", str(config)], capsys)
     assert code == 2, err
     assert "Traceback" not in err
+
+
+def test_check_finds_next_airings_years_ahead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A show that airs once a year still gets its next three airings, years apart."""
+    config = tmp_path / "airdates.toml"
+    config.write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\ntimezone = "UTC"\n'
+        '[[shows]]\nid = "gala"\ntitle = "Gala"\nduration = "2 hours"\n'
+        '[[shows.airs]]\nrrule = "FREQ=MONTHLY;INTERVAL=12;BYMONTHDAY=1;BYHOUR=20;BYMINUTE=0"\n'
+        "from = 2025-06-01\n"
+        '[[shows]]\nid = "daily"\ntitle = "Daily"\nduration = "1 hour"\n'
+        '[[shows.airs]]\nrule = "daily at 09:00"\nfrom = 2026-01-01\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(["check", "-c", str(config), "--now", "2026-03-01T12:00"], capsys)
+    assert code == 0
+    gala = out.split("gala: Gala")[1].split("daily: Daily")[0]
+    assert [line.split()[1] for line in gala.splitlines() if "next:" in line] == [
+        "2026-06-01", "2027-06-01", "2028-06-01"
+    ]
+    daily = out.split("daily: Daily")[1]
+    assert [line.split()[1] for line in daily.splitlines() if "next:" in line] == [
+        "2026-03-02", "2026-03-03", "2026-03-04"
+    ]
