@@ -313,10 +313,11 @@ def _moment(name: str, moment: datetime, facts: _ShowFacts) -> str:
         local = local.astimezone(UTC).astimezone(zone)
         if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
             return f"{name}:{_utc(local)}"
-    # icalendar's DATE "T" TIME, written out: formatting was most of an event's cost.
-    return (
-        f"{name};{facts.tzid}:{local.year:04}{local.month:02}{local.day:02}"
-        f"T{local.hour:02}{local.minute:02}{local.second:02}"
+    # icalendar's DATE "T" TIME, written out: formatting was most of an event's
+    # cost, and %-formatting a tuple takes half the time of format specs.
+    return "%s;%s:%04d%02d%02dT%02d%02d%02d" % (  # noqa: UP031
+        name, facts.tzid, local.year, local.month, local.day,
+        local.hour, local.minute, local.second,
     )
 
 
