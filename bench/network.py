@@ -413,7 +413,7 @@ def measure(argv: list[str], out_dir: Path, state_dir: Path | None, wrapper: str
     """Run ``argv`` to completion and measure it; raise BenchError if it fails.
 
     Wall time runs from spawning the wrapper to reaping it (GNU time adds about
-    a millisecond). Peak RSS and CPU time are the command's own, from the
+    a millisecond); everything earlier cases wrote is flushed to disk first. Peak RSS and CPU time are the command's own, from the
     wrapper's wait4: ru_maxrss is the largest resident set of the command or of
     any child it waited for, the figure ``/usr/bin/time -v`` prints. The summed
     RSS of the command's process tree is also sampled every 5 ms, which matters
@@ -436,6 +436,9 @@ def measure(argv: list[str], out_dir: Path, state_dir: Path | None, wrapper: str
         ]
         peak_tree = 0
         done = threading.Event()
+        # What earlier cases wrote (half a gigabyte for the large network) is
+        # still going to disk; a command that fsyncs would wait for it.
+        os.sync()
         t0 = time.perf_counter()
         pid = os.posix_spawn(cmd[0], cmd, os.environ, file_actions=actions)
 
