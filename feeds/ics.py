@@ -35,6 +35,7 @@ from feeds.text import xml_safe
 from feeds.vtimezone import vtimezone
 from feeds.wording import description_text, headline
 from schedule.airing import Airing
+from schedule.timeline import window
 from schedule.site import Show, Site
 
 try:  # icalendar 7: the functions vText.to_ical and Contentline.to_ical apply
@@ -191,10 +192,13 @@ def _calendar_zone(edition: Edition) -> list[bytes]:
     """The VTIMEZONE of the calendar's own zone, for a calendar with no events.
 
     RFC 5545 wants at least one component in a calendar; this one also tells
-    clients the zone that X-WR-TIMEZONE names. It covers the year of ``now``.
+    clients the zone that X-WR-TIMEZONE names. It covers the years of the
+    calendar window, which moves only when the site's day turns: covering the
+    year of ``now`` made the file change at the turn of the UTC year, a moment
+    when nothing else changes and a republish must write nothing.
     """
     zone = edition.show.timezone if edition.show is not None else edition.site.timezone
-    return [vtimezone(zone, edition.now, edition.now)]
+    return [vtimezone(zone, *window(edition.site, edition.now))]
 
 
 def _timezones(airings: Sequence[Airing], facts: dict[str, _ShowFacts]) -> list[bytes]:

@@ -16,6 +16,7 @@ from feeds.ics import calendar_chunks, calendar_events, event_lines, render_ics
 from feeds.vtimezone import vtimezone
 from feeds.wording import description_text, headline
 from schedule.airing import Airing
+from schedule.timeline import window
 from schedule.site import Channel, Platform, Show, Site
 from tests.factories import lets_meet_173, make_airing, make_edition, make_show, make_site, with_text
 from tests.golden import assert_golden
@@ -263,6 +264,24 @@ def test_empty_window_is_a_valid_calendar() -> None:
     assert calendar["NAME"] == "Let's Meet"
     # RFC 5545 §3.6: a calendar holds at least one component; the zone it names is one.
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+
+
+def test_empty_calendar_changes_only_when_the_site_day_turns() -> None:
+    """Across the turn of the UTC year (08:00 in Shanghai) an empty calendar keeps its bytes.
+
+    A republish with no airing started and no day passed must write nothing;
+    the zone component follows the calendar window, not the clock.
+    """
+    site = make_site()
+    show = site.shows[0]
+    before = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)  # 07:00 on 1 January in Shanghai
+    after = datetime(2027, 1, 1, 1, 0, tzinfo=UTC)  # 09:00, the same Shanghai day
+    assert render_ics(make_edition(site, (), before, show=show)) == render_ics(
+        make_edition(site, (), after, show=show)
+    )
+    # It is the component an event-filled calendar of that window carries.
+    start, stop = window(site, after)
+    assert vtimezone(show.timezone, start, stop) in render_ics(make_edition(site, (), after, show=show))
 
 
 # ---------------------------------------------------------------- the icalendar object model as oracle
