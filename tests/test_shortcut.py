@@ -458,3 +458,21 @@ def test_config_text_for_the_example_is_pinned() -> None:
     head = site_head(example.read_bytes())
     assert head is not None
     assert head["site"]["title"]
+
+
+def test_the_turn_of_the_utc_year_changes_no_byte(twins: _Twins) -> None:
+    """A site in Shanghai, a show with nothing in its window: 04:00 and 09:00 on 1 January.
+
+    The UTC year turns between the two (at 08:00 there) while the site's day
+    does not; a full publish and the shortcut must agree that nothing changed.
+    """
+    later = '\n[[shows]]\nid = "later"\ntitle = "Later"\nduration = "1 hour"\n'
+    later += '\n[[shows.airs]]\nrule = "daily at 12:00"\nfrom = 2030-01-01\n'
+    for folder in (twins.fast, twins.slow):
+        config = MAIN.replace('timezone = "Europe/Berlin"', 'timezone = "Asia/Shanghai"')
+        (folder / "airdates.toml").write_text(config + later)
+    twins.run("2026-12-31T20:00:00Z")
+    twins.run("2026-12-31T20:00:00Z")  # records the shortcut's recipe
+    hits = twins.hits
+    twins.run("2027-01-01T01:00:00Z")
+    assert twins.hits == hits + 1
