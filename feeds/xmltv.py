@@ -34,10 +34,15 @@ def render_xmltv(edition: Edition) -> bytes:
     exists as one tree in memory and costs a string join per programme.
     """
     head, tail = guide_frame(edition)
-    parts = [head]
-    parts += (programme_text(*programme) for programme in _programmes(edition))
-    parts.append(tail)
-    return "".join(parts).encode()
+    return f"{head}{programmes_text(edition)}{tail}".encode()
+
+
+def programmes_text(edition: Edition) -> str:
+    """Return the guide's programmes as XML text, to stand between ``guide_frame``'s two parts.
+
+    A network guide is put together a channel at a time from these.
+    """
+    return "".join(programme_text(*programme) for programme in _programmes(edition))
 
 
 def guide_frame(edition: Edition) -> tuple[str, str]:

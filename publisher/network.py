@@ -47,7 +47,6 @@ _KNOWN = frozenset({_ICS, _XMLTV, _HTML, *_FEEDS, *_CHANGES})
 _INDEX_REACH = timedelta(days=9)
 _UP_NEXT = 4  # the index's "up next" list (feeds/pages.py); more is harmless, fewer is not
 _EVENTS_PER_FRAME = 32
-_XML_TAIL = b"\n</tv>\n"
 
 # Where spooled bytes are: which gatherer's spool, offset, size.
 _Piece = tuple[int, int, int]
@@ -115,7 +114,6 @@ class NetworkParts:
         self._windows: list[tuple[Airing, ...]] = []
         self._recents: list[tuple[Airing, ...]] = []
         self._revisions: dict[str, Revision] = {}
-        self._head: bytes | None = None
 
     def add(
         self,
@@ -245,24 +243,18 @@ class NetworkParts:
         airings = tuple(heapq.merge(*self._channel_airings, key=start_order))
         site = dataclasses.replace(self.site, shows=tuple(self._shows_of_channel))
         self._channel_airings, self._shows_of_channel = [], []
-        data = _xmltv_renderer(self.network).render(
-            Edition(site=site, show=None, now=self.now, window=airings)
-        )
-        head = self._xml_head()
-        if not (data.startswith(head) and data.endswith(_XML_TAIL)):
-            msg = "xmltv.xml: a channel's programmes did not come between the guide's head and end"
-            raise AssertionError(msg)
-        programmes = data[len(head) : len(data) - len(_XML_TAIL)]
-        if programmes:
-            self._xml_parts.append(self.append(programmes))
+        from feeds.xmltv import programmes_text  # noqa: PLC0415 - only a network guide needs it
 
-    def _xml_head(self) -> bytes:
-        if self._head is not None:
-            return self._head
-        empty_guide = Edition(site=self.site, show=None, now=self.now)
-        empty = _xmltv_renderer(self.network).render(empty_guide)
-        self._head = empty[: len(empty) - len(_XML_TAIL)]
-        return self._head
+        programmes = programmes_text(Edition(site=site, show=None, now=self.now, window=airings))
+        if programmes:
+            self._xml_parts.append(self.append(programmes.encode()))
+
+    def _xml_frame(self) -> tuple[bytes, bytes]:
+        """Return the guide's text before its programmes and after them."""
+        from feeds.xmltv import guide_frame  # noqa: PLC0415 - only a network guide needs it
+
+        head, tail = guide_frame(Edition(site=self.site, show=None, now=self.now))
+        return head.encode(), tail.encode()
 
     # ------------------------------------------------------------- the files
 
@@ -279,11 +271,11 @@ class NetworkParts:
             yield from pickle.loads(self.read(piece))  # noqa: S301 - our own spool
 
     def _guide(self) -> Iterator[bytes]:
-        head = self._xml_head()
+        head, tail = self._xml_frame()
         yield head
         for piece in self._xml_parts:
             yield self.read(piece)
-        yield _XML_TAIL
+        yield tail
 
     def _index_edition(self, change_log: tuple[ScheduleChange, ...]) -> Edition:
         window = tuple(heapq.merge(*self._index, key=start_order))
@@ -340,10 +332,6 @@ def _index_part(window: tuple[Airing, ...], now: datetime) -> tuple[Airing, ...]
         elif up_next >= _UP_NEXT and card:
             break
     return tuple(kept)
-
-
-def _xmltv_renderer(network: Sequence[Renderer]) -> Renderer:
-    return next(r for r in network if r.render.__qualname__ == _XMLTV)
 
 
 def _pair_order(pair: tuple[Airing, Revision]) -> tuple[datetime, str]:
