@@ -313,7 +313,8 @@ def settle(path: Path) -> None:
     records no shortcut recipe and the nothing-changed case measures a full
     publish, which no cron job sees twice in a row.
     """
-    changed = max(path.stat().st_mtime, path.stat().st_ctime)
+    info = path.stat()
+    changed = max(info.st_mtime, info.st_ctime)
     time.sleep(max(0.0, changed + SETTLE_S - time.time()))
 
 

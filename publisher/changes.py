@@ -322,15 +322,22 @@ def _arrival(airing: Airing) -> DraftChange:
     if airing.moved_from is not None:
         text = f"{subject} moved from {when(airing.moved_from)} to {when(airing.start)}"
         return _draft("moved", airing, text)
-    # An extra is often known only by its title ("Youth Together symposium"): say it.
-    title = f": “{airing.title}”" if airing.title else ""
-    return _draft("added", airing, f"{subject} added on {when(airing.start)}{title}")
+    text = f"{subject} added on {when(airing.start)}{_titled(airing.title)}"
+    return _draft("added", airing, text)
 
 
 def _removal(old: AiringRecord, show_title: str) -> DraftChange:
-    title = f": “{old.title}”" if old.title else ""
-    text = f"{_subject(show_title, old.label)} on {when(old.start)} removed from the schedule{title}"
+    subject = _subject(show_title, old.label)
+    text = f"{subject} on {when(old.start)} removed from the schedule{_titled(old.title)}"
     return DraftChange(kind="removed", airing=old.id, show=old.show, text=text)
+
+
+def _titled(title: str | None) -> str:
+    """Return ': “Title”' to end an entry with, or nothing for an airing without a title.
+
+    An extra is often known only by its title ("Youth Together symposium").
+    """
+    return f": “{title}”" if title else ""
 
 
 def _draft(kind: ChangeKind, airing: Airing, text: str) -> DraftChange:
