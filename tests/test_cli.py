@@ -148,11 +148,19 @@ def test_a_closed_pipe_is_no_traceback() -> None:
     assert "Traceback" not in result.stderr
 
 
+def _small_site(folder: Path, zone: str, rest: str) -> Path:
+    """Write a config of a site in ``zone`` followed by ``rest`` (channels, shows); return it."""
+    config = folder / "airdates.toml"
+    head = f'[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\ntimezone = "{zone}"\n'
+    config.write_text(head + rest, encoding="utf-8")
+    return config
+
+
 def test_overlapping_airings_on_a_channel_are_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Two shows on one channel at the same time: `check` warns, names both airings, and still exits 0."""
-    config = tmp_path / "airdates.toml"
-    config.write_text(
-        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\ntimezone = "Europe/Berlin"\n'
+    config = _small_site(
+        tmp_path,
+        "Europe/Berlin",
         '[[channels]]\nid = "c"\nname = "C"\n'
         '[[shows]]\nid = "a"\ntitle = "A"\nchannel = "c"\nduration = "1 hour"\n'
         '[[shows.airs]]\nrule = "daily at 20:00"\nfrom = 2026-01-01\n'
@@ -160,7 +168,6 @@ def test_overlapping_airings_on_a_channel_are_a_warning(tmp_path: Path, capsys: 
         '[[shows.airs]]\nrule = "every Monday at 20:30"\nfrom = 2026-01-01\n'
         '[[shows]]\nid = "online"\ntitle = "Online"\nduration = "2 hours"\n'
         '[[shows.airs]]\nrule = "daily at 20:00"\nfrom = 2026-01-01\n',
-        encoding="utf-8",
     )
     code, _, err = run(["check", "-c", str(config), "--now", "2026-03-01T12:00"], capsys)
     assert code == 0
@@ -232,15 +239,14 @@ def test_check_finds_next_airings_years_ahead(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A show that airs once a year still gets its next three airings, years apart."""
-    config = tmp_path / "airdates.toml"
-    config.write_text(
-        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\ntimezone = "UTC"\n'
+    config = _small_site(
+        tmp_path,
+        "UTC",
         '[[shows]]\nid = "gala"\ntitle = "Gala"\nduration = "2 hours"\n'
         '[[shows.airs]]\nrrule = "FREQ=MONTHLY;INTERVAL=12;BYMONTHDAY=1;BYHOUR=20;BYMINUTE=0"\n'
         "from = 2025-06-01\n"
         '[[shows]]\nid = "daily"\ntitle = "Daily"\nduration = "1 hour"\n'
         '[[shows.airs]]\nrule = "daily at 09:00"\nfrom = 2026-01-01\n',
-        encoding="utf-8",
     )
     code, out, _ = run(["check", "-c", str(config), "--now", "2026-03-01T12:00"], capsys)
     assert code == 0
