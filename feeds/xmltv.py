@@ -14,10 +14,13 @@ from lxml import etree
 from feeds.edition import Edition
 from feeds.text import xml_safe
 from feeds.wording import description_text, episode_label_of
-from schedule.airing import Airing
+from schedule.airing import Airing, AiringId
 from schedule.site import Channel, Show
 
-__all__ = ["render_xmltv"]
+__all__ = ["Programme", "guide_frame", "programme_entries", "programmes_text", "render_xmltv"]
+
+Programme = tuple[datetime, str, AiringId, str]
+"""One programme of a guide: its airing's start, UID and id, and its ``<programme>`` text."""
 
 _DOCTYPE = '<!DOCTYPE tv SYSTEM "xmltv.dtd">'
 _GENERATOR = "airdates"
@@ -43,6 +46,24 @@ def programmes_text(edition: Edition) -> str:
     A network guide is put together a channel at a time from these.
     """
     return "".join(programme_text(*programme) for programme in _programmes(edition))
+
+
+def programme_entries(edition: Edition) -> list[Programme]:
+    """Return the window's programmes in the window's order, each with what sorts it.
+
+    A network guide is put together from every show's list: merged by start
+    and UID as the network's window is, then put in ``programmes_text``'s
+    order (start, then id) with a stable sort.
+    """
+    site = edition.site
+    channels = {channel.id: xml_safe(channel.xmltv_id) for channel in site.channels}
+    lang = xml_safe(site.language)
+    shows = {show.id: _ShowText.of(show, lang) for show in edition.shows}
+    return [
+        (a.start, a.uid, a.id, programme_text(a, shows[a.show], channels[a.channel]))  # type: ignore[index]
+        for a in edition.window
+        if not a.cancelled and a.channel in channels and a.show in shows
+    ]
 
 
 def guide_frame(edition: Edition) -> tuple[str, str]:

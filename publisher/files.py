@@ -31,6 +31,7 @@ __all__ = [
     "swap_in",
     "sync_folder",
     "unchanged",
+    "write_file",
 ]
 
 # Temporary files end with this, so a run after a crash can tell them from anything else.
@@ -210,6 +211,34 @@ def stage_chunks(
     else:
         syncer.submit(fd, target)
     return StagedFile(target=target, temp=temp), digest.hexdigest()
+
+
+def write_file(
+    path: Path, data: bytes, *, syncer: Syncer | None = None, durable: bool = True
+) -> None:
+    """Write ``data`` to ``path`` in place (a file nothing reads yet); OutputError on failure.
+
+    Durable when this returns, or, with a ``syncer``, once its ``wait`` returns;
+    not ``durable``: a scratch file, left to the kernel.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as error:
+        raise _output_error(path, error, "cannot write") from error
+    try:
+        _write_all(fd, data)
+        if syncer is None and durable:
+            os.fsync(fd)
+    except BaseException as error:
+        os.close(fd)
+        _unlink_quietly(path)
+        if isinstance(error, OSError):
+            raise _output_error(path, error, "cannot write") from error
+        raise
+    if syncer is None:
+        os.close(fd)
+    else:
+        syncer.submit(fd, path)
 
 
 def holds(path: Path, digest: str, remembered: Stamp | None) -> bool:

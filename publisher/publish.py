@@ -25,13 +25,13 @@ import contextlib
 import os
 import pickle
 import signal
-import struct
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, NoReturn, TextIO
+from typing import NoReturn, TextIO
 from urllib.parse import urljoin
 
 from feeds.edition import Edition, Revision, ScheduleChange
@@ -52,7 +52,8 @@ from publisher.changes import (
 from publisher.inputs import Snapshot
 from publisher.lock import held
 from publisher.network import Gathered, NetworkParts, network_order
-from publisher.state import HeldAirings, PublishRecord, State
+from publisher.parts import PARTS_FOLDER, PartWriter, digests, reusable, tidy
+from publisher.state import HeldAirings, Parts, PublishRecord, State
 from schedule import timeline
 from schedule.airing import Airing
 from schedule.errors import OutputError
@@ -103,6 +104,7 @@ class _Plan:
     new_changes: tuple[ScheduleChange, ...]
     next_change: datetime
     held: tuple[Path, ...] = ()
+    parts: Parts | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -303,6 +305,8 @@ def _publish(job: _Job, state: State) -> Report:
         for name in deleted:
             files.remove(job.folder / name)
         files.sync_folder(job.folder)
+        if plan.parts is not None and plan.parts.made:
+            files.sync_folder(Path(job.site.state) / PARTS_FOLDER)
     except BaseException:
         for path in plan.held:
             path.unlink(missing_ok=True)
@@ -335,10 +339,12 @@ def _publish(job: _Job, state: State) -> Report:
             deleted=stale,
             pings=[_feed_url(job.site, name) for name in rendering.feeds] if job.site.hub else (),
             held=plan.held,
+            parts=plan.parts,
         )
     finally:
         for path in plan.held:
             path.unlink(missing_ok=True)
+    tidy(Path(job.site.state) / PARTS_FOLDER, state.part_files())
     return Report(
         files=len(rendering.names),
         written=tuple(rendering.changed),
@@ -372,14 +378,18 @@ class _Shows:
         self.changes: dict[str, tuple[DraftChange, ...]] = {}
         self.removals: list[DraftChange] = []
         self.airing_count = 0
-        self.next_change = _next_day_turn(job.site, job.now)
+        self.day_turn = self.next_change = _next_day_turn(job.site, job.now)
         self.hold: Callable[[tuple[AiringRecord, ...]], object] = state.hold
         self.held: list[Path] = []  # scratch databases of records a second process held
 
     def compare(
         self, show: Show, window: tuple[Airing, ...], recent: tuple[Airing, ...]
-    ) -> dict[str, Revision]:
-        """Compare one show's airings with the state; hold its updates; return its revisions."""
+    ) -> tuple[dict[str, Revision], int, datetime]:
+        """Compare one show's airings with the state; hold its updates.
+
+        Returns the show's revisions, how many airings it publishes, and the
+        first moment its outputs change by themselves.
+        """
         part = reconcile_part(
             self.state.show_airings(show.id),
             _hashed(self.site, show, window, recent),
@@ -389,10 +399,15 @@ class _Shows:
             show_titles=self.titles,
         )
         self._keep(show.id, part)
-        self.airing_count += len(part.revisions)
         moments = [*_airing_moments(window, self.now), *_airing_moments(recent[::-1], self.now)]
-        self.next_change = min([self.next_change, *moments])
-        return dict(part.revisions)
+        next_change = min([self.day_turn, *moments])
+        self.count(len(part.revisions), next_change)
+        return dict(part.revisions), len(part.revisions), next_change
+
+    def count(self, airings: int, next_change: datetime) -> None:
+        """Count a show's airings and its outputs' next change into the publish's."""
+        self.airing_count += airings
+        self.next_change = min(self.next_change, next_change)
 
     def departed(self) -> None:
         """Mark absent the airings of shows no longer in the config."""
@@ -429,48 +444,95 @@ class _Shows:
 
 
 def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
-    """Publish show by show (half of them in a second process when it pays), then the network."""
+    """Publish show by show (half of them in a second process when it pays), then the network.
+
+    A show whose recorded part is still right (publisher/parts.py) is not
+    published again: its files stay, its part stands in for it.
+    """
     site, now = job.site, job.now
     window = timeline.window(site, now)
     shows = _Shows(job, state, window)
-    network = NetworkParts(site, now, [r for r in renderers() if r.network is not None], job.folder)
-    order = network_order(site)
-    halves = _halves(order) if rendering.stage and state.path != ":memory:" else None
-    helper = None
-    try:
-        if halves is not None:
-            order, theirs = halves
-            helper = _Helper(
-                job, window, order=theirs, shows=shows, rendering=rendering, network=network
+    with contextlib.ExitStack() as scratch:
+        network = _gatherer(job, state, rendering, scratch)
+        reused = _reuse(job, state, rendering, network, shows)
+        order = [show for show in network_order(site) if show.id not in reused]
+        halves = _halves(order) if rendering.stage and state.path != ":memory:" else None
+        helper = None
+        try:
+            if halves is not None:
+                order, theirs = halves
+                helper = _Helper(
+                    job, window, order=theirs, shows=shows, rendering=rendering, network=network
+                )
+            _publish_shows(
+                job, window, order=order, shows=shows, rendering=rendering, network=network
             )
-        _publish_shows(
-            job, window, order=order, shows=shows, rendering=rendering, network=network
-        )
-        if helper is not None:
-            helper.finish(shows, rendering, network)
-            helper = None
-        shows.departed()
-        first = state.next_change_number()
-        fresh = tuple(numbered(d, first + i, now) for i, d in enumerate(shows.found()))
-        change_log = (tuple(reversed(fresh)) + state.changes(site.feed_items))[: site.feed_items]
-        for renderer, content in network.files(change_log):
-            name = renderer.file_name(None)
-            if isinstance(content, bytes):
-                rendering.take(name, renderer, content)
-            else:
-                rendering.take_chunks(name, renderer, content)
-    finally:
-        if helper is not None:
-            helper.abandon(job.folder)
-            _held_path(site).unlink(missing_ok=True)
-        network.close()
+            if helper is not None:
+                helper.finish(shows, rendering, network)
+                helper = None
+            shows.departed()
+            first = state.next_change_number()
+            fresh = tuple(numbered(d, first + i, now) for i, d in enumerate(shows.found()))
+            change_log = (tuple(reversed(fresh)) + state.changes(site.feed_items))[: site.feed_items]
+            for renderer, content in network.files(change_log):
+                name = renderer.file_name(None)
+                if isinstance(content, bytes):
+                    rendering.take(name, renderer, content)
+                else:
+                    rendering.take_chunks(name, renderer, content)
+        finally:
+            if helper is not None:
+                helper.abandon(job.folder)
+                _held_path(site).unlink(missing_ok=True)
     return _Plan(
         window=window,
         airing_count=shows.airing_count,
         new_changes=fresh,
         next_change=shows.next_change,
         held=tuple(shows.held),
+        parts=None if network.whole else Parts(
+            made=network.made, shows=frozenset(show.id for show in site.shows)
+        ),
     )
+
+
+def _gatherer(
+    job: _Job, state: State, rendering: _Pass, scratch: contextlib.ExitStack
+) -> NetworkParts:
+    """Return the gatherer of the network files' parts; new show parts go in the state folder.
+
+    A dry run writes them in a scratch folder instead, gone when ``scratch`` closes.
+    """
+    network = [r for r in renderers() if r.network is not None]
+    folder = Path(job.site.state) / PARTS_FOLDER
+    if rendering.stage:
+        files.ensure_folder(folder)
+        writer = PartWriter(folder, state.next_publish_number(), rendering.syncer)
+    else:
+        writer = PartWriter(Path(scratch.enter_context(tempfile.TemporaryDirectory())), 0, None)
+    return NetworkParts(job.site, job.now, network, folder=folder, writer=writer)
+
+
+def _reuse(
+    job: _Job, state: State, rendering: _Pass, network: NetworkParts, shows: _Shows
+) -> set[str]:
+    """Take the recorded part of every show whose part and files are still right; return them."""
+    if network.whole:
+        return set()
+    site = job.site
+    per_show = [r for r in renderers() if r.per_show]
+    network.digests = digests(site, job.folder, renderers())
+    names = {show.id: [r.file_name(show.id) for r in per_show] for show in site.shows}
+    kept = reusable(
+        state.part_rows(), network.digests, now=job.now, names=names, output=job.folder,
+        manifest=rendering.manifest, parts=network.folder,
+    )
+    found = state.parts(kept)
+    for show_id, part in found.items():
+        network.reuse(part)
+        rendering.names += names[show_id]
+        shows.count(part.airings, part.next_change)
+    return set(found)
 
 
 def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
@@ -487,7 +549,7 @@ def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
     per_show = [r for r in renderers() if r.per_show]
     for show in order:
         airings, recent = timeline.show_timeline(site, show, now, *window, site.feed_items)
-        revisions = shows.compare(show, airings, recent)
+        revisions, count, next_change = shows.compare(show, airings, recent)
         edition = Edition(
             site=site, show=show, now=now, window=airings, recent=recent, revisions=revisions
         )
@@ -501,24 +563,18 @@ def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
                 rendering.take(name, renderer, data)
             else:
                 rendering.take(name, renderer, renderer.render(edition))
-        network.add(show, airings, recent, revisions, events)
+        network.add(
+            show, airings, recent, revisions,
+            events=events, airings=count, next_change=next_change,
+        )
 
 
 def _halves(order: list[Show]) -> tuple[list[Show], list[Show]] | None:
-    """Split the shows in two at the channel boundary nearest the middle; None when not worth it.
-
-    A channel's shows stay together: the guide's programmes come channel by channel.
-    """
+    """Split the shows in two halves; None when a second process is not worth it."""
     if len(order) < _PARALLEL_SHOWS or (os.cpu_count() or 1) < 2:  # noqa: PLR2004 - two halves
         return None
     middle = len(order) // 2
-    cuts = [i for i in range(1, len(order)) if order[i - 1].channel != order[i].channel]
-    if not cuts:
-        return None
-    cut = min(cuts, key=lambda i: abs(i - middle))
-    if min(cut, len(order) - cut) < len(order) // 4:
-        return None
-    return order[:cut], order[cut:]
+    return order[:middle], order[middle:]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -533,7 +589,7 @@ class _Found:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _HelperResult:
-    """What the second process hands back: small, the rest waits in its spool and temp files."""
+    """What the second process hands back; its files wait, durable, in temp and part files."""
 
     found: _Found
     files: _PassPart
@@ -543,10 +599,10 @@ class _HelperResult:
 class _Helper:
     """A forked process publishing the second half of the shows while this one does the first.
 
-    It renders and stages its shows' files (durable before it reports), spools
-    their calendar events, guide programmes and state updates, and hands
-    back names, digests and the network files' small parts. Only this
-    process renames files and writes the state.
+    It renders and stages its shows' files and writes their part files (all
+    durable before it reports), holds their state updates, and hands back
+    names, digests and the shows' parts. Only this process renames files
+    and writes the state.
     """
 
     def __init__(  # noqa: PLR0913 - one publish's parts, named
@@ -560,14 +616,13 @@ class _Helper:
         network: NetworkParts,
     ) -> None:
         """Fork; the child publishes ``order`` and exits."""
-        spool = network.spool(1)  # made before the fork, so both processes share it
         self._read_end, write_end = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outputs
             os.close(self._read_end)
             _child(
                 job, window, order=order, shows=shows, manifest=rendering.manifest,
-                network=network, spool=spool, pipe=write_end,
+                network=network, pipe=write_end,
             )
         os.close(write_end)
 
@@ -577,11 +632,14 @@ class _Helper:
         os.close(self._read_end)
         os.waitpid(self.pid, 0)
         self.pid = 0
-        if len(message) != _PIECE.size:
+        try:
+            outcome = pickle.loads(message) if message else None  # noqa: S301 - our own child
+        except (pickle.UnpicklingError, EOFError):
+            outcome = None
+        if outcome is None:
             files.clear_leftovers(rendering.folder)  # what it staged; this pass's own go too
             msg = "the second publishing process ended without finishing"
             raise OutputError(msg, path=str(rendering.folder))
-        outcome = pickle.loads(network.read(_PIECE.unpack(message)))  # noqa: S301 - our own spool
         if isinstance(outcome, _HelperResult):
             rendering.absorb(outcome.files)
             shows.absorb(outcome.found)
@@ -606,9 +664,6 @@ class _Helper:
             os.close(self._read_end)
 
 
-_PIECE = struct.Struct("<qqq")
-
-
 def _child(  # noqa: PLR0913 - one publish's parts, named
     job: _Job,
     window: tuple[datetime, datetime],
@@ -617,19 +672,23 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
     shows: _Shows,
     manifest: Mapping[str, files.Stamp],
     network: NetworkParts,
-    spool: IO[bytes],
     pipe: int,
 ) -> NoReturn:  # pragma: no cover - runs in the forked child
     """Publish ``order`` in the forked child, report through ``pipe`` and exit."""
-    parts = NetworkParts(job.site, job.now, network.network, job.folder, part=1)
-    parts.share(1, spool)
     outcome: object
     try:
         state = State.reader(Path(job.site.state))
         held = HeldAirings(_held_path(job.site))
         shows.state = state
         shows.hold = held.hold
+        shows.airing_count = 0  # the parent counted the shows it reused before the fork
         rendering = _Pass(job.folder, manifest, stage=True)
+        writer = network.writer
+        parts = NetworkParts(
+            job.site, job.now, network.network, folder=network.folder,
+            writer=writer and PartWriter(writer.folder, writer.number, rendering.syncer),
+        )
+        parts.digests = network.digests
         try:
             _publish_shows(
                 job, window, order=order, shows=shows, rendering=rendering, network=parts
@@ -648,9 +707,8 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
     except BaseException as error:  # noqa: BLE001 - every failure is reported to the parent
         outcome = ("other", f"{type(error).__name__}: {error}", None)
     try:
-        piece = parts.append(pickle.dumps(outcome))
-        spool.flush()
-        os.write(pipe, _PIECE.pack(*piece))
+        with os.fdopen(pipe, "wb") as out:
+            out.write(pickle.dumps(outcome))
     finally:
         os._exit(0)
 

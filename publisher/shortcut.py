@@ -46,12 +46,14 @@ from zoneinfo import ZoneInfo
 from publisher.clock import current_time
 from schedule.errors import AirdatesError
 
-__all__ = ["DISABLE_ENV", "RECIPE_VERSION", "Hit", "fingerprint", "matches", "read", "republish"]
+__all__ = [
+    "DISABLE_ENV", "RECIPE_VERSION", "Hit", "code_stamp", "fingerprint", "matches", "read", "republish",
+]
 
 DISABLE_ENV = "AIRDATES_NO_SHORTCUT"
 
 # The state schema this module reads; publisher/state.py owns it (a test keeps them in step).
-_SCHEMA_VERSION = 2
+_SCHEMA_VERSION = 3
 _DB_NAME = "state.sqlite"
 _LOCK_NAME = "lock"
 RECIPE_VERSION = 1
@@ -294,11 +296,11 @@ def fingerprint(recipe: dict[str, Any], *, since_ns: int | None = None) -> str |
         if since_ns is not None and max(info.st_mtime_ns, info.st_ctime_ns) >= since_ns - GUARD_NS:
             return None
         digest.update(hashlib.sha256(data).digest())
-    digest.update(_code_stamp().encode())
+    digest.update(code_stamp().encode())
     return digest.hexdigest()
 
 
-def _code_stamp() -> str:
+def code_stamp() -> str:
     """Return a digest of what renders: Python, airdates' files, the installed packages.
 
     File sizes and mtimes rather than bytes: an upgrade or an edit rewrites

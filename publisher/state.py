@@ -1,6 +1,6 @@
 """The state database (SQLite, in the state folder): revisions, change log, manifest, publishes.
 
-Schema (version 2; ``schema_version`` holds the number, ``_MIGRATIONS`` the
+Schema (version 3; ``schema_version`` holds the number, ``_MIGRATIONS`` the
 steps from an empty file up to it, each applied in its own transaction):
 
 - ``airings``: per airing id its content hash, SEQUENCE, first-published and
@@ -13,10 +13,14 @@ steps from an empty file up to it, each applied in its own transaction):
 - ``pings``: WebSub notifications not yet accepted by the hub.
 - ``inputs`` (version 2): at most one row, the recipe of the last full
   publish's fingerprint (which files to hash), read by the republish shortcut.
+- ``show_parts`` (version 3): per show, the part of the network files the
+  last publish that rendered it made (publisher/parts.py), with the digest of
+  its inputs and the moments it is valid between.
 """
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,7 +34,10 @@ from publisher.changes import AiringRecord, ChangeKind
 from publisher.files import Stamp
 from schedule.errors import OutputError
 
-__all__ = ["DB_NAME", "SCHEMA_VERSION", "HeldAirings", "PublishRecord", "State", "StateError"]
+__all__ = [
+    "DB_NAME", "SCHEMA_VERSION", "HeldAirings", "PartRow", "Parts", "PublishRecord", "State",
+    "StateError",
+]
 
 DB_NAME = "state.sqlite"
 
@@ -96,10 +103,22 @@ _V2 = (
     )""",
 )
 
+_V3 = (
+    """CREATE TABLE show_parts (
+        show TEXT PRIMARY KEY,
+        digest TEXT NOT NULL,
+        since TEXT NOT NULL,
+        next_change TEXT NOT NULL,
+        file TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        part BLOB NOT NULL
+    ) WITHOUT ROWID""",
+)
+
 # _MIGRATIONS[n] takes the database from version n to n + 1. Append, never edit.
 # publisher/shortcut.py reads this schema without importing this module: keep
 # its _SCHEMA_VERSION in step (a test checks).
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 # A manifest row written before its file: the file may exist, with unknown bytes.
@@ -144,6 +163,17 @@ _HELD_INSERT = (
     "INSERT OR REPLACE INTO {schema}.held_airings (id, show, hash, sequence, first_published,"
     " changed, start, title, status, label, present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartRow:
+    """What the state remembers of a show's part (publisher/parts.py) besides the part itself."""
+
+    digest: str
+    since: datetime
+    next_change: datetime
+    file: str
+    size: int
 
 
 class StateError(OutputError):
@@ -253,6 +283,40 @@ class State:
             ).fetchone()
         return None if row is None else _publish_record(row)
 
+    def part_rows(self) -> dict[str, PartRow]:
+        """Return, per show, what is recorded of its part."""
+        with _translated(self.path):
+            rows = self._db.execute(
+                "SELECT show, digest, since, next_change, file, size FROM show_parts"
+            )
+            return {
+                show: PartRow(
+                    digest=digest, since=_time(since), next_change=_time(nxt), file=file, size=size
+                )
+                for show, digest, since, nxt, file, size in rows
+            }
+
+    def parts(self, shows: Iterable[str]) -> dict[str, Any]:
+        """Return the recorded parts of these shows, by show."""
+        found: dict[str, Any] = {}
+        with _translated(self.path):
+            for show in shows:
+                row = self._db.execute(
+                    "SELECT part FROM show_parts WHERE show = ?", (show,)
+                ).fetchone()
+                if row is None:
+                    continue
+                try:
+                    found[show] = pickle.loads(row[0])  # noqa: S301 - written by commit below
+                except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+                    continue  # unreadable: the show is published afresh
+        return found
+
+    def part_files(self) -> set[str]:
+        """Return the part files the recorded parts name."""
+        with _translated(self.path):
+            return {file for (file,) in self._db.execute("SELECT file FROM show_parts")}
+
     def recipe(self) -> str | None:
         """Return the last full publish's fingerprint recipe (JSON), or None."""
         with _translated(self.path):
@@ -274,6 +338,13 @@ class State:
         with _translated(self.path):
             rows = self._db.execute(query + " ORDER BY number DESC LIMIT ?", params).fetchall()
         return tuple(_schedule_change(row) for row in rows)
+
+    def next_publish_number(self) -> int:
+        """Return the number the next publish record gets."""
+        with _translated(self.path):
+            return int(
+                self._db.execute("SELECT coalesce(max(id), 0) + 1 FROM publishes").fetchone()[0]
+            )
 
     def next_change_number(self) -> int:
         """Return the number the next change-log entry gets."""
@@ -335,18 +406,20 @@ class State:
         deleted: Iterable[str],
         pings: Iterable[str],
         held: Sequence[Path] = (),
+        parts: Parts | None = None,
     ) -> None:
         """Record a publish whose files are already on disk, all in one transaction.
 
         The airing records given to ``hold`` since the last commit, then those
         in the ``held`` scratch databases (see HeldAirings), are written first,
-        then ``updates`` (a later record of the same airing wins).
+        then ``updates`` (a later record of the same airing wins). ``parts``
+        replaces the shows' recorded parts; without it none are kept.
         """
         with _translated(self.path):
             for number, path in enumerate(held):
                 self._db.execute(f"ATTACH DATABASE ? AS held{number}", (str(path),))
         try:
-            self._commit(record, updates, changes, written, deleted, pings, len(held))
+            self._commit(record, updates, changes, written, deleted, pings, len(held), parts)
         finally:
             with _translated(self.path):
                 for number in range(len(held)):
@@ -361,8 +434,10 @@ class State:
         deleted: Iterable[str],
         pings: Iterable[str],
         held: int,
+        parts: Parts | None,
     ) -> None:
         with self._transaction() as db:
+            _record_parts(db, parts)
             if self._holding:
                 db.execute("INSERT OR REPLACE INTO airings SELECT * FROM temp.held_airings")
                 db.execute("DELETE FROM temp.held_airings")
@@ -423,6 +498,31 @@ class State:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parts:
+    """The shows' parts a publish leaves: new ones by show, and every show whose part stays."""
+
+    made: Mapping[str, Any]  # a ShowPart (publisher/parts.py) with ``digest``, ``since``, ...
+    shows: frozenset[str]
+
+
+def _record_parts(db: sqlite3.Connection, parts: Parts | None) -> None:
+    if parts is None:
+        db.execute("DELETE FROM show_parts")
+        return
+    gone = [(show,) for (show,) in db.execute("SELECT show FROM show_parts") if show not in parts.shows]
+    db.executemany("DELETE FROM show_parts WHERE show = ?", gone)
+    db.executemany(
+        "INSERT OR REPLACE INTO show_parts (show, digest, since, next_change, file, size, part)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            (show, part.digest, _utc(part.since), _utc(part.next_change), part.stored.file,
+             part.stored.size, pickle.dumps(part))
+            for show, part in parts.made.items()
+        ),
+    )
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:

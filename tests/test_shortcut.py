@@ -318,7 +318,7 @@ def test_new_airdates_code_publishes_in_full(
     published: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another airdates (or library) release is no hit."""
-    monkeypatch.setattr(shortcut, "_code_stamp", lambda: "another release")
+    monkeypatch.setattr(shortcut, "code_stamp", lambda: "another release")
     assert _hit(published, MOMENTS[1]) is None
 
 

@@ -1,0 +1,252 @@
+"""Show parts: what each show gives the network files, kept so a later publish can skip the show.
+
+A network of a thousand shows is republished after one show's config
+changed; the other 999 shows' files would come out byte for byte the same.
+Each show's *part* is what the network files need of it: its calendar's
+events, its guide programmes, its candidates for the index and the network
+feeds, its airing count and the first moment its outputs change by
+themselves. The big pieces (events, programmes) go into a file in the state
+folder's ``parts`` folder; the rest, with a digest of the show's inputs, into
+the state's ``show_parts`` table, in the publish's own transaction, so the
+state never names a part that was not made with the files on disk.
+
+A later publish reuses a show's part instead of expanding, comparing and
+rendering the show when all of these hold:
+
+- the digest of the show's inputs (its config, every site setting, airdates'
+  code and packages, the zone files) is the one recorded;
+- ``now`` lies in ``[the publish that made it, its next change)``: no airing
+  of the show started or ended and no day the outputs depend on turned;
+- each of the show's files is still the one airdates wrote (inode, size,
+  mtime, as the manifest remembers it) and the part file has its size.
+
+Anything else, or any doubt, renders the show as a cold publish would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import heapq
+import os
+import pickle
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from operator import itemgetter
+from pathlib import Path
+from zoneinfo import TZPATH
+
+from typing import TYPE_CHECKING, Any
+
+from publisher import files
+from publisher.changes import digest_of
+from publisher.shortcut import code_stamp
+from publisher.state import PartRow
+from schedule.errors import OutputError
+
+if TYPE_CHECKING:
+    from feeds.edition import Revision
+    from feeds.ics import Event
+    from feeds.registry import Renderer
+    from feeds.xmltv import Programme
+    from schedule.airing import Airing
+    from schedule.site import Site
+
+__all__ = [
+    "PARTS_FOLDER", "PartWriter", "ShowPart", "Stored", "digests", "merged_programmes",
+    "reusable", "tidy",
+]
+
+PARTS_FOLDER = "parts"
+_EVENTS_PER_FRAME = 32
+# Where bytes are in a part file: offset, size.
+_Piece = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowPart:
+    """One show's share of the network files, and when it stops being valid."""
+
+    show: str
+    digest: str
+    since: datetime
+    next_change: datetime
+    airings: int
+    bounds: tuple[Airing, ...]  # the window's earliest-starting and latest-ending airing
+    index: tuple[Airing, ...]  # what the index page could list
+    quiet: tuple[tuple[Airing, Revision], ...]  # the window's last-changed airing
+    stored: Stored
+
+    def events(self, folder: Path) -> Iterator[Event]:
+        """Yield the show's calendar events in calendar order, a frame at a time."""
+        path = folder / self.stored.file
+        for piece in self.stored.frames:
+            yield from pickle.loads(_read(path, piece))  # noqa: S301 - our own file
+
+    def programmes(self, folder: Path) -> list[Programme]:
+        """Return the show's guide programmes, in window order."""
+        return self._load(folder, self.stored.programmes)
+
+    def recent(self, folder: Path) -> list[tuple[Airing, Revision]]:
+        """Return the show's newest premieres, newest first, with their revisions."""
+        return self._load(folder, self.stored.recent)
+
+    def _load(self, folder: Path, piece: _Piece) -> list[Any]:
+        return pickle.loads(_read(folder / self.stored.file, piece)) if piece[1] else []  # noqa: S301 - our own file
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stored:
+    """Where a show's events and programmes are: a file of the parts folder, and pieces of it."""
+
+    file: str  # a name in the parts folder (a dry run's: an absolute path elsewhere)
+    size: int
+    frames: tuple[_Piece, ...]  # pickled lists of events
+    programmes: _Piece  # a pickled list of programmes
+    recent: _Piece  # a pickled list of (airing, revision), newest first
+
+
+class PartWriter:
+    """Writes the part files of one publish: ``<show>.<publish number>`` in ``folder``."""
+
+    def __init__(self, folder: Path, number: int, syncer: files.Syncer | None) -> None:
+        """Write into ``folder``; with a ``syncer`` the files are made durable there."""
+        self.folder = folder
+        self.number = number
+        self.syncer = syncer
+
+    def write(
+        self,
+        show: str,
+        events: Sequence[Event],
+        programmes: list[Programme],
+        recent: list[tuple[Airing, Revision]],
+    ) -> Stored:
+        """Write a show's events, programmes and premieres to its part file; return where they are."""
+        pieces: list[bytes] = []
+        frames: list[_Piece] = []
+        offset = 0
+        for start in range(0, len(events), _EVENTS_PER_FRAME):
+            piece = pickle.dumps(list(events[start : start + _EVENTS_PER_FRAME]))
+            frames.append((offset, len(piece)))
+            pieces.append(piece)
+            offset += len(piece)
+        listed = pickle.dumps(programmes) if programmes else b""
+        newest = pickle.dumps(recent) if recent else b""
+        pieces += (listed, newest)
+        path = self.folder / f"{show}.{self.number}"
+        files.write_file(path, b"".join(pieces), syncer=self.syncer, durable=self.syncer is not None)
+        return Stored(
+            file=path.name if self.syncer is not None else str(path),
+            size=offset + len(listed) + len(newest),
+            frames=tuple(frames),
+            programmes=(offset, len(listed)),
+            recent=(offset + len(listed), len(newest)),
+        )
+
+
+def digests(site: Site, folder: Path, renderers: Sequence[Renderer]) -> dict[str, str]:
+    """Return, per show, a digest of everything besides the clock and the state its files show.
+
+    The show's config, every site setting (the other shows aside), the output
+    folder, the formats, airdates' code and packages, and the zone files'
+    sizes and times (a tzdata update is a change).
+    """
+    formats = tuple((r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers)
+    zones = sorted({site.timezone.key, *(show.timezone.key for show in site.shows)})
+    shared = digest_of((
+        dataclasses.replace(site, shows=()), str(folder), formats, code_stamp(), _zone_stamps(zones),
+    ))
+    return {show.id: digest_of((shared, show)) for show in site.shows}
+
+
+def reusable(  # noqa: PLR0913 - one publish's facts
+    rows: Mapping[str, PartRow],
+    wanted: Mapping[str, str],
+    *,
+    now: datetime,
+    names: Mapping[str, Sequence[str]],
+    output: Path,
+    manifest: Mapping[str, files.Stamp],
+    parts: Path,
+) -> set[str]:
+    """Return the shows whose recorded part and files are still right as of ``now``.
+
+    ``wanted`` holds each show's digest, ``names`` its file names in ``output``.
+    """
+    kept: set[str] = set()
+    for show, digest in wanted.items():
+        row = rows.get(show)
+        if row is None or row.digest != digest or not row.since <= now < row.next_change:
+            continue
+        if _size(parts / row.file) != row.size:
+            continue
+        if all(_intact(output / name, manifest.get(name)) for name in names[show]):
+            kept.add(show)
+    return kept
+
+
+def tidy(folder: Path, keep: Iterable[str]) -> None:
+    """Delete the part files no show's recorded part names (a killed publish's, replaced ones)."""
+    kept = set(keep)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name not in kept:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def merged_programmes(lists: Iterable[list[Programme]]) -> Iterator[str]:
+    """Yield one channel's programmes from its shows' lists in the guide's order."""
+    merged = list(heapq.merge(*lists, key=_merge_order))
+    merged.sort(key=_guide_order)
+    for programme in merged:
+        yield programme[3]
+
+
+_merge_order = itemgetter(0, 1)  # the network window's order: start, then UID
+_guide_order = itemgetter(0, 2)  # the guide's: start, then id
+
+
+def _read(path: Path, piece: _Piece) -> bytes:
+    offset, size = piece
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as error:
+        msg = f"{path}: cannot read a show's part: {error.strerror or error}"
+        raise OutputError(msg, path=str(path)) from error
+    try:
+        data = os.pread(fd, size, offset)
+    finally:
+        os.close(fd)
+    if len(data) != size:
+        msg = f"{path}: a show's part is shorter than recorded"
+        raise OutputError(msg, path=str(path))
+    return data
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _intact(path: Path, stamp: files.Stamp | None) -> bool:
+    return stamp is not None and files.stamp_of(path, stamp.sha256) == stamp
+
+
+def _zone_stamps(keys: list[str]) -> list[tuple[str, int, int] | None]:
+    """Return the size and mtime of the system zone file zoneinfo reads for each zone."""
+    found: list[tuple[str, int, int] | None] = []
+    for key in keys:
+        for folder in TZPATH:
+            path = os.path.join(folder, key)  # noqa: PTH118 - a zone key is a relative path
+            with contextlib.suppress(OSError):
+                info = os.stat(path)
+                found.append((path, info.st_size, info.st_mtime_ns))
+                break
+        else:
+            found.append(None)
+    return found
