@@ -14,13 +14,16 @@ from lxml import etree
 from feeds.edition import Edition
 from feeds.text import xml_safe
 from feeds.wording import description_text, episode_label_of
-from schedule.airing import Airing, AiringId
+from schedule.airing import Airing
 from schedule.site import Channel, Show
 
 __all__ = ["Programme", "guide_frame", "programme_entries", "programmes_text", "render_xmltv"]
 
-Programme = tuple[datetime, str, AiringId, str]
-"""One programme of a guide: its airing's start, UID and id, and its ``<programme>`` text."""
+Programme = tuple[datetime, str, tuple[str, datetime], str]
+"""One programme of a guide: its airing's start, UID and id (as a tuple), its ``<programme>`` text.
+
+The id as ``(show, start)``, how an AiringId sorts: a tuple pickles and loads much faster.
+"""
 
 _DOCTYPE = '<!DOCTYPE tv SYSTEM "xmltv.dtd">'
 _GENERATOR = "airdates"
@@ -60,7 +63,7 @@ def programme_entries(edition: Edition) -> list[Programme]:
     lang = xml_safe(site.language)
     shows = {show.id: _ShowText.of(show, lang) for show in edition.shows}
     return [
-        (a.start, a.uid, a.id, programme_text(a, shows[a.show], channels[a.channel]))  # type: ignore[index]
+        (a.start, a.uid, (a.id.show, a.id.start), programme_text(a, shows[a.show], channels[a.channel]))  # type: ignore[index]
         for a in edition.window
         if not a.cancelled and a.channel in channels and a.show in shows
     ]

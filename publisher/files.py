@@ -102,13 +102,12 @@ def unchanged(path: Path, data: bytes, digest: str, remembered: Stamp | None) ->
     """Return True when the file at ``path`` already holds exactly ``data``.
 
     A file whose inode, size and mtime are the ones recorded when airdates
-    wrote bytes with this digest is trusted without reading it; anything else
+    wrote it is trusted to hold the bytes it wrote then (same digest: the
+    same bytes; another: different ones) without reading it; anything else
     is compared byte for byte, so a file changed behind airdates' back is repaired.
     """
-    if remembered is not None and remembered.sha256 == digest:
-        current = stamp_of(path, digest)
-        if current == remembered:
-            return True
+    if remembered is not None and stamp_of(path, remembered.sha256) == remembered:
+        return remembered.sha256 == digest  # the file holds the bytes airdates wrote
     try:
         return path.read_bytes() == data
     except OSError:
@@ -247,9 +246,8 @@ def holds(path: Path, digest: str, remembered: Stamp | None) -> bool:
     As ``unchanged``, for bytes not in memory: a matching stamp is trusted,
     anything else is read and hashed.
     """
-    trusted = remembered is not None and remembered.sha256 == digest
-    if trusted and stamp_of(path, digest) == remembered:
-        return True
+    if remembered is not None and stamp_of(path, remembered.sha256) == remembered:
+        return remembered.sha256 == digest  # the file holds the bytes airdates wrote
     found = hashlib.sha256()
     try:
         with path.open("rb") as file:

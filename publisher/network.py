@@ -139,6 +139,7 @@ class NetworkParts:
             bounds=(min(window, key=_start), max(window, key=_end)) if window else (),
             index=_index_part(window, self.now),
             quiet=quiet,
+            newest=start_order(recent[0]) if recent else None,
             stored=self.writer.write(
                 show.id,
                 events or (),
@@ -228,11 +229,7 @@ class NetworkParts:
         self, parts: list[ShowPart], change_log: tuple[ScheduleChange, ...]
     ) -> Edition:
         quiet = [pair for part in parts for pair in part.quiet]
-        recent: list[tuple[Airing, Revision]] = []
-        for part in parts:  # one show's at a time: a network's are many
-            if part.stored.recent[1]:
-                merged = heapq.merge(recent, part.recent(self.folder), key=_pair_order, reverse=True)
-                recent = [pair for _, pair in zip(range(self.site.feed_items), merged, strict=False)]
+        recent = self._newest(parts)
         return Edition(
             site=self.site,
             show=None,
@@ -242,6 +239,23 @@ class NetworkParts:
             revisions={airing.uid: revision for airing, revision in (*recent, *quiet)},
             changes=change_log,
         )
+
+    def _newest(self, parts: list[ShowPart]) -> list[tuple[Airing, Revision]]:
+        """Return the network's ``feed_items`` newest premieres, newest first, with revisions.
+
+        Shows are read newest premiere first; once the list is full, a show
+        whose newest is older than the list's oldest has nothing to add, nor
+        has any show after it.
+        """
+        limit = self.site.feed_items
+        recent: list[tuple[Airing, Revision]] = []
+        candidates = sorted((p for p in parts if p.newest is not None), key=_newest, reverse=True)
+        for part in candidates:
+            if recent and len(recent) >= limit and _newest(part) < _pair_order(recent[-1]):
+                break
+            merged = heapq.merge(recent, part.recent(self.folder), key=_pair_order, reverse=True)
+            recent = [pair for _, pair in zip(range(limit), merged, strict=False)]
+        return recent
 
     def _whole_edition(self, change_log: tuple[ScheduleChange, ...]) -> Edition:
         window = tuple(heapq.merge(*self._windows, key=start_order))
@@ -286,6 +300,10 @@ def _index_part(window: tuple[Airing, ...], now: datetime) -> tuple[Airing, ...]
 
 def _pair_order(pair: tuple[Airing, Revision]) -> tuple[datetime, str]:
     return start_order(pair[0])
+
+
+def _newest(part: ShowPart) -> tuple[datetime, str]:
+    return part.newest  # type: ignore[return-value] - only parts with one are sorted
 
 
 def _start(airing: Airing) -> datetime:

@@ -76,6 +76,7 @@ class ShowPart:
     bounds: tuple[Airing, ...]  # the window's earliest-starting and latest-ending airing
     index: tuple[Airing, ...]  # what the index page could list
     quiet: tuple[tuple[Airing, Revision], ...]  # the window's last-changed airing
+    newest: tuple[datetime, str] | None  # start and UID of its newest premiere, if any
     stored: Stored
 
     def events(self, folder: Path) -> Iterator[Event]:
@@ -198,15 +199,18 @@ def tidy(folder: Path, keep: Iterable[str]) -> None:
 
 
 def merged_programmes(lists: Iterable[list[Programme]]) -> Iterator[str]:
-    """Yield one channel's programmes from its shows' lists in the guide's order."""
-    merged = list(heapq.merge(*lists, key=_merge_order))
+    """Yield one channel's programmes from its shows' lists in the guide's order.
+
+    Merged in the network window's order (start, then UID: tuples compare so,
+    a UID being unique), then sorted stably in the guide's (start, then id).
+    """
+    merged = list(heapq.merge(*lists))
     merged.sort(key=_guide_order)
     for programme in merged:
         yield programme[3]
 
 
-_merge_order = itemgetter(0, 1)  # the network window's order: start, then UID
-_guide_order = itemgetter(0, 2)  # the guide's: start, then id
+_guide_order = itemgetter(0, 2)
 
 
 def _read(path: Path, piece: _Piece) -> bytes:

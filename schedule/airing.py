@@ -34,6 +34,10 @@ class AiringId:
     def __str__(self) -> str:
         return self._text
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as show and start (loads several times faster than a slotted dataclass's way)."""
+        return _id_of, (self.show, self.start)
+
     @classmethod
     def from_string(cls, text: str) -> AiringId:
         """Parse the string form; ValueError if it is not one."""
@@ -101,12 +105,38 @@ class Airing:
         """The id's string form, the root of every output identifier."""
         return self.id._text  # noqa: SLF001 - AiringId's own cached form, read without a call
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the field values (loads several times faster than a slotted dataclass's way).
+
+        A publish keeps each show's part of the network files pickled.
+        """
+        return _airing_of, tuple(getter(self) for getter in _AIRING_GETTERS)
+
 
 # The slot descriptors' setters, in field order: what the generated __init__ of a
 # frozen class reaches through object.__setattr__, one lookup per field.
 _ID_SETTERS = (AiringId.show.__set__, AiringId.start.__set__, AiringId._text.__set__)  # type: ignore[attr-defined]  # noqa: SLF001
 _AIRING_SETTERS = tuple(getattr(Airing, f.name).__set__ for f in fields(Airing))
+_AIRING_GETTERS = tuple(getattr(Airing, f.name).__get__ for f in fields(Airing))
 _new = object.__new__
+
+
+def _id_of(show: str, start: datetime) -> AiringId:
+    """Return ``AiringId(show=show, start=start)`` (the unpickler's way)."""
+    airing_id = _new(AiringId)
+    set_show, set_start, set_text = _ID_SETTERS
+    set_show(airing_id, show)
+    set_start(airing_id, start)
+    set_text(airing_id, _id_text(show, start if start.tzinfo is UTC else start.astimezone(UTC)))
+    return airing_id
+
+
+def _airing_of(*values: Any) -> Airing:  # noqa: ANN401 - the fields, each of its own type
+    """Return the Airing with these field values, in declaration order (the unpickler's way)."""
+    airing = _new(Airing)
+    for setter, value in zip(_AIRING_SETTERS, values, strict=True):
+        setter(airing, value)
+    return airing
 
 
 def new_airing(show_id: str, original: datetime, values: tuple[Any, ...]) -> Airing:

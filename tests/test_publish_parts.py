@@ -1,0 +1,300 @@
+"""Show parts: a show whose inputs and outputs stay put is not published again, to the same bytes.
+
+Every case publishes twins: the same site, published once, copied, then
+published again after the same edit, once where the shows' recorded parts
+can be reused and once into a fresh output folder, where nothing can be
+(the manifest knows none of its files). Files and state must agree byte for
+byte; which shows were expanded again is counted in the first twin.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from publisher import publish as publish_module
+from publisher.cli import main
+from publisher.state import State
+from schedule import timeline
+from schedule.loading import load_site
+from tests.test_publish_network import _config, _outputs, _state_rows
+
+FIRST = "2025-10-20T12:00:00+00:00"
+SHOWS = {f"show-{n}" for n in range(12)}
+
+Edit = Callable[[Path], None]
+
+
+def _no_edit(folder: Path) -> None:
+    del folder
+
+
+def _retitle(folder: Path) -> None:
+    config = folder / "airdates.toml"
+    config.write_text(config.read_text().replace('title = "Show 5"', 'title = "Show five"'))
+
+
+def _publish(folder: Path, now: str, *extra: str) -> int:
+    return main(["publish", "-c", str(folder / "airdates.toml"), "--now", now, *extra])
+
+
+def _twins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit, now: str
+) -> tuple[Path, set[str]]:
+    """Publish at FIRST, edit, republish twins at ``now``; return the reusing twin and what it expanded.
+
+    Both twins publish from the same path (a show's config path is part of
+    what its events show): the reusing one, then moved aside; then a copy
+    made before it, whose output files are new inodes and whose parts are
+    gone, so that nothing can be reused.
+    """
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    site, spare, reusing = tmp_path / "site", tmp_path / "spare", tmp_path / "reusing"
+    site.mkdir()
+    _config(site)
+    assert _publish(site, FIRST) == 0
+    shutil.copytree(site, spare)
+    edit(site)
+    expanded = _expanded(monkeypatch, site, now)
+    site.rename(reusing)
+    spare.rename(site)
+    shutil.rmtree(site / ".airdates" / "parts")
+    edit(site)
+    assert _publish(site, now) == 0
+    assert _outputs(reusing / "public") == _outputs(site / "public")
+    assert _state_rows(reusing) == _state_rows(site)
+    site.rename(tmp_path / "full")
+    reusing.rename(site)
+    _assert_tidy(site)
+    return site, expanded
+
+
+def _expanded(monkeypatch: pytest.MonkeyPatch, site: Path, now: str) -> set[str]:
+    """Publish; return the shows expanded (in this process: a second one is not counted)."""
+    expanded: set[str] = set()
+    real = timeline.show_timeline
+
+    def counted(*args: object) -> object:
+        expanded.add(args[1].id)  # type: ignore[attr-defined]
+        return real(*args)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(timeline, "show_timeline", counted)
+        assert _publish(site, now) == 0
+    return expanded
+
+
+def _assert_tidy(folder: Path) -> None:
+    """The parts folder holds exactly the files the state names, one per show."""
+    state = State.open(folder / ".airdates")
+    try:
+        named = state.part_files()
+        rows = state.part_rows()
+    finally:
+        state.close()
+    site = load_site(str(folder / "airdates.toml"))[0]
+    assert set(rows) == {show.id for show in site.shows}
+    assert {p.name for p in (folder / ".airdates" / "parts").iterdir()} == named
+
+
+def _moving(folder: Path, start: datetime, stop: datetime) -> set[str]:
+    """Return the shows with an airing starting or ending in ``(start, stop]``."""
+    site = load_site(str(folder / "airdates.toml"))[0]
+    window = timeline.window(site, start)
+    return {
+        show.id
+        for show in site.shows
+        for airing in timeline.show_airings(site, show, *window)
+        if start < airing.start <= stop or start < airing.end <= stop
+    }
+
+
+def test_an_edit_to_one_show_publishes_that_show_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other shows' files and parts are reused; files and state are a full publish's."""
+    folder, expanded = _twins(tmp_path, monkeypatch, _retitle, FIRST)
+    assert expanded == {"show-5"}
+    assert "Show five" in (folder / "public" / "schedule.ics").read_text()
+    assert "Show five" in (folder / "public" / "xmltv.xml").read_text()
+
+
+def test_nothing_changed_publishes_nothing_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same inputs, same moment: no show is expanded; every file stays."""
+    _, expanded = _twins(tmp_path, monkeypatch, _no_edit, FIRST)
+    assert expanded == set()
+
+
+@pytest.mark.parametrize("hours", [1, 3, 7])
+def test_a_show_whose_airing_started_or_ended_is_published_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hours: int
+) -> None:
+    """Later the same day: exactly the shows with an airing starting or ending meanwhile."""
+    first = datetime.fromisoformat(FIRST)
+    later = first + timedelta(hours=hours)
+    folder, expanded = _twins(tmp_path, monkeypatch, _no_edit, later.isoformat())
+    expected = _moving(folder, first, later)
+    assert expected  # the site airs every hour from 06:00 to 17:00
+    assert expanded == expected
+
+
+@pytest.mark.parametrize(
+    "now", ["2025-10-21T12:00:00+00:00", "2025-10-19T12:00:00+00:00", "2025-10-20T11:00:00+00:00"]
+)
+def test_a_new_day_or_an_earlier_now_publishes_every_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: str
+) -> None:
+    """The window moves with the day; a part is never used before the moment it was made."""
+    _, expanded = _twins(tmp_path, monkeypatch, _no_edit, now)
+    assert expanded == SHOWS
+
+
+def _site_title(folder: Path) -> None:
+    config = folder / "airdates.toml"
+    config.write_text(config.read_text().replace('title = "Parts TV"', 'title = "Parts TV+"'))
+
+
+def _channel_name(folder: Path) -> None:
+    config = folder / "airdates.toml"
+    config.write_text(config.read_text().replace('name = "Two & Co"', 'name = "Two and Co"'))
+
+
+@pytest.mark.parametrize("edit", [_site_title, _channel_name])
+def test_a_site_setting_publishes_every_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit
+) -> None:
+    """A show's files show the site's settings and channels: any change to them is everyone's."""
+    _, expanded = _twins(tmp_path, monkeypatch, edit, FIRST)
+    assert expanded == SHOWS
+
+
+def _tampered(folder: Path) -> None:
+    (folder / "public" / "show-3.rss").write_text("not a feed")
+
+
+def _part_gone(folder: Path) -> None:
+    for part in (folder / ".airdates" / "parts").glob("show-5.*"):
+        part.unlink()
+
+
+def _part_cut(folder: Path) -> None:
+    for part in (folder / ".airdates" / "parts").glob("show-6.*"):
+        part.write_bytes(part.read_bytes()[:-1])
+
+
+@pytest.mark.parametrize(
+    ("edit", "show"), [(_tampered, "show-3"), (_part_gone, "show-5"), (_part_cut, "show-6")]
+)
+def test_a_show_whose_file_or_part_changed_is_published_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit, show: str
+) -> None:
+    """A file edited behind airdates' back is repaired; a lost or cut part is made again."""
+    folder, expanded = _twins(tmp_path, monkeypatch, edit, FIRST)
+    assert expanded == {show}
+    assert (folder / "public" / "show-3.rss").read_text().startswith("<?xml")
+
+
+def _show_removed(folder: Path) -> None:
+    config = folder / "airdates.toml"
+    text = config.read_text()
+    start = text.index('id = "show-7"')
+    stop = text.index("[[shows]]", start)
+    config.write_text(text[: text.rindex("[[shows]]", 0, start)] + text[stop:])
+
+
+def _show_added(folder: Path) -> None:
+    config = folder / "airdates.toml"
+    added = config.read_text().split("[[shows]]")[2].replace('"show-1"', '"show-12"')
+    config.write_text(config.read_text() + "[[shows]]" + added.replace("Show 1", "Show 12"))
+
+
+def test_a_removed_show_leaves_no_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its files, its part and its part file go; no other show is published again."""
+    folder, expanded = _twins(tmp_path, monkeypatch, _show_removed, FIRST)
+    assert expanded == set()
+    assert not list((folder / "public").glob("show-7.*"))
+    assert not list((folder / ".airdates" / "parts").glob("show-7.*"))
+
+
+def test_an_added_show_is_published_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new show is the only one expanded; the network files take it in."""
+    folder, expanded = _twins(tmp_path, monkeypatch, _show_added, FIRST)
+    assert expanded == {"show-12"}
+    assert "Show 12" in (folder / "public" / "xmltv.xml").read_text()
+
+
+def test_parts_of_a_failed_publish_are_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publish failing at its commit leaves the state; the next one ends where a clean one does."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    site, spare, recovered = tmp_path / "site", tmp_path / "spare", tmp_path / "recovered"
+    site.mkdir()
+    _config(site)
+    assert _publish(site, FIRST) == 0
+    shutil.copytree(site, spare)
+    state = _state_rows(site)
+    _retitle(site)
+
+    def fails(*args: object, **kwargs: object) -> None:
+        message = "disk gone"
+        raise OSError(message)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(State, "commit", fails)
+        with pytest.raises(OSError, match="disk gone"):
+            _publish(site, FIRST)
+    assert _state_rows(site) == state
+    expanded = _expanded(monkeypatch, site, FIRST)
+    assert expanded == {"show-5"}  # not the part the failed publish made
+    _assert_tidy(site)
+    site.rename(recovered)
+    spare.rename(site)  # the same path: a show's config path is part of what its events show
+    _retitle(site)
+    assert _publish(site, FIRST) == 0
+    assert _outputs(recovered / "public") == _outputs(site / "public")
+    assert _changes(recovered) == _changes(site)
+
+
+def _changes(folder: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(folder / ".airdates" / "state.sqlite") as db:
+        return db.execute("SELECT number, kind, airing, text FROM changes ORDER BY 1").fetchall()
+
+
+def test_a_dry_run_reuses_parts_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dry run names the files the publish then writes; the state folder stays as it was."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    _config(tmp_path)
+    assert _publish(tmp_path, FIRST) == 0
+    _retitle(tmp_path)
+    parts = tmp_path / ".airdates" / "parts"
+    before, state = {p.name: p.read_bytes() for p in parts.iterdir()}, _state_rows(tmp_path)
+    capsys.readouterr()
+    assert _publish(tmp_path, FIRST, "--dry-run", "--verbose") == 0
+    would = {line.removeprefix("would write ") for line in capsys.readouterr().err.splitlines()
+             if line.startswith("would write ")}
+    assert {p.name: p.read_bytes() for p in parts.iterdir()} == before
+    assert _state_rows(tmp_path) == state
+    assert _publish(tmp_path, FIRST, "--verbose") == 0
+    wrote = {line.removeprefix("wrote ") for line in capsys.readouterr().err.splitlines()
+             if line.startswith("wrote ")}
+    assert would == wrote
+    assert {"show-5.ics", "schedule.ics", "xmltv.xml"} <= wrote
+
+
+def test_a_publish_too_large_for_one_process_reuses_parts_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shows published by the second process leave parts the next publish reuses."""
+    monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
+    _, expanded = _twins(tmp_path, monkeypatch, _retitle, FIRST)
+    assert expanded == {"show-5"}
