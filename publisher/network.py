@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache, partial
 from pathlib import Path
 
 from feeds.edition import Edition, Revision, ScheduleChange
@@ -47,8 +48,9 @@ _KNOWN = frozenset({_ICS, _XMLTV, _HTML, *_FEEDS, *_CHANGES})
 _INDEX_REACH = timedelta(days=9)
 _UP_NEXT = 4  # the index's "up next" list (feeds/pages.py); more is harmless, fewer is not
 
-# A file's bytes: all at once, or piece by piece.
+# A file's bytes: all at once, or piece by piece; and what makes them.
 Content = bytes | Iterable[bytes]
+Maker = Callable[[], Content]
 Event = tuple[datetime, str, bytes]
 
 
@@ -153,25 +155,34 @@ class NetworkParts:
         """Take a show's part recorded by an earlier publish."""
         self.parts[part.show] = part
 
-    def files(self, change_log: tuple[ScheduleChange, ...]) -> Iterator[tuple[Renderer, Content]]:
-        """Yield every network renderer with its file's bytes, in registration order."""
+    def files(self, change_log: tuple[ScheduleChange, ...]) -> list[tuple[Renderer, Maker]]:
+        """Return every network renderer with what makes its file's bytes, in registration order.
+
+        Nothing is made until a maker is called: the publisher may call the
+        calendar's in another process.
+        """
         if self.whole:
-            edition = self._whole_edition(change_log)
-            for renderer in self.network:
-                yield renderer, renderer.render(edition)
-            return
+            whole = cache(partial(self._whole_edition, change_log))
+            return [(renderer, _maker(renderer, whole)) for renderer in self.network]
         parts = [self.parts[show.id] for show in network_order(self.site) if show.id in self.parts]
-        feeds = self._feed_edition(parts, change_log)
+        feeds = cache(partial(self._feed_edition, parts, change_log))
+        made: list[tuple[Renderer, Maker]] = []
         for renderer in self.network:
             kind = renderer.render.__qualname__
             if kind == _ICS:
-                yield renderer, self._calendar(parts)
+                make: Maker = partial(self._calendar, parts)
             elif kind == _XMLTV:
-                yield renderer, self._guide(parts)
+                make = partial(self._guide, parts)
             elif kind == _HTML:
-                yield renderer, renderer.render(self._index_edition(parts, change_log))
+                make = _maker(renderer, partial(self._index_edition, parts, change_log))
             else:
-                yield renderer, renderer.render(feeds)
+                make = _maker(renderer, feeds)
+            made.append((renderer, make))
+        return made
+
+    def is_calendar(self, renderer: Renderer) -> bool:
+        """Tell whether ``renderer``'s network file is the calendar merged from the shows' parts."""
+        return not self.whole and renderer.render.__qualname__ == _ICS
 
     def gathered(self) -> Gathered:
         """Return what was gathered, to hand to another gatherer's ``absorb``."""
@@ -271,6 +282,10 @@ class NetworkParts:
             revisions=self._revisions,
             changes=change_log,
         )
+
+
+def _maker(renderer: Renderer, edition: Callable[[], Edition]) -> Maker:
+    return lambda: renderer.render(edition())
 
 
 def _index_part(window: tuple[Airing, ...], now: datetime) -> tuple[Airing, ...]:

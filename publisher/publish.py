@@ -51,7 +51,7 @@ from publisher.changes import (
 )
 from publisher.inputs import Snapshot
 from publisher.lock import held
-from publisher.network import Gathered, NetworkParts, network_order
+from publisher.network import Gathered, Maker, NetworkParts, network_order
 from publisher.parts import PARTS_FOLDER, PartWriter, digests, reusable, tidy
 from publisher.state import HeldAirings, Parts, PublishRecord, State
 from schedule import timeline
@@ -456,7 +456,8 @@ def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
         network = _gatherer(job, state, rendering, scratch)
         reused = _reuse(job, state, rendering, network, shows)
         order = [show for show in network_order(site) if show.id not in reused]
-        halves = _halves(order) if rendering.stage and state.path != ":memory:" else None
+        can_fork = rendering.stage and state.path != ":memory:"
+        halves = _halves(order) if can_fork else None
         helper = None
         try:
             if halves is not None:
@@ -474,15 +475,11 @@ def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
             first = state.next_change_number()
             fresh = tuple(numbered(d, first + i, now) for i, d in enumerate(shows.found()))
             change_log = (tuple(reversed(fresh)) + state.changes(site.feed_items))[: site.feed_items]
-            for renderer, content in network.files(change_log):
-                name = renderer.file_name(None)
-                if isinstance(content, bytes):
-                    rendering.take(name, renderer, content)
-                else:
-                    rendering.take_chunks(name, renderer, content)
+            split = can_fork and len(network.parts) >= _PARALLEL_SHOWS
+            _publish_network(job, rendering, network, network.files(change_log), split=split)
         finally:
             if helper is not None:
-                helper.abandon(job.folder)
+                helper.abandon()
                 _held_path(site).unlink(missing_ok=True)
     return _Plan(
         window=window,
@@ -533,6 +530,56 @@ def _reuse(
         rendering.names += names[show_id]
         shows.count(part.airings, part.next_change)
     return set(found)
+
+
+def _publish_network(
+    job: _Job,
+    rendering: _Pass,
+    network: NetworkParts,
+    entries: list[tuple[Renderer, Maker]],
+    *,
+    split: bool,
+) -> None:
+    """Render and take every network file; with ``split``, the calendar in a second process.
+
+    The calendar, merged from every show's events, is the largest file by
+    far: a forked process writes it while this one does the others.
+    """
+    apart = [entry for entry in entries if network.is_calendar(entry[0])] if split else []
+    if not apart or (os.cpu_count() or 1) < 2:  # noqa: PLR2004 - two processes
+        _take_all(rendering, entries)
+        return
+    forked: _Forked | None = _Forked(
+        lambda: _staged_part(job.folder, rendering.manifest, lambda here: _take_all(here, apart)),
+        job.folder,
+    )
+    here = _Pass(job.folder, rendering.manifest, stage=True)
+    here.syncer = rendering.syncer  # its files are made durable with the rest
+    try:
+        _take_all(here, [entry for entry in entries if entry not in apart])
+        outcome = forked.result()
+        forked = None
+        if not isinstance(outcome, _PassPart):
+            msg = f"the second publishing process handed back {type(outcome).__name__}"
+            raise TypeError(msg)
+        rendering.absorb(outcome)
+        rendering.absorb(here.part())
+    except BaseException:
+        if forked is not None:
+            forked.abandon()
+        here.discard()
+        raise
+
+
+def _take_all(rendering: _Pass, entries: Iterable[tuple[Renderer, Maker]]) -> None:
+    """Make each network file and take it into ``rendering``."""
+    for renderer, make in entries:
+        name = renderer.file_name(None)
+        content = make()
+        if isinstance(content, bytes):
+            rendering.take(name, renderer, content)
+        else:
+            rendering.take_chunks(name, renderer, content)
 
 
 def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
@@ -596,13 +643,79 @@ class _HelperResult:
     gathered: Gathered
 
 
+class _Forked:
+    """A task run in a forked process; what it returns (pickled) comes back through a pipe.
+
+    The task's files must be durable before it returns; only this process
+    renames files and writes the state. ``result`` raises what the task raised.
+    """
+
+    def __init__(self, task: Callable[[], object], folder: Path) -> None:
+        """Fork; the child runs ``task`` and exits. ``folder``: where it stages files."""
+        self.folder = folder
+        self._read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outputs
+            os.close(self._read_end)
+            _run_forked(task, write_end)
+        os.close(write_end)
+
+    def result(self) -> object:
+        """Wait for the child; return what the task returned, or raise what it raised."""
+        message = _read_all(self._read_end)
+        os.close(self._read_end)
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            outcome = pickle.loads(message) if message else None  # noqa: S301 - our own child
+        except (pickle.UnpicklingError, EOFError):
+            outcome = None
+        if outcome is None:
+            files.clear_leftovers(self.folder)  # what it staged; this pass's own go too
+            msg = "the second publishing process ended without finishing"
+            raise OutputError(msg, path=str(self.folder))
+        kind, value, path = outcome
+        if kind == "done":
+            return value
+        if kind == "output":
+            raise OutputError(value, path=path)
+        raise RuntimeError(value)
+
+    def abandon(self) -> None:
+        """Stop the child after a failure here; remove the files it staged."""
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+            files.clear_leftovers(self.folder)
+        with contextlib.suppress(OSError):
+            os.close(self._read_end)
+
+
+def _run_forked(task: Callable[[], object], pipe: int) -> NoReturn:  # pragma: no cover - child
+    """Run ``task`` in the forked child, report through ``pipe`` and exit."""
+    outcome: tuple[str, object, str | None]
+    try:
+        outcome = ("done", task(), None)
+    except OutputError as error:
+        outcome = ("output", str(error), error.path)
+    except BaseException as error:  # noqa: BLE001 - every failure is reported to the parent
+        outcome = ("other", f"{type(error).__name__}: {error}", None)
+    try:
+        with os.fdopen(pipe, "wb") as out:
+            out.write(pickle.dumps(outcome))
+    finally:
+        os._exit(0)
+
+
 class _Helper:
     """A forked process publishing the second half of the shows while this one does the first.
 
     It renders and stages its shows' files and writes their part files (all
     durable before it reports), holds their state updates, and hands back
-    names, digests and the shows' parts. Only this process renames files
-    and writes the state.
+    names, digests and the shows' parts.
     """
 
     def __init__(  # noqa: PLR0913 - one publish's parts, named
@@ -616,52 +729,28 @@ class _Helper:
         network: NetworkParts,
     ) -> None:
         """Fork; the child publishes ``order`` and exits."""
-        self._read_end, write_end = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outputs
-            os.close(self._read_end)
-            _child(
-                job, window, order=order, shows=shows, manifest=rendering.manifest,
-                network=network, pipe=write_end,
+
+        def task() -> _HelperResult:  # pragma: no cover - runs in the forked child
+            return _child(
+                job, window, order=order, shows=shows, manifest=rendering.manifest, network=network
             )
-        os.close(write_end)
+
+        self.forked = _Forked(task, job.folder)
 
     def finish(self, shows: _Shows, rendering: _Pass, network: NetworkParts) -> None:
         """Wait for the child and take in what it did; raise what it raised."""
-        message = _read_all(self._read_end)
-        os.close(self._read_end)
-        os.waitpid(self.pid, 0)
-        self.pid = 0
-        try:
-            outcome = pickle.loads(message) if message else None  # noqa: S301 - our own child
-        except (pickle.UnpicklingError, EOFError):
-            outcome = None
-        if outcome is None:
-            files.clear_leftovers(rendering.folder)  # what it staged; this pass's own go too
-            msg = "the second publishing process ended without finishing"
-            raise OutputError(msg, path=str(rendering.folder))
-        if isinstance(outcome, _HelperResult):
-            rendering.absorb(outcome.files)
-            shows.absorb(outcome.found)
-            network.absorb(outcome.gathered)
-            shows.held.append(_held_path(shows.site))
-            return
-        kind, text, path = outcome
-        if kind == "output":
-            raise OutputError(text, path=path)
-        raise RuntimeError(text)
+        outcome = self.forked.result()
+        if not isinstance(outcome, _HelperResult):
+            msg = f"the second publishing process handed back {type(outcome).__name__}"
+            raise TypeError(msg)
+        rendering.absorb(outcome.files)
+        shows.absorb(outcome.found)
+        network.absorb(outcome.gathered)
+        shows.held.append(_held_path(shows.site))
 
-    def abandon(self, folder: Path) -> None:
+    def abandon(self) -> None:
         """Stop the child after a failure here; remove the files it staged."""
-        if self.pid:
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(self.pid, 0)
-            self.pid = 0
-            files.clear_leftovers(folder)
-        with contextlib.suppress(OSError):
-            os.close(self._read_end)
+        self.forked.abandon()
 
 
 def _child(  # noqa: PLR0913 - one publish's parts, named
@@ -672,45 +761,45 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
     shows: _Shows,
     manifest: Mapping[str, files.Stamp],
     network: NetworkParts,
-    pipe: int,
-) -> NoReturn:  # pragma: no cover - runs in the forked child
-    """Publish ``order`` in the forked child, report through ``pipe`` and exit."""
-    outcome: object
-    try:
-        state = State.reader(Path(job.site.state))
-        held = HeldAirings(_held_path(job.site))
-        shows.state = state
-        shows.hold = held.hold
-        shows.airing_count = 0  # the parent counted the shows it reused before the fork
-        rendering = _Pass(job.folder, manifest, stage=True)
+) -> _HelperResult:  # pragma: no cover - runs in the forked child
+    """Publish ``order`` in the forked child; return what the parent takes in."""
+    state = State.reader(Path(job.site.state))
+    held = HeldAirings(_held_path(job.site))
+    shows.state = state
+    shows.hold = held.hold
+    shows.airing_count = 0  # the parent counted the shows it reused before the fork
+    parts: list[NetworkParts] = []
+
+    def publish_shows(rendering: _Pass) -> None:
         writer = network.writer
-        parts = NetworkParts(
+        gatherer = NetworkParts(
             job.site, job.now, network.network, folder=network.folder,
             writer=writer and PartWriter(writer.folder, writer.number, rendering.syncer),
         )
-        parts.digests = network.digests
-        try:
-            _publish_shows(
-                job, window, order=order, shows=shows, rendering=rendering, network=parts
-            )
-            rendering.syncer.wait()
-        except BaseException:
-            rendering.discard()
-            raise
-        rendering.syncer.close()
-        held.close()
-        outcome = _HelperResult(
-            found=shows.found_here(), files=rendering.part(), gathered=parts.gathered()
+        gatherer.digests = network.digests
+        parts.append(gatherer)
+        _publish_shows(
+            job, window, order=order, shows=shows, rendering=rendering, network=gatherer
         )
-    except OutputError as error:
-        outcome = ("output", str(error), error.path)
-    except BaseException as error:  # noqa: BLE001 - every failure is reported to the parent
-        outcome = ("other", f"{type(error).__name__}: {error}", None)
+
+    staged = _staged_part(job.folder, manifest, publish_shows)
+    held.close()
+    return _HelperResult(found=shows.found_here(), files=staged, gathered=parts[0].gathered())
+
+
+def _staged_part(
+    folder: Path, manifest: Mapping[str, files.Stamp], work: Callable[[_Pass], None]
+) -> _PassPart:
+    """Run ``work`` on a rendering pass of its own; return what it found once its files are durable."""
+    rendering = _Pass(folder, manifest, stage=True)
     try:
-        with os.fdopen(pipe, "wb") as out:
-            out.write(pickle.dumps(outcome))
-    finally:
-        os._exit(0)
+        work(rendering)
+        rendering.syncer.wait()
+    except BaseException:
+        rendering.discard()
+        raise
+    rendering.syncer.close()
+    return rendering.part()
 
 
 def _held_path(site: Site) -> Path:

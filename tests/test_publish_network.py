@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import sqlite3
 from datetime import UTC, datetime
@@ -213,3 +214,29 @@ def test_a_failure_in_the_second_process_changes_nothing(
 def test_spelled_out_canonical_airing_knows_every_field() -> None:
     """The content hash's per-airing form lists exactly the fields Airing has."""
     assert changes_module._AIRING_KNOWN  # noqa: SLF001 - a new Airing field must be added there
+
+
+def test_a_failure_writing_the_network_calendar_apart_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The calendar made by a forked process fails: the publish fails; files and state stay."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
+    config = _config(tmp_path)
+    assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
+    before, state = _outputs(tmp_path / "public"), _state_rows(tmp_path)
+    real = network.NetworkParts._calendar  # noqa: SLF001 - the piece made apart
+
+    def fails_apart(self: network.NetworkParts, parts: list[object]) -> object:
+        if os.getpid() != parent:
+            message = "no calendar today"
+            raise ValueError(message)
+        return real(self, parts)  # type: ignore[arg-type]
+
+    parent = os.getpid()
+    monkeypatch.setattr(network.NetworkParts, "_calendar", fails_apart)
+    with pytest.raises(RuntimeError, match="no calendar today"):
+        main(["publish", "-c", str(config), "--now", "2025-10-22T12:00:00+00:00"])
+    assert _outputs(tmp_path / "public") == before
+    assert _state_rows(tmp_path) == state
+    assert not [p for p in (tmp_path / "public").iterdir() if p.name.startswith(".")]
