@@ -19,11 +19,9 @@ from schedule.site import Channel, Show
 
 __all__ = ["Programme", "guide_frame", "programme_entries", "programmes_text", "render_xmltv"]
 
-Programme = tuple[datetime, str, tuple[str, datetime], str]
-"""One programme of a guide: its airing's start, UID and id (as a tuple), its ``<programme>`` text.
-
-The id as ``(show, start)``, how an AiringId sorts: a tuple pickles and loads much faster.
-"""
+Programme = tuple[float, str, float, str]
+"""One programme of a guide, as it sorts: its start (POSIX time), its id (show, original start
+as POSIX time), then its ``<programme>`` text. Plain values: a network keeps these pickled."""
 
 _DOCTYPE = '<!DOCTYPE tv SYSTEM "xmltv.dtd">'
 _GENERATOR = "airdates"
@@ -52,18 +50,22 @@ def programmes_text(edition: Edition) -> str:
 
 
 def programme_entries(edition: Edition) -> list[Programme]:
-    """Return the window's programmes in the window's order, each with what sorts it.
+    """Return the window's programmes, each with what sorts it, in no particular order.
 
-    A network guide is put together from every show's list: merged by start
-    and UID as the network's window is, then put in ``programmes_text``'s
-    order (start, then id) with a stable sort.
+    A network guide is put together from every show's list: a channel's
+    programmes, sorted, are ``programmes_text``'s, in its order.
     """
     site = edition.site
     channels = {channel.id: xml_safe(channel.xmltv_id) for channel in site.channels}
     lang = xml_safe(site.language)
     shows = {show.id: _ShowText.of(show, lang) for show in edition.shows}
     return [
-        (a.start, a.uid, (a.id.show, a.id.start), programme_text(a, shows[a.show], channels[a.channel]))  # type: ignore[index]
+        (
+            a.start.timestamp(),
+            a.id.show,
+            a.id.start.timestamp(),
+            programme_text(a, shows[a.show], channels[a.channel]),  # type: ignore[index]
+        )
         for a in edition.window
         if not a.cancelled and a.channel in channels and a.show in shows
     ]
@@ -131,6 +133,8 @@ def _programmes(edition: Edition) -> Iterator[tuple[Airing, _ShowText, str]]:
     Grouping by channel in the site's order is how grabbers write guides and
     keeps each channel's programmes together; the id breaks ties so equal
     starts (an overlap the config only warns about) still sort the same way.
+    Time order is by instant: two aware times in one zone compare by their
+    wall clocks, which puts a fall-back night's second 01:15 before its first 01:30.
     """
     site = edition.site
     order = {channel.id: index for index, channel in enumerate(site.channels)}
@@ -140,7 +144,7 @@ def _programmes(edition: Edition) -> Iterator[tuple[Airing, _ShowText, str]]:
     broadcast = [
         a for a in edition.window if not a.cancelled and a.channel in order and a.show in shows
     ]
-    broadcast.sort(key=lambda a: (order[a.channel], a.start, a.id))  # type: ignore[index]
+    broadcast.sort(key=lambda a: (order[a.channel], a.start.timestamp(), a.id))  # type: ignore[index]
     for airing in broadcast:
         yield airing, shows[airing.show], ids[airing.channel]  # type: ignore[index]
 

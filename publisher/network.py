@@ -33,7 +33,7 @@ from pathlib import Path
 
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.registry import Renderer
-from publisher.parts import PartWriter, ShowPart, merged_programmes
+from publisher.parts import PartWriter, ShowPart, merged_events, merged_programmes
 from schedule.airing import Airing
 from schedule.site import Show, Site
 
@@ -215,8 +215,9 @@ class NetworkParts:
 
         bounds = tuple(sorted((a for part in parts for a in part.bounds), key=start_order))
         edition = Edition(site=self.site, show=None, now=self.now, window=bounds)
-        events = [part.events(self.folder) for part in parts if part.stored.frames]
-        yield from calendar_chunks(edition, events)
+        sources = [part.event_frames(self.folder) for part in parts if part.stored.frames]
+        # Merged here already: calendar_chunks passes one source's events through as they come.
+        yield from calendar_chunks(edition, [merged_events(sources)])  # type: ignore[list-item]
 
     def _guide(self, parts: list[ShowPart]) -> Iterator[bytes]:
         from feeds.xmltv import guide_frame  # noqa: PLC0415 - only a network guide needs it

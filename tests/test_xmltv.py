@@ -204,6 +204,20 @@ def test_daylight_saving_edges_show_the_right_offset(
     assert programme.get("start") == stamp
 
 
+def test_a_fall_back_night_is_listed_in_time_order() -> None:
+    """Two shows of one channel and one zone: the second 01:15 comes after the first 01:30.
+
+    Aware times in one zone compare by their wall clocks; the guide's order is the instants'.
+    """
+    london = ZoneInfo("Europe/London")
+    early, late = make_show(id="early", timezone=london), make_show(id="late", timezone=london)
+    first = make_airing(early, datetime(2026, 10, 25, 1, 30, tzinfo=london, fold=0))
+    second = make_airing(late, datetime(2026, 10, 25, 1, 15, tzinfo=london, fold=1))
+    site = make_site(shows=(early, late))
+    starts = [p.get("start") for p in _programmes(_guide(site, (second, first)))]
+    assert starts == ["20261025013000 +0100", "20261025011500 +0000"]
+
+
 def test_stop_is_always_given_in_the_show_zone() -> None:
     """Every programme has a stop time, in the same zone form as its start."""
     root = etree.fromstring(render_xmltv(_golden_edition()))
