@@ -43,7 +43,6 @@ from publisher import files
 from publisher.changes import digest_of
 from publisher.shortcut import code_stamp
 from publisher.state import PartRow
-from schedule.errors import OutputError
 
 if TYPE_CHECKING:
     from feeds.edition import Revision
@@ -54,7 +53,7 @@ if TYPE_CHECKING:
     from schedule.site import Site
 
 __all__ = [
-    "PARTS_FOLDER", "PartWriter", "ShowPart", "StoredEvent", "Stored", "digests", "merged_events",
+    "PARTS_FOLDER", "PartError", "PartWriter", "ShowPart", "StoredEvent", "Stored", "digests", "merged_events",
     "merged_programmes",
     "reusable", "tidy",
 ]
@@ -67,6 +66,15 @@ _MERGE_SPAN = 7 * 24 * 3600.0
 StoredEvent = tuple[float, str, bytes]
 # Where bytes are in a part file: offset, size.
 _Piece = tuple[int, int]
+
+
+class PartError(Exception):
+    """A show's part file cannot be read back as it was written: the publish starts again without parts."""
+
+    def __init__(self, path: str, show: str) -> None:
+        """Name the part file and its show."""
+        super().__init__(f"{path}: the part of show {show} cannot be read back")
+        self.path, self.show = path, show
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,9 +94,8 @@ class ShowPart:
 
     def event_frames(self, folder: Path) -> Iterator[list[StoredEvent]]:
         """Yield the show's calendar events in calendar order, a frame (a short list) at a time."""
-        path = folder / self.stored.file
         for piece in self.stored.frames:
-            yield pickle.loads(_read(path, piece))  # noqa: S301 - our own file
+            yield self._load(folder, piece)
 
     def programmes(self, folder: Path) -> list[Programme]:
         """Return the show's guide programmes, in window order."""
@@ -99,7 +106,18 @@ class ShowPart:
         return self._load(folder, self.stored.recent)
 
     def _load(self, folder: Path, piece: _Piece) -> list[Any]:
-        return pickle.loads(_read(folder / self.stored.file, piece)) if piece[1] else []  # noqa: S301 - our own file
+        """Return a list kept in the part file; PartError when it cannot be read back."""
+        if not piece[1]:
+            return []
+        path = folder / self.stored.file
+        try:
+            loaded = pickle.loads(_read(path, piece))  # noqa: S301 - our own file
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+                ImportError, IndexError, KeyError) as error:
+            raise PartError(str(path), self.show) from error
+        if not isinstance(loaded, list):
+            raise PartError(str(path), self.show)
+        return loaded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -264,18 +282,14 @@ def merged_programmes(lists: Iterable[list[Programme]]) -> Iterator[str]:
 
 def _read(path: Path, piece: _Piece) -> bytes:
     offset, size = piece
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError as error:
-        msg = f"{path}: cannot read a show's part: {error.strerror or error}"
-        raise OutputError(msg, path=str(path)) from error
+    fd = os.open(path, os.O_RDONLY)
     try:
         data = os.pread(fd, size, offset)
     finally:
         os.close(fd)
     if len(data) != size:
-        msg = f"{path}: a show's part is shorter than recorded"
-        raise OutputError(msg, path=str(path))
+        msg = "shorter than recorded"
+        raise EOFError(msg)
     return data
 
 

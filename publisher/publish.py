@@ -52,7 +52,7 @@ from publisher.changes import (
 from publisher.inputs import Snapshot
 from publisher.lock import held
 from publisher.network import Gathered, Maker, NetworkParts, network_order
-from publisher.parts import PARTS_FOLDER, PartWriter, digests, reusable, tidy
+from publisher.parts import PARTS_FOLDER, PartError, PartWriter, digests, reusable, tidy
 from publisher.state import HeldAirings, Parts, PublishRecord, State
 from schedule import timeline
 from schedule.airing import Airing
@@ -356,10 +356,21 @@ def _publish(job: _Job, state: State) -> Report:
 
 
 def _render(job: _Job, state: State, *, stage: bool) -> tuple[_Plan, _Pass]:
-    """Render every output file, finding (and if ``stage``, staging) those that differ."""
+    """Render every output file, finding (and if ``stage``, staging) those that differ.
+
+    A show part that cannot be read back (a part file damaged behind
+    airdates' back) costs a second pass that reuses none.
+    """
+    try:
+        return _render_pass(job, state, stage=stage, reuse=True)
+    except PartError:
+        return _render_pass(job, state, stage=stage, reuse=False)
+
+
+def _render_pass(job: _Job, state: State, *, stage: bool, reuse: bool) -> tuple[_Plan, _Pass]:
     rendering = _Pass(job.folder, state.manifest(str(job.folder)), stage=stage)
     try:
-        return _render_into(job, state, rendering), rendering
+        return _render_into(job, state, rendering, reuse=reuse), rendering
     except BaseException:
         rendering.discard()
         raise
@@ -373,7 +384,7 @@ class _Shows:
         self.site, self.now, self.window, self.state = job.site, job.now, window, state
         last = state.last_publish()
         self.inside = in_both(last.window if last else None, window)
-        self.known = state.present_shows()
+        self._known: set[str] | None = None
         self.titles = {show.id: show.title for show in job.site.shows}
         self.changes: dict[str, tuple[DraftChange, ...]] = {}
         self.removals: list[DraftChange] = []
@@ -381,6 +392,13 @@ class _Shows:
         self.day_turn = self.next_change = _next_day_turn(job.site, job.now)
         self.hold: Callable[[tuple[AiringRecord, ...]], object] = state.hold
         self.held: list[Path] = []  # scratch databases of records a second process held
+
+    @property
+    def known(self) -> set[str]:
+        """The shows with an airing in the last publish (read when first needed)."""
+        if self._known is None:
+            self._known = self.state.present_shows()
+        return self._known
 
     def compare(
         self, show: Show, window: tuple[Airing, ...], recent: tuple[Airing, ...]
@@ -443,7 +461,7 @@ class _Shows:
         self.removals += (c for c in part.changes if c.kind == "removed")
 
 
-def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
+def _render_into(job: _Job, state: State, rendering: _Pass, *, reuse: bool) -> _Plan:
     """Publish show by show (half of them in a second process when it pays), then the network.
 
     A show whose recorded part is still right (publisher/parts.py) is not
@@ -454,7 +472,7 @@ def _render_into(job: _Job, state: State, rendering: _Pass) -> _Plan:
     shows = _Shows(job, state, window)
     with contextlib.ExitStack() as scratch:
         network = _gatherer(job, state, rendering, scratch)
-        reused = _reuse(job, state, rendering, network, shows)
+        reused = _reuse(job, state, rendering, network, shows) if reuse else set()
         order = [show for show in network_order(site) if show.id not in reused]
         can_fork = rendering.stage and state.path != ":memory:"
         halves = _halves(order) if can_fork else None
@@ -507,7 +525,10 @@ def _gatherer(
         writer = PartWriter(folder, state.next_publish_number(), rendering.syncer)
     else:
         writer = PartWriter(Path(scratch.enter_context(tempfile.TemporaryDirectory())), 0, None)
-    return NetworkParts(job.site, job.now, network, folder=folder, writer=writer)
+    gatherer = NetworkParts(job.site, job.now, network, folder=folder, writer=writer)
+    if not gatherer.whole:
+        gatherer.digests = digests(job.site, job.folder, renderers())
+    return gatherer
 
 
 def _reuse(
@@ -518,7 +539,6 @@ def _reuse(
         return set()
     site = job.site
     per_show = [r for r in renderers() if r.per_show]
-    network.digests = digests(site, job.folder, renderers())
     names = {show.id: [r.file_name(show.id) for r in per_show] for show in site.shows}
     kept = reusable(
         state.part_rows(), network.digests, now=job.now, names=names, output=job.folder,
@@ -677,6 +697,8 @@ class _Forked:
         kind, value, path = outcome
         if kind == "done":
             return value
+        if kind == "part":
+            raise PartError(str(value), str(path))
         if kind == "output":
             raise OutputError(value, path=path)
         raise RuntimeError(value)
@@ -699,6 +721,8 @@ def _run_forked(task: Callable[[], object], pipe: int) -> NoReturn:  # pragma: n
     outcome: tuple[str, object, str | None]
     try:
         outcome = ("done", task(), None)
+    except PartError as error:
+        outcome = ("part", error.path, error.show)
     except OutputError as error:
         outcome = ("output", str(error), error.path)
     except BaseException as error:  # noqa: BLE001 - every failure is reported to the parent

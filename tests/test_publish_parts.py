@@ -189,6 +189,11 @@ def _part_cut(folder: Path) -> None:
         part.write_bytes(part.read_bytes()[:-1])
 
 
+def _part_garbled(folder: Path) -> None:
+    for part in (folder / ".airdates" / "parts").glob("show-9.*"):
+        part.write_bytes(bytes(len(part.read_bytes())))
+
+
 @pytest.mark.parametrize(
     ("edit", "show"), [(_tampered, "show-3"), (_part_gone, "show-5"), (_part_cut, "show-6")]
 )
@@ -199,6 +204,21 @@ def test_a_show_whose_file_or_part_changed_is_published_again(
     folder, expanded = _twins(tmp_path, monkeypatch, edit, FIRST)
     assert expanded == {show}
     assert (folder / "public" / "show-3.rss").read_text().startswith("<?xml")
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_a_part_garbled_to_the_same_size_costs_a_full_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool
+) -> None:
+    """Its bytes no longer load: the publish starts again reusing no part, and ends as a full one.
+
+    With ``split`` the calendar, which reads it, is made by a second process.
+    """
+    if split:
+        monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
+    _, expanded = _twins(tmp_path, monkeypatch, _part_garbled, FIRST)
+    # Every show is published again (a second process, when there is one, does half of them).
+    assert len(expanded) == (len(SHOWS) // 2 if split else len(SHOWS))
 
 
 def _show_removed(folder: Path) -> None:
