@@ -45,7 +45,9 @@ except ImportError:  # pragma: no cover - icalendar 6 exported them without the 
     from icalendar.parser import escape_char as _escape_text  # type: ignore[attr-defined,no-redef]
     from icalendar.parser import foldline as _fold_line  # type: ignore[attr-defined,no-redef]
 
-__all__ = ["PRODID", "Event", "calendar_chunks", "calendar_events", "event_lines", "render_ics"]
+__all__ = [
+    "PRODID", "Event", "calendar_chunks", "calendar_events", "calendar_frame", "event_lines", "render_ics",
+]
 
 PRODID = "-//airdates//airdates//EN"
 
@@ -81,15 +83,33 @@ def calendar_chunks(
     revisions.
     """
     facts = _facts_by_show(edition, {airing.show for airing in edition.window})
-    yield _head(edition)
-    yield from _timezones(edition.window, facts) if edition.window else _calendar_zone(edition)
+    yield from _preamble(edition, [f.show for f in facts.values()])
     if events is None:
         yield from (lines for _, _, lines in _events(edition, facts))
     else:
         # Events compare as tuples by start, then UID (unique in a calendar, so the
         # bytes never decide): no key to build per event.
         yield from (lines for _, _, lines in heapq.merge(*events))
-    yield b"END:VCALENDAR\r\n"
+    yield _END
+
+
+def calendar_frame(edition: Edition) -> tuple[bytes, bytes]:
+    """Return ``render_ics(edition)``'s bytes before its first event and after its last.
+
+    The calendar's events go between, in calendar order: a network calendar
+    is written from its shows' events, merged elsewhere.
+    """
+    shows = _shows_by_id(edition, {airing.show for airing in edition.window})
+    return b"".join(_preamble(edition, list(shows.values()))), _END
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _preamble(edition: Edition, shows: Sequence[Show]) -> list[bytes]:
+    """The calendar's head and time zones (``shows``: those of the window's airings)."""
+    zones = _timezones(edition.window, shows) if edition.window else _calendar_zone(edition)
+    return [_head(edition), *zones]
 
 
 Event = tuple[datetime, str, bytes]
@@ -138,11 +158,16 @@ _event_order = itemgetter(0, 1)
 
 def _facts_by_show(edition: Edition, show_ids: set[str]) -> dict[str, _ShowFacts]:
     """Facts of the shows the window's airings belong to (only those: a site may have thousands)."""
+    shows = _shows_by_id(edition, show_ids)
+    return {show_id: _ShowFacts.of(show, edition.site) for show_id, show in shows.items()}
+
+
+def _shows_by_id(edition: Edition, show_ids: set[str]) -> dict[str, Show]:
     known = {show.id: show for show in edition.shows if show.id in show_ids}
     missing = show_ids - known.keys()
     if missing:  # a show's file may carry another show's airing; find it on the site
         known |= {show.id: show for show in edition.site.shows if show.id in missing}
-    return {show_id: _ShowFacts.of(show, edition.site) for show_id, show in known.items()}
+    return known
 
 
 def event_lines(airing: Airing, show: Show, site: Site, revision: Revision) -> bytes:
@@ -203,13 +228,13 @@ def _calendar_zone(edition: Edition) -> list[bytes]:
     return [vtimezone(zone, *window(edition.site, edition.now))]
 
 
-def _timezones(airings: Sequence[Airing], facts: dict[str, _ShowFacts]) -> list[bytes]:
+def _timezones(airings: Sequence[Airing], shows: Sequence[Show]) -> list[bytes]:
     """A VTIMEZONE for every zone the events refer to, by TZID, covering all of them."""
     if not airings:
         return []
     first = min(airing.start for airing in airings)
     last = max(airing.end for airing in airings)
-    zones = {f.zone.key: f.zone for f in facts.values() if f.zone.key is not None}
+    zones = {show.timezone.key: show.timezone for show in shows if show.timezone.key is not None}
     return [vtimezone(zones[key], first, last) for key in sorted(zones)]
 
 

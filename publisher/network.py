@@ -33,7 +33,7 @@ from pathlib import Path
 
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.registry import Renderer
-from publisher.parts import PartWriter, ShowPart, merged_events, merged_programmes
+from publisher.parts import PartWriter, ShowPart, event_batches, merged_programmes
 from schedule.airing import Airing
 from schedule.site import Show, Site
 
@@ -211,13 +211,15 @@ class NetworkParts:
     # ------------------------------------------------------------- the files
 
     def _calendar(self, parts: list[ShowPart]) -> Iterator[bytes]:
-        from feeds.ics import calendar_chunks  # noqa: PLC0415 - only a network calendar needs it
+        from feeds.ics import calendar_frame  # noqa: PLC0415 - only a network calendar needs it
 
         bounds = tuple(sorted((a for part in parts for a in part.bounds), key=start_order))
-        edition = Edition(site=self.site, show=None, now=self.now, window=bounds)
+        head, end = calendar_frame(Edition(site=self.site, show=None, now=self.now, window=bounds))
+        yield head
         sources = [part.event_frames(self.folder) for part in parts if part.stored.frames]
-        # Merged here already: calendar_chunks passes one source's events through as they come.
-        yield from calendar_chunks(edition, [merged_events(sources)])  # type: ignore[list-item]
+        for batch in event_batches(sources):
+            yield b"".join([lines for _, _, lines in batch])
+        yield end
 
     def _guide(self, parts: list[ShowPart]) -> Iterator[bytes]:
         from feeds.xmltv import guide_frame  # noqa: PLC0415 - only a network guide needs it

@@ -53,14 +53,14 @@ if TYPE_CHECKING:
     from schedule.site import Site
 
 __all__ = [
-    "PARTS_FOLDER", "PartError", "PartWriter", "ShowPart", "StoredEvent", "Stored", "digests", "merged_events",
+    "PARTS_FOLDER", "PartError", "PartWriter", "ShowPart", "StoredEvent", "Stored", "digests", "event_batches",
     "merged_programmes",
     "reusable", "tidy",
 ]
 
 PARTS_FOLDER = "parts"
 _EVENTS_PER_FRAME = 32
-# A network calendar's events are merged a week of starts at a time.
+# A network calendar's events are merged a week of starts at a time (memory: a week of events).
 _MERGE_SPAN = 7 * 24 * 3600.0
 # A calendar event as a part file keeps it: start (POSIX time), UID, its lines.
 StoredEvent = tuple[float, str, bytes]
@@ -222,13 +222,13 @@ def tidy(folder: Path, keep: Iterable[str]) -> None:
                     os.unlink(entry.path)
 
 
-def merged_events(sources: Iterable[Iterator[list[StoredEvent]]]) -> Iterator[StoredEvent]:
-    """Yield the events of all ``sources`` in calendar order (start, then UID).
+def event_batches(sources: Iterable[Iterator[list[StoredEvent]]]) -> Iterator[list[StoredEvent]]:
+    """Yield the events of all ``sources`` in calendar order (start, then UID), in batches.
 
-    Each source yields its events in that order, in frames. A week of starts
-    at a time, what every source holds before the week ends is gathered and
-    sorted (in C, the UID being unique), rather than comparing a heap of
-    thousands of sources event by event.
+    Each source yields its events in that order, in frames. A week of
+    starts at a time, what every source holds before the span ends is
+    gathered and sorted (in C, the UID being unique), rather than comparing
+    a heap of thousands of sources event by event.
     """
     cursors: list[_Cursor] = []
     for frames in sources:
@@ -240,7 +240,7 @@ def merged_events(sources: Iterable[Iterator[list[StoredEvent]]]) -> Iterator[St
         batch: list[StoredEvent] = []
         cursors = [cursor for cursor in cursors if cursor.take_before(limit, batch)]
         batch.sort()
-        yield from batch
+        yield batch
 
 
 class _Cursor:

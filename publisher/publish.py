@@ -3,18 +3,22 @@
 The order of a publish is what makes it safe to kill at any moment:
 
 1. take the lock; read the state (it is not touched until step 6);
-2. show by show: expand its airings once, compare them with the state
-   (revisions, change log), render its files in every format in a row, and
-   stage each one whose bytes differ from the file on disk as a temporary
-   file next to it (fsynced on a few threads meanwhile) — a full disk or a
+2. show by show: a show whose recorded part is still right (publisher/parts.py)
+   is skipped, its part standing in for it; any other show is expanded once,
+   compared with the state (revisions, change log), its files rendered in
+   every format in a row, and each one whose bytes differ from the file on
+   disk staged as a temporary file next to it (fsynced on a few threads
+   meanwhile), its new part written to the state folder — a full disk or a
    read-only folder fails here, before any output is replaced. A large
    network's second half is done by a forked process, whose files are
-   durable before it reports. Then the network files, from the shows' parts;
+   durable before it reports. Then the network files, from the shows' parts
+   (the calendar in a forked process too);
 3. wait until every staged file is durable;
 4. record in the manifest the names of files about to be created;
-5. rename the staged files into place, delete files of removed shows, sync the folder;
-6. commit the state in one transaction, so it never describes files that
-   are not really there: after a failure the next run redoes everything;
+5. rename the staged files into place, delete files of removed shows, sync the folders;
+6. commit the state (the new parts included) in one transaction, so it never
+   describes files that are not really there: after a failure the next run
+   redoes everything; then delete part files no show's part names;
 7. notify the WebSub hub of changed feeds (a failure is a warning, kept for next time).
 """
 
@@ -296,7 +300,11 @@ def _publish(job: _Job, state: State) -> Report:
     files.ensure_folder(job.folder)
     files.clear_leftovers(job.folder)
     manifest = state.manifest(str(job.folder))
-    plan, rendering = _render(job, state, stage=True)
+    pinned: list[tuple[str, str | None]] = []
+    plan, rendering = _render(
+        job, state, stage=True,
+        meanwhile=lambda: pinned.append(_fingerprint(job.site, job.folder, job.inputs)),
+    )
     stale = rendering.stale()
     deleted = [name for name in stale if (job.folder / name).exists()]
     try:
@@ -315,7 +323,7 @@ def _publish(job: _Job, state: State) -> Report:
         rendering.discard()
     _say(job.log, [f"wrote {name}" for name in rendering.changed])
     _say(job.log, [f"deleted {name}" for name in deleted])
-    fingerprint, recipe = _fingerprint(job.site, job.folder, job.inputs)
+    fingerprint, recipe = pinned[-1]
     record = PublishRecord(
         at=job.now,
         folder=str(job.folder),
@@ -355,22 +363,28 @@ def _publish(job: _Job, state: State) -> Report:
     )
 
 
-def _render(job: _Job, state: State, *, stage: bool) -> tuple[_Plan, _Pass]:
+def _render(
+    job: _Job, state: State, *, stage: bool, meanwhile: Callable[[], object] = lambda: None
+) -> tuple[_Plan, _Pass]:
     """Render every output file, finding (and if ``stage``, staging) those that differ.
 
-    A show part that cannot be read back (a part file damaged behind
-    airdates' back) costs a second pass that reuses none.
+    ``meanwhile`` is called once the network files are under way (while
+    another process writes the calendar, when one does). A show part that
+    cannot be read back (a part file damaged behind airdates' back) costs a
+    second pass that reuses none.
     """
     try:
-        return _render_pass(job, state, stage=stage, reuse=True)
+        return _render_pass(job, state, stage=stage, reuse=True, meanwhile=meanwhile)
     except PartError:
-        return _render_pass(job, state, stage=stage, reuse=False)
+        return _render_pass(job, state, stage=stage, reuse=False, meanwhile=meanwhile)
 
 
-def _render_pass(job: _Job, state: State, *, stage: bool, reuse: bool) -> tuple[_Plan, _Pass]:
+def _render_pass(
+    job: _Job, state: State, *, stage: bool, reuse: bool, meanwhile: Callable[[], object]
+) -> tuple[_Plan, _Pass]:
     rendering = _Pass(job.folder, state.manifest(str(job.folder)), stage=stage)
     try:
-        return _render_into(job, state, rendering, reuse=reuse), rendering
+        return _render_into(job, state, rendering, reuse=reuse, meanwhile=meanwhile), rendering
     except BaseException:
         rendering.discard()
         raise
@@ -461,7 +475,9 @@ class _Shows:
         self.removals += (c for c in part.changes if c.kind == "removed")
 
 
-def _render_into(job: _Job, state: State, rendering: _Pass, *, reuse: bool) -> _Plan:
+def _render_into(
+    job: _Job, state: State, rendering: _Pass, *, reuse: bool, meanwhile: Callable[[], object]
+) -> _Plan:
     """Publish show by show (half of them in a second process when it pays), then the network.
 
     A show whose recorded part is still right (publisher/parts.py) is not
@@ -494,7 +510,8 @@ def _render_into(job: _Job, state: State, rendering: _Pass, *, reuse: bool) -> _
             fresh = tuple(numbered(d, first + i, now) for i, d in enumerate(shows.found()))
             change_log = (tuple(reversed(fresh)) + state.changes(site.feed_items))[: site.feed_items]
             split = can_fork and len(network.parts) >= _PARALLEL_SHOWS
-            _publish_network(job, rendering, network, network.files(change_log), split=split)
+            entries = network.files(change_log)
+            _publish_network(job, rendering, network, entries, split=split, meanwhile=meanwhile)
         finally:
             if helper is not None:
                 helper.abandon()
@@ -559,15 +576,18 @@ def _publish_network(
     entries: list[tuple[Renderer, Maker]],
     *,
     split: bool,
+    meanwhile: Callable[[], object],
 ) -> None:
     """Render and take every network file; with ``split``, the calendar in a second process.
 
     The calendar, merged from every show's events, is the largest file by
-    far: a forked process writes it while this one does the others.
+    far: a forked process writes it while this one does the others, then
+    ``meanwhile``.
     """
     apart = [entry for entry in entries if network.is_calendar(entry[0])] if split else []
     if not apart or (os.cpu_count() or 1) < 2:  # noqa: PLR2004 - two processes
         _take_all(rendering, entries)
+        meanwhile()
         return
     forked: _Forked | None = _Forked(
         lambda: _staged_part(job.folder, rendering.manifest, lambda here: _take_all(here, apart)),
@@ -577,6 +597,7 @@ def _publish_network(
     here.syncer = rendering.syncer  # its files are made durable with the rest
     try:
         _take_all(here, [entry for entry in entries if entry not in apart])
+        meanwhile()
         outcome = forked.result()
         forked = None
         if not isinstance(outcome, _PassPart):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publisher.parts import StoredEvent, merged_events
+from publisher.parts import StoredEvent, event_batches
 
 DAY = 86400.0
 # Starts on a few days over a year, many equal: shows on the hour collide all the time.
@@ -28,10 +28,12 @@ def _frames(events: list[StoredEvent], sizes: list[int]) -> Iterator[list[Stored
 
 @given(shows=st.lists(SHOW, max_size=12), sizes=FRAME_SIZES)
 def test_merged_events_are_the_heap_merge(shows: list[list[float]], sizes: list[int]) -> None:
-    """A week at a time, the merge yields what a heap merge of the sources does, in order."""
+    """Batch after batch, the merge yields what a heap merge of the sources does, in order."""
     sources = [
         sorted((start, f"show{n}/{index:04}", f"{n}:{index}".encode()) for index, start in enumerate(starts))
         for n, starts in enumerate(shows)
     ]
-    merged = list(merged_events(_frames(events, sizes) for events in sources))
+    batches = list(event_batches(_frames(events, sizes) for events in sources))
+    merged = [event for batch in batches for event in batch]
+    assert all(batches)
     assert merged == list(heapq.merge(*sources, key=lambda event: event[:2]))
