@@ -46,7 +46,13 @@ except ImportError:  # pragma: no cover - icalendar 6 exported them without the 
     from icalendar.parser import foldline as _fold_line  # type: ignore[attr-defined,no-redef]
 
 __all__ = [
-    "PRODID", "Event", "calendar_chunks", "calendar_events", "calendar_frame", "event_lines", "render_ics",
+    "PRODID",
+    "Event",
+    "calendar_chunks",
+    "calendar_events",
+    "calendar_frame",
+    "event_lines",
+    "render_ics",
 ]
 
 PRODID = "-//airdates//airdates//EN"

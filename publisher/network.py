@@ -119,7 +119,7 @@ class NetworkParts:
         airings: int,
         next_change: datetime,
     ) -> None:
-        """Take one show's part; ``events`` its calendar's, ``next_change`` its outputs' next change."""
+        """Take one show's part: ``events`` its calendar's, ``next_change`` its outputs' next."""
         if self.whole:
             self._windows.append(window)
             self._recents.append(recent)

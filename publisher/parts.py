@@ -35,9 +35,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
-from zoneinfo import TZPATH
-
 from typing import TYPE_CHECKING, Any
+from zoneinfo import TZPATH
 
 from publisher import files
 from publisher.changes import digest_of
@@ -53,9 +52,17 @@ if TYPE_CHECKING:
     from schedule.site import Site
 
 __all__ = [
-    "PARTS_FOLDER", "PartError", "PartWriter", "ShowPart", "StoredEvent", "Stored", "digests", "event_batches",
+    "PARTS_FOLDER",
+    "PartError",
+    "PartWriter",
+    "ShowPart",
+    "Stored",
+    "StoredEvent",
+    "digests",
+    "event_batches",
     "merged_programmes",
-    "reusable", "tidy",
+    "reusable",
+    "tidy",
 ]
 
 PARTS_FOLDER = "parts"
@@ -69,7 +76,7 @@ _Piece = tuple[int, int]
 
 
 class PartError(Exception):
-    """A show's part file cannot be read back as it was written: the publish starts again without parts."""
+    """A show's part file cannot be read back: the publish starts again without parts."""
 
     def __init__(self, path: str, show: str) -> None:
         """Name the part file and its show."""
@@ -147,12 +154,13 @@ class PartWriter:
         programmes: list[Programme],
         recent: list[tuple[Airing, Revision]],
     ) -> Stored:
-        """Write a show's events, programmes and premieres to its part file; return where they are."""
+        """Write a show's events, programmes and premieres to its part file; say where they are."""
         pieces: list[bytes] = []
         frames: list[_Piece] = []
         offset = 0
         for start in range(0, len(events), _EVENTS_PER_FRAME):
-            frame = [(at.timestamp(), uid, lines) for at, uid, lines in events[start : start + _EVENTS_PER_FRAME]]
+            chunk = events[start : start + _EVENTS_PER_FRAME]
+            frame = [(at.timestamp(), uid, lines) for at, uid, lines in chunk]
             piece = pickle.dumps(frame)
             frames.append((offset, len(piece)))
             pieces.append(piece)
@@ -161,7 +169,8 @@ class PartWriter:
         newest = pickle.dumps(recent) if recent else b""
         pieces += (listed, newest)
         path = self.folder / f"{show}.{self.number}"
-        files.write_file(path, b"".join(pieces), syncer=self.syncer, durable=self.syncer is not None)
+        durable = self.syncer is not None
+        files.write_file(path, b"".join(pieces), syncer=self.syncer, durable=durable)
         return Stored(
             file=path.name if self.syncer is not None else str(path),
             size=offset + len(listed) + len(newest),
@@ -178,11 +187,12 @@ def digests(site: Site, folder: Path, renderers: Sequence[Renderer]) -> dict[str
     folder, the formats, airdates' code and packages, and the zone files'
     sizes and times (a tzdata update is a change).
     """
-    formats = tuple((r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers)
+    formats = tuple(
+        (r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers
+    )
     zones = sorted({site.timezone.key, *(show.timezone.key for show in site.shows)})
-    shared = digest_of((
-        dataclasses.replace(site, shows=()), str(folder), formats, code_stamp(), _zone_stamps(zones),
-    ))
+    settings = dataclasses.replace(site, shows=())
+    shared = digest_of((settings, str(folder), formats, code_stamp(), _zone_stamps(zones)))
     return {show.id: digest_of((shared, show)) for show in site.shows}
 
 
@@ -219,7 +229,7 @@ def tidy(folder: Path, keep: Iterable[str]) -> None:
         for entry in os.scandir(folder):
             if entry.name not in kept:
                 with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+                    Path(entry.path).unlink()
 
 
 def event_batches(sources: Iterable[Iterator[list[StoredEvent]]]) -> Iterator[list[StoredEvent]]:
@@ -311,7 +321,7 @@ def _zone_stamps(keys: list[str]) -> list[tuple[str, int, int] | None]:
         for folder in TZPATH:
             path = os.path.join(folder, key)  # noqa: PTH118 - a zone key is a relative path
             with contextlib.suppress(OSError):
-                info = os.stat(path)
+                info = Path(path).stat()
                 found.append((path, info.st_size, info.st_mtime_ns))
                 break
         else:

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NoReturn, TextIO, TypeVar
 from urllib.parse import urljoin
 
 from feeds.edition import Edition, Revision, ScheduleChange
@@ -66,6 +66,7 @@ from schedule.site import Show, Site
 __all__ = ["Report", "publish"]
 
 _ICS = "feeds.ics.render_ics"
+_T = TypeVar("_T")
 # Below this many shows a second process costs more than it saves.
 _PARALLEL_SHOWS = 64
 
@@ -508,7 +509,8 @@ def _render_into(
             shows.departed()
             first = state.next_change_number()
             fresh = tuple(numbered(d, first + i, now) for i, d in enumerate(shows.found()))
-            change_log = (tuple(reversed(fresh)) + state.changes(site.feed_items))[: site.feed_items]
+            newest = tuple(reversed(fresh)) + state.changes(site.feed_items)
+            change_log = newest[: site.feed_items]
             split = can_fork and len(network.parts) >= _PARALLEL_SHOWS
             entries = network.files(change_log)
             _publish_network(job, rendering, network, entries, split=split, meanwhile=meanwhile)
@@ -569,7 +571,7 @@ def _reuse(
     return set(found)
 
 
-def _publish_network(
+def _publish_network(  # noqa: PLR0913 - one publish's parts, named
     job: _Job,
     rendering: _Pass,
     network: NetworkParts,
@@ -598,11 +600,8 @@ def _publish_network(
     try:
         _take_all(here, [entry for entry in entries if entry not in apart])
         meanwhile()
-        outcome = forked.result()
+        outcome = forked.result(_PassPart)
         forked = None
-        if not isinstance(outcome, _PassPart):
-            msg = f"the second publishing process handed back {type(outcome).__name__}"
-            raise TypeError(msg)
         rendering.absorb(outcome)
         rendering.absorb(here.part())
     except BaseException:
@@ -701,8 +700,8 @@ class _Forked:
             _run_forked(task, write_end)
         os.close(write_end)
 
-    def result(self) -> object:
-        """Wait for the child; return what the task returned, or raise what it raised."""
+    def result(self, kind: type[_T]) -> _T:
+        """Wait for the child; return its task's result (a ``kind``), or raise what it raised."""
         message = _read_all(self._read_end)
         os.close(self._read_end)
         os.waitpid(self.pid, 0)
@@ -715,14 +714,15 @@ class _Forked:
             files.clear_leftovers(self.folder)  # what it staged; this pass's own go too
             msg = "the second publishing process ended without finishing"
             raise OutputError(msg, path=str(self.folder))
-        kind, value, path = outcome
-        if kind == "done":
+        ending, value, path = outcome
+        if ending == "done" and isinstance(value, kind):
             return value
-        if kind == "part":
+        if ending == "part":
             raise PartError(str(value), str(path))
-        if kind == "output":
+        if ending == "output":
             raise OutputError(value, path=path)
-        raise RuntimeError(value)
+        unexpected = f"the second publishing process handed back {type(value).__name__}"
+        raise RuntimeError(value if ending == "other" else unexpected)
 
     def abandon(self) -> None:
         """Stop the child after a failure here; remove the files it staged."""
@@ -784,10 +784,7 @@ class _Helper:
 
     def finish(self, shows: _Shows, rendering: _Pass, network: NetworkParts) -> None:
         """Wait for the child and take in what it did; raise what it raised."""
-        outcome = self.forked.result()
-        if not isinstance(outcome, _HelperResult):
-            msg = f"the second publishing process handed back {type(outcome).__name__}"
-            raise TypeError(msg)
+        outcome = self.forked.result(_HelperResult)
         rendering.absorb(outcome.files)
         shows.absorb(outcome.found)
         network.absorb(outcome.gathered)
@@ -835,7 +832,7 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
 def _staged_part(
     folder: Path, manifest: Mapping[str, files.Stamp], work: Callable[[_Pass], None]
 ) -> _PassPart:
-    """Run ``work`` on a rendering pass of its own; return what it found once its files are durable."""
+    """Run ``work`` on a rendering pass of its own; return its findings, its files durable."""
     rendering = _Pass(folder, manifest, stage=True)
     try:
         work(rendering)

@@ -297,7 +297,7 @@ class State:
             }
 
     def parts(self, shows: Iterable[str]) -> dict[str, Any]:
-        """Return the recorded parts of these shows, by show (one that does not load is left out)."""
+        """Return the recorded parts of these shows, by show (any that does not load left out)."""
         wanted = set(shows)
         found: dict[str, Any] = {}
         with _translated(self.path):
@@ -511,7 +511,8 @@ def _record_parts(db: sqlite3.Connection, parts: Parts | None) -> None:
     if parts is None:
         db.execute("DELETE FROM show_parts")
         return
-    gone = [(show,) for (show,) in db.execute("SELECT show FROM show_parts") if show not in parts.shows]
+    recorded = db.execute("SELECT show FROM show_parts").fetchall()
+    gone = [(show,) for (show,) in recorded if show not in parts.shows]
     db.executemany("DELETE FROM show_parts WHERE show = ?", gone)
     db.executemany(
         "INSERT OR REPLACE INTO show_parts (show, digest, since, next_change, file, size, part)"

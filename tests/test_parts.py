@@ -30,7 +30,7 @@ def _frames(events: list[StoredEvent], sizes: list[int]) -> Iterator[list[Stored
 def test_merged_events_are_the_heap_merge(shows: list[list[float]], sizes: list[int]) -> None:
     """Batch after batch, the merge yields what a heap merge of the sources does, in order."""
     sources = [
-        sorted((start, f"show{n}/{index:04}", f"{n}:{index}".encode()) for index, start in enumerate(starts))
+        sorted((start, f"show{n}/{i:04}", f"{n}:{i}".encode()) for i, start in enumerate(starts))
         for n, starts in enumerate(shows)
     ]
     batches = list(event_batches(_frames(events, sizes) for events in sources))

@@ -46,7 +46,7 @@ def _publish(folder: Path, now: str, *extra: str) -> int:
 def _twins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit, now: str
 ) -> tuple[Path, set[str]]:
-    """Publish at FIRST, edit, republish twins at ``now``; return the reusing twin and what it expanded.
+    """Publish at FIRST, edit, republish twins at ``now``; return the reusing one, what it expanded.
 
     Both twins publish from the same path (a show's config path is part of
     what its events show): the reusing one, then moved aside; then a copy
@@ -208,7 +208,7 @@ def test_a_show_whose_file_or_part_changed_is_published_again(
 
 @pytest.mark.parametrize("split", [False, True])
 def test_a_part_garbled_to_the_same_size_costs_a_full_publish(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, split: bool
 ) -> None:
     """Its bytes no longer load: the publish starts again reusing no part, and ends as a full one.
 
@@ -253,7 +253,7 @@ def test_an_added_show_is_published_alone(tmp_path: Path, monkeypatch: pytest.Mo
 def test_parts_of_a_failed_publish_are_never_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A publish failing at its commit leaves the state; the next one ends where a clean one does."""
+    """A publish failing at its commit leaves the state; the next ends where a clean one does."""
     monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
     site, spare, recovered = tmp_path / "site", tmp_path / "spare", tmp_path / "recovered"
     site.mkdir()
@@ -263,7 +263,7 @@ def test_parts_of_a_failed_publish_are_never_used(
     state = _state_rows(site)
     _retitle(site)
 
-    def fails(*args: object, **kwargs: object) -> None:
+    def fails(*_: object, **__: object) -> None:
         message = "disk gone"
         raise OSError(message)
 
