@@ -22,6 +22,7 @@ __all__ = [
     "ensure_folder",
     "file_mode",
     "holds",
+    "intact",
     "remove",
     "sha256",
     "sha256_of",
@@ -98,6 +99,11 @@ def stamp_of(path: Path, digest: str) -> Stamp | None:
     return Stamp(sha256=digest, size=info.st_size, mtime_ns=info.st_mtime_ns, inode=info.st_ino)
 
 
+def intact(path: Path, remembered: Stamp | None) -> bool:
+    """Tell whether the file at ``path`` is still the one airdates wrote (inode, size, mtime)."""
+    return remembered is not None and stamp_of(path, remembered.sha256) == remembered
+
+
 def unchanged(path: Path, data: bytes, digest: str, remembered: Stamp | None) -> bool:
     """Return True when the file at ``path`` already holds exactly ``data``.
 
@@ -106,7 +112,7 @@ def unchanged(path: Path, data: bytes, digest: str, remembered: Stamp | None) ->
     same bytes; another: different ones) without reading it; anything else
     is compared byte for byte, so a file changed behind airdates' back is repaired.
     """
-    if remembered is not None and stamp_of(path, remembered.sha256) == remembered:
+    if remembered is not None and intact(path, remembered):
         return remembered.sha256 == digest  # the file holds the bytes airdates wrote
     try:
         return path.read_bytes() == data
@@ -246,7 +252,7 @@ def holds(path: Path, digest: str, remembered: Stamp | None) -> bool:
     As ``unchanged``, for bytes not in memory: a matching stamp is trusted,
     anything else is read and hashed.
     """
-    if remembered is not None and stamp_of(path, remembered.sha256) == remembered:
+    if remembered is not None and intact(path, remembered):
         return remembered.sha256 == digest  # the file holds the bytes airdates wrote
     found = hashlib.sha256()
     try:

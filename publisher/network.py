@@ -33,7 +33,7 @@ from pathlib import Path
 
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.registry import Renderer
-from publisher.parts import PartWriter, ShowPart, event_batches, merged_programmes
+from publisher.parts import PartWriter, ShowPart, event_batches, merged_programmes, network_key
 from schedule.airing import Airing
 from schedule.site import Show, Site
 
@@ -102,6 +102,7 @@ class NetworkParts:
         self.folder = folder
         self.writer = writer
         self.digests: dict[str, str] = {}  # each show's input digest, for its part
+        self.site_digest = ""  # the site settings' part of them
         self.parts: dict[str, ShowPart] = {}
         self.made: dict[str, ShowPart] = {}
         self._windows: list[tuple[Airing, ...]] = []
@@ -134,6 +135,7 @@ class NetworkParts:
             quiet = ((newest, revisions[newest.uid]),)
         part = ShowPart(
             show=show.id,
+            channel=show.channel,
             digest=self.digests.get(show.id, ""),
             since=self.now,
             next_change=next_change,
@@ -179,6 +181,23 @@ class NetworkParts:
                 make = _maker(renderer, feeds)
             made.append((renderer, make))
         return made
+
+    def keys(self) -> dict[str, str]:
+        """Return, by file name, the key of the network calendar and guide (see ``network_key``).
+
+        A file whose key is the one recorded with it is what this publish
+        would write again: it need not be made.
+        """
+        if self.whole:
+            return {}
+        parts = [self.parts[show.id] for show in network_order(self.site) if show.id in self.parts]
+        found = {}
+        for renderer in self.network:
+            kind = renderer.render.__qualname__
+            if kind in (_ICS, _XMLTV):
+                name = "calendar" if kind == _ICS else "guide"
+                found[renderer.file_name(None)] = network_key(name, self.site_digest, parts)
+        return found
 
     def is_calendar(self, renderer: Renderer) -> bool:
         """Tell whether ``renderer``'s network file is the calendar merged from the shows' parts."""

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import dataclasses
+import hashlib
 import os
 import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -61,6 +62,7 @@ __all__ = [
     "digests",
     "event_batches",
     "merged_programmes",
+    "network_key",
     "reusable",
     "tidy",
 ]
@@ -89,6 +91,7 @@ class ShowPart:
     """One show's share of the network files, and when it stops being valid."""
 
     show: str
+    channel: str | None
     digest: str
     since: datetime
     next_change: datetime
@@ -136,6 +139,9 @@ class Stored:
     frames: tuple[_Piece, ...]  # pickled lists of events
     programmes: _Piece  # a pickled list of programmes
     recent: _Piece  # a pickled list of (airing, revision), newest first
+    # SHA-256 of the pickled events and programmes: equal digests, equal contents.
+    events_digest: str
+    programmes_digest: str
 
 
 class PartWriter:
@@ -165,6 +171,9 @@ class PartWriter:
             frames.append((offset, len(piece)))
             pieces.append(piece)
             offset += len(piece)
+        events_digest = hashlib.sha256()
+        for piece in pieces:
+            events_digest.update(piece)
         listed = pickle.dumps(programmes) if programmes else b""
         newest = pickle.dumps(recent) if recent else b""
         pieces += (listed, newest)
@@ -177,15 +186,20 @@ class PartWriter:
             frames=tuple(frames),
             programmes=(offset, len(listed)),
             recent=(offset + len(listed), len(newest)),
+            events_digest=events_digest.hexdigest(),
+            programmes_digest=hashlib.sha256(listed).hexdigest(),
         )
 
 
-def digests(site: Site, folder: Path, renderers: Sequence[Renderer]) -> dict[str, str]:
-    """Return, per show, a digest of everything besides the clock and the state its files show.
+def digests(
+    site: Site, folder: Path, renderers: Sequence[Renderer]
+) -> tuple[str, dict[str, str]]:
+    """Return a digest of the site's settings, and per show one of everything its files show.
 
-    The show's config, every site setting (the other shows aside), the output
-    folder, the formats, airdates' code and packages, and the zone files'
-    sizes and times (a tzdata update is a change).
+    Everything besides the clock and the state: the show's config, every
+    site setting (the other shows aside), the output folder, the formats,
+    airdates' code and packages, and the zone files' sizes and times (a
+    tzdata update is a change). The first digest is of all that but the show.
     """
     formats = tuple(
         (r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers
@@ -193,7 +207,7 @@ def digests(site: Site, folder: Path, renderers: Sequence[Renderer]) -> dict[str
     zones = sorted({site.timezone.key, *(show.timezone.key for show in site.shows)})
     settings = dataclasses.replace(site, shows=())
     shared = digest_of((settings, str(folder), formats, code_stamp(), _zone_stamps(zones)))
-    return {show.id: digest_of((shared, show)) for show in site.shows}
+    return shared, {show.id: digest_of((shared, show)) for show in site.shows}
 
 
 def reusable(  # noqa: PLR0913 - one publish's facts
@@ -217,7 +231,7 @@ def reusable(  # noqa: PLR0913 - one publish's facts
             continue
         if _size(parts / row.file) != row.size:
             continue
-        if all(_intact(output / name, manifest.get(name)) for name in names[show]):
+        if all(files.intact(output / name, manifest.get(name)) for name in names[show]):
             kept.add(show)
     return kept
 
@@ -310,10 +324,6 @@ def _size(path: Path) -> int | None:
         return None
 
 
-def _intact(path: Path, stamp: files.Stamp | None) -> bool:
-    return stamp is not None and files.stamp_of(path, stamp.sha256) == stamp
-
-
 def _zone_stamps(keys: list[str]) -> list[tuple[str, int, int] | None]:
     """Return the size and mtime of the system zone file zoneinfo reads for each zone."""
     found: list[tuple[str, int, int] | None] = []
@@ -327,3 +337,24 @@ def _zone_stamps(keys: list[str]) -> list[tuple[str, int, int] | None]:
         else:
             found.append(None)
     return found
+
+
+def network_key(kind: str, site_digest: str, parts: Iterable[ShowPart]) -> str:
+    """Return a digest of everything the network calendar or guide (``kind``) is made from.
+
+    The site's settings (airdates' code included), and in network order each
+    show's id and its events' digest and earliest start and latest end (the
+    calendar's time zones cover them), or its channel and programmes' digest.
+    Equal keys, equal files.
+    """
+    digest = hashlib.sha256(f"{kind}\0{site_digest}".encode())
+    for part in parts:
+        if kind == "calendar":
+            bounds = [
+                (a.start.isoformat(), a.end.isoformat(), str(a.start.tzinfo)) for a in part.bounds
+            ]
+            piece = (part.show, part.stored.events_digest, bounds)
+        else:
+            piece = (part.show, part.channel, part.stored.programmes_digest)
+        digest.update(repr(piece).encode() + b"\0")
+    return digest.hexdigest()

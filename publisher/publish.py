@@ -110,6 +110,7 @@ class _Plan:
     next_change: datetime
     held: tuple[Path, ...] = ()
     parts: Parts | None = None
+    keys: Mapping[str, str | None] | None = None  # of the network files made
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,6 +185,10 @@ class _Pass:
         self._changed(name, renderer, digest)
         if staged is not None:
             self._staged.append(staged)
+
+    def keep(self, name: str) -> None:
+        """Count a file known to hold the right bytes already, without rendering it."""
+        self.names.append(name)
 
     def _restamp(self, name: str, path: Path, digest: str, remembered: files.Stamp | None) -> None:
         stamp = files.stamp_of(path, digest)
@@ -349,6 +354,7 @@ def _publish(job: _Job, state: State) -> Report:
             pings=[_feed_url(job.site, name) for name in rendering.feeds] if job.site.hub else (),
             held=plan.held,
             parts=plan.parts,
+            keys=plan.keys or {},
         )
     finally:
         for path in plan.held:
@@ -512,8 +518,10 @@ def _render_into(
             newest = tuple(reversed(fresh)) + state.changes(site.feed_items)
             change_log = newest[: site.feed_items]
             split = can_fork and len(network.parts) >= _PARALLEL_SHOWS
-            entries = network.files(change_log)
-            _publish_network(job, rendering, network, entries, split=split, meanwhile=meanwhile)
+            keys = _publish_network(
+                job, rendering, network, network.files(change_log),
+                recorded=state.network_keys(str(job.folder)), split=split, meanwhile=meanwhile,
+            )
         finally:
             if helper is not None:
                 helper.abandon()
@@ -527,6 +535,7 @@ def _render_into(
         parts=None if network.whole else Parts(
             made=network.made, shows=frozenset(show.id for show in site.shows)
         ),
+        keys=keys,
     )
 
 
@@ -546,7 +555,7 @@ def _gatherer(
         writer = PartWriter(Path(scratch.enter_context(tempfile.TemporaryDirectory())), 0, None)
     gatherer = NetworkParts(job.site, job.now, network, folder=folder, writer=writer)
     if not gatherer.whole:
-        gatherer.digests = digests(job.site, job.folder, renderers())
+        gatherer.site_digest, gatherer.digests = digests(job.site, job.folder, renderers())
     return gatherer
 
 
@@ -577,20 +586,36 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
     network: NetworkParts,
     entries: list[tuple[Renderer, Maker]],
     *,
+    recorded: Mapping[str, str],
     split: bool,
     meanwhile: Callable[[], object],
-) -> None:
+) -> dict[str, str | None]:
     """Render and take every network file; with ``split``, the calendar in a second process.
 
-    The calendar, merged from every show's events, is the largest file by
-    far: a forked process writes it while this one does the others, then
-    ``meanwhile``.
+    The calendar and guide are not made when their key (``NetworkParts.keys``)
+    is the one ``recorded`` with the file still there. The calendar, merged
+    from every show's events, is the largest file by far: a forked process
+    writes it while this one does the others, then ``meanwhile``. Returns
+    the key of each network file made (None: it has none).
     """
+    keys = network.keys()
+    made: dict[str, str | None] = {}
+    left = []
+    for renderer, make in entries:
+        name = renderer.file_name(None)
+        key = keys.get(name)
+        same = key is not None and recorded.get(name) == key
+        if same and files.intact(job.folder / name, rendering.manifest.get(name)):
+            rendering.keep(name)
+            continue
+        made[name] = key
+        left.append((renderer, make))
+    entries = left
     apart = [entry for entry in entries if network.is_calendar(entry[0])] if split else []
     if not apart or (os.cpu_count() or 1) < 2:  # noqa: PLR2004 - two processes
         _take_all(rendering, entries)
         meanwhile()
-        return
+        return made
     forked: _Forked | None = _Forked(
         lambda: _staged_part(job.folder, rendering.manifest, lambda here: _take_all(here, apart)),
         job.folder,
@@ -609,6 +634,7 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
             forked.abandon()
         here.discard()
         raise
+    return made
 
 
 def _take_all(rendering: _Pass, entries: Iterable[tuple[Renderer, Maker]]) -> None:
@@ -818,7 +844,7 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
             job.site, job.now, network.network, folder=network.folder,
             writer=writer and PartWriter(writer.folder, writer.number, rendering.syncer),
         )
-        gatherer.digests = network.digests
+        gatherer.site_digest, gatherer.digests = network.site_digest, network.digests
         parts.append(gatherer)
         _publish_shows(
             job, window, order=order, shows=shows, rendering=rendering, network=gatherer

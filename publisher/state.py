@@ -16,6 +16,8 @@ steps from an empty file up to it, each applied in its own transaction):
 - ``show_parts`` (version 3): per show, the part of the network files the
   last publish that rendered it made (publisher/parts.py), with the digest of
   its inputs and the moments it is valid between.
+- ``network_keys`` (version 3): per folder and network calendar or guide, the
+  key of what it was made from (publisher/parts.py ``network_key``).
 """
 
 from __future__ import annotations
@@ -112,6 +114,12 @@ _V3 = (
         file TEXT NOT NULL,
         size INTEGER NOT NULL,
         part BLOB NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE network_keys (
+        folder TEXT NOT NULL,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        PRIMARY KEY (folder, name)
     ) WITHOUT ROWID""",
 )
 
@@ -311,6 +319,12 @@ class State:
                 continue  # the show is published afresh
         return found
 
+    def network_keys(self, folder: str) -> dict[str, str]:
+        """Return the keys the network files in ``folder`` were made with, by name."""
+        with _translated(self.path):
+            query = "SELECT name, key FROM network_keys WHERE folder = ?"
+            return dict(self._db.execute(query, (folder,)).fetchall())
+
     def part_files(self) -> set[str]:
         """Return the part files the recorded parts name."""
         with _translated(self.path):
@@ -406,19 +420,23 @@ class State:
         pings: Iterable[str],
         held: Sequence[Path] = (),
         parts: Parts | None = None,
+        keys: Mapping[str, str | None] | None = None,
     ) -> None:
         """Record a publish whose files are already on disk, all in one transaction.
 
         The airing records given to ``hold`` since the last commit, then those
         in the ``held`` scratch databases (see HeldAirings), are written first,
         then ``updates`` (a later record of the same airing wins). ``parts``
-        replaces the shows' recorded parts; without it none are kept.
+        replaces the shows' recorded parts; without it none are kept. ``keys``
+        are those of the network files made (None: forget the file's key).
         """
         with _translated(self.path):
             for number, path in enumerate(held):
                 self._db.execute(f"ATTACH DATABASE ? AS held{number}", (str(path),))
         try:
-            self._commit(record, updates, changes, written, deleted, pings, len(held), parts)
+            self._commit(
+                record, updates, changes, written, deleted, pings, len(held), parts, keys or {}
+            )
         finally:
             with _translated(self.path):
                 for number in range(len(held)):
@@ -434,9 +452,11 @@ class State:
         pings: Iterable[str],
         held: int,
         parts: Parts | None,
+        keys: Mapping[str, str | None],
     ) -> None:
         with self._transaction() as db:
             _record_parts(db, parts)
+            _record_keys(db, record.folder, keys)
             if self._holding:
                 db.execute("INSERT OR REPLACE INTO airings SELECT * FROM temp.held_airings")
                 db.execute("DELETE FROM temp.held_airings")
@@ -522,6 +542,17 @@ def _record_parts(db: sqlite3.Connection, parts: Parts | None) -> None:
              part.stored.size, pickle.dumps(part))
             for show, part in parts.made.items()
         ),
+    )
+
+
+def _record_keys(db: sqlite3.Connection, folder: str, keys: Mapping[str, str | None]) -> None:
+    db.executemany(
+        "DELETE FROM network_keys WHERE folder = ? AND name = ?",
+        ((folder, name) for name, key in keys.items() if key is None),
+    )
+    db.executemany(
+        "INSERT OR REPLACE INTO network_keys (folder, name, key) VALUES (?, ?, ?)",
+        ((folder, name, key) for name, key in keys.items() if key is not None),
     )
 
 

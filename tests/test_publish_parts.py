@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from publisher import network
 from publisher import publish as publish_module
 from publisher.cli import main
 from publisher.state import State
@@ -190,8 +191,10 @@ def _part_cut(folder: Path) -> None:
 
 
 def _part_garbled(folder: Path) -> None:
+    """Garble show 9's part, and retitle show 5: the network files are made again, from parts."""
     for part in (folder / ".airdates" / "parts").glob("show-9.*"):
         part.write_bytes(bytes(len(part.read_bytes())))
+    _retitle(folder)
 
 
 @pytest.mark.parametrize(
@@ -219,6 +222,45 @@ def test_a_part_garbled_to_the_same_size_costs_a_full_publish(
     _, expanded = _twins(tmp_path, monkeypatch, _part_garbled, FIRST)
     # Every show is published again (a second process, when there is one, does half of them).
     assert len(expanded) == (len(SHOWS) // 2 if split else len(SHOWS))
+
+
+def test_network_files_whose_parts_did_not_change_are_not_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An hour later some shows are published again, with the same events: no calendar is merged."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    _config(tmp_path)
+    assert _publish(tmp_path, FIRST) == 0
+    before = _outputs(tmp_path / "public")
+    made: list[str] = []
+    for name in ("_calendar", "_guide"):
+        real = getattr(network.NetworkParts, name)
+        monkeypatch.setattr(
+            network.NetworkParts, name,
+            lambda self, parts, name=name, real=real: made.append(name) or real(self, parts),
+        )
+    later = (datetime.fromisoformat(FIRST) + timedelta(hours=1)).isoformat()
+    assert _expanded(monkeypatch, tmp_path, later)  # some shows are published again
+    assert made == []
+    assert _outputs(tmp_path / "public")["schedule.ics"] == before["schedule.ics"]
+    _retitle(tmp_path)
+    assert _publish(tmp_path, later) == 0
+    assert made == ["_calendar", "_guide"]
+
+
+def _network_file_tampered(folder: Path) -> None:
+    (folder / "public" / "schedule.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    (folder / "public" / "xmltv.xml").unlink()
+
+
+def test_a_network_file_changed_behind_airdates_back_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its key still matches, but the file is not the one airdates wrote: it is repaired."""
+    folder, expanded = _twins(tmp_path, monkeypatch, _network_file_tampered, FIRST)
+    assert expanded == set()
+    assert (folder / "public" / "schedule.ics").stat().st_size > 1000
+    assert (folder / "public" / "xmltv.xml").exists()
 
 
 def _show_removed(folder: Path) -> None:
