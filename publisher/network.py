@@ -37,7 +37,7 @@ from publisher.parts import PartWriter, ShowPart, event_batches, merged_programm
 from schedule.airing import Airing
 from schedule.site import Show, Site
 
-__all__ = ["Gathered", "NetworkParts", "network_order", "start_order"]
+__all__ = ["Gathered", "NetworkParts", "built_in", "network_order", "start_order"]
 
 _ICS, _XMLTV, _HTML = "feeds.ics.render_ics", "feeds.xmltv.render_xmltv", "feeds.pages.render_html"
 _FEEDS = ("feeds.rss.render_rss", "feeds.atom.render_atom", "feeds.jsonfeed.render_json")
@@ -62,6 +62,11 @@ class Gathered:
     windows: list[tuple[Airing, ...]]
     recents: list[tuple[Airing, ...]]
     revisions: dict[str, Revision]
+
+
+def built_in(renderer: Renderer) -> bool:
+    """Tell whether ``renderer`` is one of airdates' own (an extra or a replaced one is not)."""
+    return renderer.render.__qualname__ in _KNOWN
 
 
 def start_order(airing: Airing) -> tuple[datetime, str]:
@@ -95,8 +100,8 @@ class NetworkParts:
         """
         self.site, self.now = site, now
         self.network = tuple(network)
+        self.whole = not all(built_in(renderer) for renderer in self.network)
         kinds = {r.render.__qualname__ for r in self.network}
-        self.whole = not kinds <= _KNOWN
         self.wants_events = not self.whole and _ICS in kinds
         self._xmltv = not self.whole and _XMLTV in kinds
         self.folder = folder
@@ -247,7 +252,8 @@ class NetworkParts:
         yield head.encode()
         channel_of = {show.id: show.channel for show in self.site.shows}
         for _, group in itertools.groupby(parts, key=lambda part: channel_of[part.show]):
-            lists = [part.programmes(self.folder) for part in group if part.stored.programmes[1]]
+            lists = [part.programmes(self.folder) for part in group]
+            lists = [listed for listed in lists if listed]
             if lists:
                 yield "".join(merged_programmes(lists)).encode()
         yield tail.encode()

@@ -31,6 +31,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,8 +74,7 @@ _EVENTS_PER_FRAME = 32
 _MERGE_SPAN = 7 * 24 * 3600.0
 # A calendar event as a part file keeps it: start (POSIX time), UID, its lines.
 StoredEvent = tuple[float, str, bytes]
-# Where bytes are in a part file: offset, size.
-_Piece = tuple[int, int]
+_Piece = tuple[int, int, int]  # offset, size and CRC-32 of some bytes of a part file
 
 
 class PartError(Exception):
@@ -121,9 +121,8 @@ class ShowPart:
             return []
         path = folder / self.stored.file
         try:
-            loaded = pickle.loads(_read(path, piece))  # noqa: S301 - our own file
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-                ImportError, IndexError, KeyError) as error:
+            loaded = pickle.loads(_read(path, piece))  # noqa: S301 - our own file, checked
+        except Exception as error:  # whatever the damage, the part is not used
             raise PartError(str(path), self.show) from error
         if not isinstance(loaded, list):
             raise PartError(str(path), self.show)
@@ -168,7 +167,7 @@ class PartWriter:
             chunk = events[start : start + _EVENTS_PER_FRAME]
             frame = [(at.timestamp(), uid, lines) for at, uid, lines in chunk]
             piece = pickle.dumps(frame)
-            frames.append((offset, len(piece)))
+            frames.append((offset, len(piece), zlib.crc32(piece)))
             pieces.append(piece)
             offset += len(piece)
         events_digest = hashlib.sha256()
@@ -184,8 +183,8 @@ class PartWriter:
             file=path.name if self.syncer is not None else str(path),
             size=offset + len(listed) + len(newest),
             frames=tuple(frames),
-            programmes=(offset, len(listed)),
-            recent=(offset + len(listed), len(newest)),
+            programmes=(offset, len(listed), zlib.crc32(listed)),
+            recent=(offset + len(listed), len(newest), zlib.crc32(newest)),
             events_digest=events_digest.hexdigest(),
             programmes_digest=hashlib.sha256(listed).hexdigest(),
         )
@@ -204,10 +203,12 @@ def digests(
     formats = tuple(
         (r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers
     )
-    zones = sorted({site.timezone.key, *(show.timezone.key for show in site.shows)})
+    stamps = _zone_stamps({site.timezone.key, *(show.timezone.key for show in site.shows)})
     settings = dataclasses.replace(site, shows=())
-    shared = digest_of((settings, str(folder), formats, code_stamp(), _zone_stamps(zones)))
-    return shared, {show.id: digest_of((shared, show)) for show in site.shows}
+    shared = digest_of((settings, str(folder), formats, code_stamp(), stamps[site.timezone.key]))
+    return shared, {
+        show.id: digest_of((shared, show, stamps[show.timezone.key])) for show in site.shows
+    }
 
 
 def reusable(  # noqa: PLR0913 - one publish's facts
@@ -305,7 +306,8 @@ def merged_programmes(lists: Iterable[list[Programme]]) -> Iterator[str]:
 
 
 def _read(path: Path, piece: _Piece) -> bytes:
-    offset, size = piece
+    """Return the bytes of ``piece``; EOFError or ValueError unless they are the ones written."""
+    offset, size, crc = piece
     fd = os.open(path, os.O_RDONLY)
     try:
         data = os.pread(fd, size, offset)
@@ -314,6 +316,9 @@ def _read(path: Path, piece: _Piece) -> bytes:
     if len(data) != size:
         msg = "shorter than recorded"
         raise EOFError(msg)
+    if zlib.crc32(data) != crc:
+        msg = "not the bytes written"
+        raise ValueError(msg)
     return data
 
 
@@ -324,18 +329,17 @@ def _size(path: Path) -> int | None:
         return None
 
 
-def _zone_stamps(keys: list[str]) -> list[tuple[str, int, int] | None]:
-    """Return the size and mtime of the system zone file zoneinfo reads for each zone."""
-    found: list[tuple[str, int, int] | None] = []
+def _zone_stamps(keys: Iterable[str | None]) -> dict[str | None, tuple[str, int, int] | None]:
+    """Return the path, size and mtime of the system zone file zoneinfo reads for each zone."""
+    found: dict[str | None, tuple[str, int, int] | None] = {}
     for key in keys:
-        for folder in TZPATH:
+        found[key] = None
+        for folder in TZPATH if key else ():
             path = os.path.join(folder, key)  # noqa: PTH118 - a zone key is a relative path
             with contextlib.suppress(OSError):
                 info = Path(path).stat()
-                found.append((path, info.st_size, info.st_mtime_ns))
+                found[key] = (path, info.st_size, info.st_mtime_ns)
                 break
-        else:
-            found.append(None)
     return found
 
 

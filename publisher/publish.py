@@ -55,7 +55,7 @@ from publisher.changes import (
 )
 from publisher.inputs import Snapshot
 from publisher.lock import held
-from publisher.network import Gathered, Maker, NetworkParts, network_order
+from publisher.network import Gathered, Maker, NetworkParts, built_in, network_order
 from publisher.parts import PARTS_FOLDER, PartError, PartWriter, digests, reusable, tidy
 from publisher.state import HeldAirings, Parts, PublishRecord, State
 from schedule import timeline
@@ -562,11 +562,15 @@ def _gatherer(
 def _reuse(
     job: _Job, state: State, rendering: _Pass, network: NetworkParts, shows: _Shows
 ) -> set[str]:
-    """Take the recorded part of every show whose part and files are still right; return them."""
-    if network.whole:
+    """Take the recorded part of every show whose part and files are still right; return them.
+
+    Only airdates' own renderers are known to show nothing but what a part's
+    digest and time span cover: with another one, every show is published.
+    """
+    per_show = [r for r in renderers() if r.per_show]
+    if network.whole or not all(built_in(r) for r in per_show):
         return set()
     site = job.site
-    per_show = [r for r in renderers() if r.per_show]
     names = {show.id: [r.file_name(show.id) for r in per_show] for show in site.shows}
     kept = reusable(
         state.part_rows(), network.digests, now=job.now, names=names, output=job.folder,

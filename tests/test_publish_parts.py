@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from feeds import registry
+from feeds.edition import Edition
 from publisher import network
 from publisher import publish as publish_module
 from publisher.cli import main
@@ -261,6 +263,52 @@ def test_a_network_file_changed_behind_airdates_back_is_made_again(
     assert expanded == set()
     assert (folder / "public" / "schedule.ics").stat().st_size > 1000
     assert (folder / "public" / "xmltv.xml").exists()
+
+
+def _part_rewritten(folder: Path) -> None:
+    """Change show 3's title inside its part, keeping its size; retitle show 5."""
+    for part in (folder / ".airdates" / "parts").glob("show-3.*"):
+        part.write_bytes(part.read_bytes().replace(b"Show 3", b"Show X"))
+    _retitle(folder)
+
+
+def test_a_part_changed_but_still_loadable_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each piece of a part file is checked against the checksum recorded when it was written."""
+    folder, expanded = _twins(tmp_path, monkeypatch, _part_rewritten, FIRST)
+    assert expanded == SHOWS
+    assert "Show X" not in (folder / "public" / "schedule.ics").read_text()
+
+
+def _row_broken(folder: Path) -> None:
+    with sqlite3.connect(folder / ".airdates" / "state.sqlite") as db:
+        db.execute("UPDATE show_parts SET part = x'80094E2E' WHERE show = 'show-3'")
+
+
+def test_a_recorded_part_that_does_not_load_costs_only_its_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state row damaged beyond loading (an unknown pickle protocol): that show is published."""
+    _, expanded = _twins(tmp_path, monkeypatch, _row_broken, FIRST)
+    assert expanded == {"show-3"}
+
+
+def _show_list(edition: Edition) -> bytes:
+    return " ".join(show.id for show in edition.site.shows).encode()
+
+
+def test_a_renderer_of_its_own_turns_reuse_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An extra per-show format may show anything (here every show): every show is published."""
+    listing = registry.Renderer(
+        name="list", media_type="text/plain", suffix=".txt", render=_show_list
+    )
+    monkeypatch.setitem(registry._REGISTRY, "list", listing)  # noqa: SLF001 - an extra format
+    folder, expanded = _twins(tmp_path, monkeypatch, _show_added, FIRST)
+    assert expanded == {*SHOWS, "show-12"}
+    assert (folder / "public" / "show-0.txt").read_text().endswith("show-12")
 
 
 def _show_removed(folder: Path) -> None:
