@@ -6,7 +6,7 @@ import contextlib
 import errno
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,35 +186,22 @@ def stage_chunks(
     to hold in memory is hashed as it is written.
     """
     temp = target.with_name(f".{target.name}.{os.getpid()}{_TEMP_SUFFIX}")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as error:
-        raise _output_error(target, error, "cannot write") from error
     digest = hashlib.sha256()
-    pending = bytearray()
-    try:
+
+    def write(fd: int) -> None:
+        pending = bytearray()
         for chunk in chunks:
             digest.update(chunk)
             pending += chunk
-            # A calendar comes as one small piece per event: one write per megabyte instead.
+            # A calendar comes in small pieces: one write per megabyte instead.
             if len(pending) >= _WRITE_SIZE:
                 _write_all(fd, pending)
                 pending.clear()
         _write_all(fd, pending)
         # The temp file was created 0600; a web server must be able to read the result.
         os.fchmod(fd, mode)
-        if syncer is None:
-            os.fsync(fd)
-    except BaseException as error:
-        os.close(fd)
-        _unlink_quietly(temp)
-        if isinstance(error, OSError):
-            raise _output_error(target, error, "cannot write") from error
-        raise
-    if syncer is None:
-        os.close(fd)
-    else:
-        syncer.submit(fd, target)
+
+    _write_new(temp, write, named=target, syncer=syncer, durable=True)
     return StagedFile(target=target, temp=temp), digest.hexdigest()
 
 
@@ -226,24 +213,34 @@ def write_file(
     Durable when this returns, or, with a ``syncer``, once its ``wait`` returns;
     not ``durable``: a scratch file, left to the kernel.
     """
+    _write_new(path, lambda fd: _write_all(fd, data), named=path, syncer=syncer, durable=durable)
+
+
+def _write_new(
+    path: Path, write: Callable[[int], None], *, named: Path, syncer: Syncer | None, durable: bool
+) -> None:
+    """Create ``path`` (0600), ``write`` its bytes, make it durable (or have ``syncer`` do it).
+
+    Any failure removes the file; an OSError becomes an OutputError naming ``named``.
+    """
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as error:
-        raise _output_error(path, error, "cannot write") from error
+        raise _output_error(named, error, "cannot write") from error
     try:
-        _write_all(fd, data)
+        write(fd)
         if syncer is None and durable:
             os.fsync(fd)
     except BaseException as error:
         os.close(fd)
         _unlink_quietly(path)
         if isinstance(error, OSError):
-            raise _output_error(path, error, "cannot write") from error
+            raise _output_error(named, error, "cannot write") from error
         raise
     if syncer is None:
         os.close(fd)
     else:
-        syncer.submit(fd, path)
+        syncer.submit(fd, named)
 
 
 def holds(path: Path, digest: str, remembered: Stamp | None) -> bool:

@@ -184,15 +184,22 @@ def test_two_processes_publish_what_one_does(
     assert not [p for p in (folder / "public").iterdir() if p.name.startswith(".")]
 
 
+def _published_in_two(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, dict[str, bytes], list[tuple[object, ...]]]:
+    """Publish the site in ``folder`` with a second process; return config, files and state."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
+    config = _config(folder)
+    assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
+    return config, _outputs(folder / "public"), _state_rows(folder)
+
+
 def test_a_failure_in_the_second_process_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A show failing to render in the forked process fails the publish; files and state stay."""
-    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
-    monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
-    config = _config(tmp_path)
-    assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
-    before, state = _outputs(tmp_path / "public"), _state_rows(tmp_path)
+    config, before, state = _published_in_two(tmp_path, monkeypatch)
     real = registry.renderer("json").render
 
     def fails_late(edition: Edition) -> bytes:
@@ -220,11 +227,7 @@ def test_a_failure_writing_the_network_calendar_apart_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The calendar made by a forked process fails: the publish fails; files and state stay."""
-    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
-    monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
-    config = _config(tmp_path)
-    assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
-    before, state = _outputs(tmp_path / "public"), _state_rows(tmp_path)
+    config, before, state = _published_in_two(tmp_path, monkeypatch)
     real = network.NetworkParts._calendar  # noqa: SLF001 - the piece made apart
 
     def fails_apart(self: network.NetworkParts, parts: list[object]) -> object:
