@@ -34,6 +34,7 @@ from pathlib import Path
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.registry import Renderer
 from publisher.parts import PartWriter, ShowPart, event_batches, merged_programmes, network_key
+from schedule import timeline
 from schedule.airing import Airing
 from schedule.site import Show, Site
 
@@ -201,7 +202,9 @@ class NetworkParts:
             kind = renderer.render.__qualname__
             if kind in (_ICS, _XMLTV):
                 name = "calendar" if kind == _ICS else "guide"
-                found[renderer.file_name(None)] = network_key(name, self.site_digest, parts)
+                calendar_window = timeline.window(self.site, self.now)
+                key = network_key(name, self.site_digest, parts, calendar_window)
+                found[renderer.file_name(None)] = key
         return found
 
     def is_calendar(self, renderer: Renderer) -> bool:

@@ -343,15 +343,17 @@ def _zone_stamps(keys: Iterable[str | None]) -> dict[str | None, tuple[str, int,
     return found
 
 
-def network_key(kind: str, site_digest: str, parts: Iterable[ShowPart]) -> str:
+def network_key(kind: str, site_digest: str, parts: Iterable[ShowPart], window: object) -> str:
     """Return a digest of everything the network calendar or guide (``kind``) is made from.
 
     The site's settings (airdates' code included), and in network order each
     show's id and its events' digest and earliest start and latest end (the
-    calendar's time zones cover them), or its channel and programmes' digest.
-    Equal keys, equal files.
+    calendar's time zones cover them), or its channel and programmes' digest;
+    for the calendar, also the calendar ``window`` (an empty calendar's time
+    zone covers its years). Equal keys, equal files.
     """
-    digest = hashlib.sha256(f"{kind}\0{site_digest}".encode())
+    head = (kind, site_digest, window if kind == "calendar" else None)
+    digest = hashlib.sha256(repr(head).encode() + b"\0")
     for part in parts:
         if kind == "calendar":
             bounds = [

@@ -311,6 +311,48 @@ def test_a_renderer_of_its_own_turns_reuse_off(
     assert (folder / "public" / "show-0.txt").read_text().endswith("show-12")
 
 
+ENDED = """\
+[site]
+title = "Quiet TV"
+base_url = "https://feeds.example.org/quiet/"
+timezone = "Europe/Berlin"
+past = "1 day"
+future = "1 day"
+
+[[shows]]
+id = "gone"
+title = "Gone"
+timezone = "Europe/Berlin"
+duration = "30 minutes"
+
+[[shows.airs]]
+rule = "daily at 20:00"
+from = 2024-01-01
+until = 2024-06-30
+"""
+
+
+def test_an_empty_calendar_follows_its_window_into_a_new_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No airing in the window: the calendar's zone covers the window's years, which a day moves."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    site, spare = tmp_path / "site", tmp_path / "spare"
+    site.mkdir()
+    (site / "airdates.toml").write_text(ENDED)
+    assert _publish(site, "2026-12-29T12:00:00+00:00") == 0
+    before = (site / "public" / "schedule.ics").read_bytes()
+    shutil.copytree(site, spare)
+    assert _publish(site, "2026-12-31T12:00:00+00:00") == 0
+    after = (site / "public" / "schedule.ics").read_bytes()
+    shutil.rmtree(spare / ".airdates" / "parts")
+    site.rename(tmp_path / "reusing")
+    spare.rename(site)
+    assert _publish(site, "2026-12-31T12:00:00+00:00") == 0
+    assert after == (site / "public" / "schedule.ics").read_bytes()
+    assert after != before  # 2027 came into the window
+
+
 def _show_removed(folder: Path) -> None:
     config = folder / "airdates.toml"
     text = config.read_text()
