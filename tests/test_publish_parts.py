@@ -450,3 +450,22 @@ def test_a_publish_too_large_for_one_process_reuses_parts_too(
     monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
     _, expanded = _twins(tmp_path, monkeypatch, _retitle, FIRST)
     assert expanded == {"show-5"}
+
+
+def test_a_state_of_the_previous_schema_is_upgraded_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A state written before show parts existed (version 2): the next publish writes nothing new."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    _config(tmp_path)
+    assert _publish(tmp_path, FIRST) == 0
+    with sqlite3.connect(tmp_path / ".airdates" / "state.sqlite") as db:
+        db.execute("DROP TABLE show_parts")
+        db.execute("DROP TABLE network_keys")
+        db.execute("UPDATE schema_version SET version = 2")
+    shutil.rmtree(tmp_path / ".airdates" / "parts")
+    capsys.readouterr()
+    assert _publish(tmp_path, FIRST) == 0
+    assert capsys.readouterr().out.startswith("68 files: 0 written, 68 unchanged")
+    _assert_tidy(tmp_path)
+    assert _expanded(monkeypatch, tmp_path, FIRST) == set()  # and the parts are used from then on
