@@ -455,7 +455,7 @@ def test_a_publish_too_large_for_one_process_reuses_parts_too(
 def test_a_state_of_the_previous_schema_is_upgraded_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A state written before show parts existed (version 2): the next publish writes nothing new."""
+    """A state written before show parts existed (version 2): the next publish writes nothing."""
     monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
     _config(tmp_path)
     assert _publish(tmp_path, FIRST) == 0
