@@ -348,9 +348,11 @@ def network_key(kind: str, site_digest: str, parts: Iterable[ShowPart], window: 
 
     The site's settings (airdates' code included), and in network order each
     show's id and its events' digest and earliest start and latest end (the
-    calendar's time zones cover them), or its channel and programmes' digest;
-    for the calendar, also the calendar ``window`` (an empty calendar's time
-    zone covers its years). Equal keys, equal files.
+    calendar's time zones cover them) and its inputs' digest (which holds
+    its zone data: a VTIMEZONE can change while the events stay), or its
+    channel and programmes' digest; for the calendar, also the calendar
+    ``window`` (an empty calendar's time zone covers its years). Equal keys,
+    equal files.
     """
     head = (kind, site_digest, window if kind == "calendar" else None)
     digest = hashlib.sha256(repr(head).encode() + b"\0")
@@ -359,7 +361,7 @@ def network_key(kind: str, site_digest: str, parts: Iterable[ShowPart], window: 
             bounds = [
                 (a.start.isoformat(), a.end.isoformat(), str(a.start.tzinfo)) for a in part.bounds
             ]
-            piece = (part.show, part.stored.events_digest, bounds)
+            piece = (part.show, part.digest, part.stored.events_digest, bounds)
         else:
             piece = (part.show, part.channel, part.stored.programmes_digest)
         digest.update(repr(piece).encode() + b"\0")

@@ -9,8 +9,11 @@ byte; which shows were expanded again is counted in the first twin.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -469,3 +472,65 @@ def test_a_state_of_the_previous_schema_is_upgraded_in_place(
     assert capsys.readouterr().out.startswith("68 files: 0 written, 68 unchanged")
     _assert_tidy(tmp_path)
     assert _expanded(monkeypatch, tmp_path, FIRST) == set()  # and the parts are used from then on
+
+
+ZONE = """\
+Rule T 2007 max - Mar Sun>=8 2:00 1:00 D
+Rule T 2007 max - Nov Sun>=1 2:00 0 S
+Zone America/New_York -5:00 T {abbreviation}%sT
+"""
+
+NEW_YORK = """\
+[site]
+title = "Zone TV"
+base_url = "https://feeds.example.org/zone/"
+timezone = "Europe/Berlin"
+
+[[channels]]
+id = "one"
+name = "One"
+
+[[shows]]
+id = "morning"
+title = "Morning"
+channel = "one"
+timezone = "America/New_York"
+duration = "30 minutes"
+
+[[shows.airs]]
+rule = "daily at 9:00"
+from = 2025-09-01
+"""
+
+
+@pytest.mark.skipif(shutil.which("zic") is None, reason="needs zic (libc-bin) to build zone data")
+def test_new_zone_data_reaches_the_network_calendar(tmp_path: Path) -> None:
+    """Zone data renaming a show's zone abbreviations: the events stay, the VTIMEZONEs change."""
+    zones, site, spare = tmp_path / "zones", tmp_path / "site", tmp_path / "spare"
+    site.mkdir()
+    (site / "airdates.toml").write_text(NEW_YORK)
+    env = {**os.environ, "AIRDATES_NO_SHORTCUT": "1", "PYTHONTZPATH": str(zones)}
+
+    def build(abbreviation: str) -> None:
+        source = tmp_path / "zone.txt"
+        source.write_text(ZONE.format(abbreviation=abbreviation))
+        subprocess.run(["zic", "-d", str(zones), str(source)], check=True)  # noqa: S603, S607
+
+    def publish(folder: Path) -> None:
+        cli = "import sys; from publisher.cli import main; sys.exit(main(sys.argv[1:]))"
+        command = [sys.executable, "-c", cli, "publish", "-c", "airdates.toml"]
+        subprocess.run([*command, "--now", FIRST], cwd=folder, env=env, check=True)  # noqa: S603
+
+    build("E")
+    publish(site)
+    shutil.copytree(site, spare)
+    build("X")
+    publish(site)
+    calendar = (site / "public" / "schedule.ics").read_text()
+    assert "TZNAME:XST" in calendar
+    assert "TZNAME:XST" in (site / "public" / "morning.ics").read_text()
+    site.rename(tmp_path / "reusing")
+    spare.rename(site)
+    shutil.rmtree(site / ".airdates" / "parts")
+    publish(site)
+    assert _outputs(tmp_path / "reusing" / "public") == _outputs(site / "public")
