@@ -34,6 +34,11 @@ class Renderer:
     per_show: bool = True
     network: str | None = None
 
+    @property
+    def signature(self) -> tuple[str, str, bool, str | None, str]:
+        """What decides this format's files, as plain values a digest can take."""
+        return (self.name, self.suffix, self.per_show, self.network, self.render.__qualname__)
+
     def file_name(self, show_id: str | None) -> str:
         """Return the file this renderer writes for a show (None: the network)."""
         stem = show_id if show_id is not None else self.network

@@ -24,7 +24,7 @@ from publisher.shortcut import RECIPE_VERSION, fingerprint, matches, read
 if TYPE_CHECKING:
     from schedule.site import Site
 
-__all__ = ["Snapshot", "site_head"]
+__all__ = ["Snapshot", "site_head", "zone_file"]
 
 _HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
 _SITE_HEADER = re.compile(r"""^[ \t]*\[[ \t]*(?:site|"site"|'site')[ \t]*[\].]""", re.MULTILINE)
@@ -209,11 +209,13 @@ def _episode_files(configs: list[str]) -> list[str] | None:
 
 def _zone_files(keys: list[str]) -> list[str]:
     """Return the system zone files zoneinfo reads for these zones (a tzdata update is a change)."""
-    found = []
-    for key in keys:
-        for folder in TZPATH:
-            path = os.path.join(folder, key)
-            if os.path.isfile(path):
-                found.append(path)
-                break
-    return found
+    return [path for path in map(zone_file, keys) if path is not None]
+
+
+def zone_file(key: str) -> str | None:
+    """Return the system zone file zoneinfo reads for zone ``key``, or None (tzdata's own)."""
+    for folder in TZPATH:
+        path = os.path.join(folder, key)
+        if os.path.isfile(path):
+            return path
+    return None

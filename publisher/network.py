@@ -172,7 +172,7 @@ class NetworkParts:
         if self.whole:
             whole = cache(partial(self._whole_edition, change_log))
             return [(renderer, _maker(renderer, whole)) for renderer in self.network]
-        parts = [self.parts[show.id] for show in network_order(self.site) if show.id in self.parts]
+        parts = self._ordered()
         feeds = cache(partial(self._feed_edition, parts, change_log))
         made: list[tuple[Renderer, Maker]] = []
         for renderer in self.network:
@@ -196,7 +196,7 @@ class NetworkParts:
         """
         if self.whole:
             return {}
-        parts = [self.parts[show.id] for show in network_order(self.site) if show.id in self.parts]
+        parts = self._ordered()
         found = {}
         for renderer in self.network:
             kind = renderer.render.__qualname__
@@ -228,6 +228,10 @@ class NetworkParts:
 
     # ------------------------------------------------------------------ parts
 
+    def _ordered(self) -> list[ShowPart]:
+        """Return the shows' parts in network order."""
+        return [self.parts[show.id] for show in network_order(self.site) if show.id in self.parts]
+
     def _programmes(self, show: Show, window: tuple[Airing, ...]) -> list:  # type: ignore[type-arg]
         if not self._xmltv:
             return []
@@ -253,8 +257,7 @@ class NetworkParts:
 
         head, tail = guide_frame(Edition(site=self.site, show=None, now=self.now))
         yield head.encode()
-        channel_of = {show.id: show.channel for show in self.site.shows}
-        for _, group in itertools.groupby(parts, key=lambda part: channel_of[part.show]):
+        for _, group in itertools.groupby(parts, key=lambda part: part.channel):
             lists = [part.programmes(self.folder) for part in group]
             lists = [listed for listed in lists if listed]
             if lists:

@@ -38,10 +38,10 @@ from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import TZPATH
 
 from publisher import files
 from publisher.changes import digest_of
+from publisher.inputs import zone_file
 from publisher.shortcut import code_stamp
 from publisher.state import PartRow
 
@@ -200,9 +200,7 @@ def digests(
     airdates' code and packages, and the zone files' sizes and times (a
     tzdata update is a change). The first digest is of all that but the show.
     """
-    formats = tuple(
-        (r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers
-    )
+    formats = tuple(r.signature for r in renderers)
     stamps = _zone_stamps({site.timezone.key, *(show.timezone.key for show in site.shows)})
     settings = dataclasses.replace(site, shows=())
     shared = digest_of((settings, str(folder), formats, code_stamp(), stamps[site.timezone.key]))
@@ -334,12 +332,11 @@ def _zone_stamps(keys: Iterable[str | None]) -> dict[str | None, tuple[str, int,
     found: dict[str | None, tuple[str, int, int] | None] = {}
     for key in keys:
         found[key] = None
-        for folder in TZPATH if key else ():
-            path = os.path.join(folder, key)  # noqa: PTH118 - a zone key is a relative path
+        path = zone_file(key) if key else None
+        if path is not None:
             with contextlib.suppress(OSError):
                 info = Path(path).stat()
                 found[key] = (path, info.st_size, info.st_mtime_ns)
-                break
     return found
 
 

@@ -930,9 +930,7 @@ def _fingerprint(site: Site, folder: Path, inputs: Snapshot | None) -> tuple[str
     pinned = inputs.pin(site, str(folder)) if inputs is not None else None
     if pinned is not None:
         return pinned
-    formats = tuple(
-        (r.name, r.suffix, r.per_show, r.network, r.render.__qualname__) for r in renderers()
-    )
+    formats = tuple(r.signature for r in renderers())
     return digest_of((site, str(folder), formats)), None
 
 
