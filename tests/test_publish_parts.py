@@ -45,6 +45,14 @@ def _retitle(folder: Path) -> None:
     config.write_text(config.read_text().replace('title = "Show 5"', 'title = "Show five"'))
 
 
+def _published(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Write the test site's config in ``folder`` and publish it at FIRST (no shortcut)."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    folder.mkdir(exist_ok=True)
+    _config(folder)
+    assert _publish(folder, FIRST) == 0
+
+
 def _publish(folder: Path, now: str, *extra: str) -> int:
     return main(["publish", "-c", str(folder / "airdates.toml"), "--now", now, *extra])
 
@@ -59,11 +67,8 @@ def _twins(
     made before it, whose output files are new inodes and whose parts are
     gone, so that nothing can be reused.
     """
-    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
     site, spare, reusing = tmp_path / "site", tmp_path / "spare", tmp_path / "reusing"
-    site.mkdir()
-    _config(site)
-    assert _publish(site, FIRST) == 0
+    _published(site, monkeypatch)
     shutil.copytree(site, spare)
     edit(site)
     expanded = _expanded(monkeypatch, site, now)
@@ -151,17 +156,6 @@ def test_a_show_whose_airing_started_or_ended_is_published_again(
     assert expanded == expected
 
 
-@pytest.mark.parametrize(
-    "now", ["2025-10-21T12:00:00+00:00", "2025-10-19T12:00:00+00:00", "2025-10-20T11:00:00+00:00"]
-)
-def test_a_new_day_or_an_earlier_now_publishes_every_show(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: str
-) -> None:
-    """The window moves with the day; a part is never used before the moment it was made."""
-    _, expanded = _twins(tmp_path, monkeypatch, _no_edit, now)
-    assert expanded == SHOWS
-
-
 def _site_title(folder: Path) -> None:
     config = folder / "airdates.toml"
     config.write_text(config.read_text().replace('title = "Parts TV"', 'title = "Parts TV+"'))
@@ -172,12 +166,24 @@ def _channel_name(folder: Path) -> None:
     config.write_text(config.read_text().replace('name = "Two & Co"', 'name = "Two and Co"'))
 
 
-@pytest.mark.parametrize("edit", [_site_title, _channel_name])
-def test_a_site_setting_publishes_every_show(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit
+@pytest.mark.parametrize(
+    ("edit", "now"),
+    [
+        # The window moves with the day.
+        (_no_edit, "2025-10-21T12:00:00+00:00"),
+        # A part is never used before the moment it was made.
+        (_no_edit, "2025-10-19T12:00:00+00:00"),
+        (_no_edit, "2025-10-20T11:00:00+00:00"),
+        # A show's files show the site's settings and channels: a change is everyone's.
+        (_site_title, FIRST),
+        (_channel_name, FIRST),
+    ],
+)
+def test_a_new_day_an_earlier_now_or_a_site_setting_publishes_every_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit, now: str
 ) -> None:
-    """A show's files show the site's settings and channels: any change to them is everyone's."""
-    _, expanded = _twins(tmp_path, monkeypatch, edit, FIRST)
+    """Whatever every show's files depend on changed: no part is reused."""
+    _, expanded = _twins(tmp_path, monkeypatch, edit, now)
     assert expanded == SHOWS
 
 
@@ -233,9 +239,7 @@ def test_network_files_whose_parts_did_not_change_are_not_made_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An hour later some shows are published again, with the same events: no calendar is merged."""
-    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
-    _config(tmp_path)
-    assert _publish(tmp_path, FIRST) == 0
+    _published(tmp_path, monkeypatch)
     before = _outputs(tmp_path / "public")
     made: list[str] = []
     for name in ("_calendar", "_guide"):
@@ -389,11 +393,8 @@ def test_parts_of_a_failed_publish_are_never_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A publish failing at its commit leaves the state; the next ends where a clean one does."""
-    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
     site, spare, recovered = tmp_path / "site", tmp_path / "spare", tmp_path / "recovered"
-    site.mkdir()
-    _config(site)
-    assert _publish(site, FIRST) == 0
+    _published(site, monkeypatch)
     shutil.copytree(site, spare)
     state = _state_rows(site)
     _retitle(site)
@@ -427,9 +428,7 @@ def test_a_dry_run_reuses_parts_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A dry run names the files the publish then writes; the state folder stays as it was."""
-    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
-    _config(tmp_path)
-    assert _publish(tmp_path, FIRST) == 0
+    _published(tmp_path, monkeypatch)
     _retitle(tmp_path)
     parts = tmp_path / ".airdates" / "parts"
     before, state = {p.name: p.read_bytes() for p in parts.iterdir()}, _state_rows(tmp_path)
@@ -459,9 +458,7 @@ def test_a_state_of_the_previous_schema_is_upgraded_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A state written before show parts existed (version 2): the next publish writes nothing."""
-    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
-    _config(tmp_path)
-    assert _publish(tmp_path, FIRST) == 0
+    _published(tmp_path, monkeypatch)
     with sqlite3.connect(tmp_path / ".airdates" / "state.sqlite") as db:
         db.execute("DROP TABLE show_parts")
         db.execute("DROP TABLE network_keys")
