@@ -1,10 +1,10 @@
 """The iCalendar renderer: every airing of the window as a VEVENT (RFC 5545, RFC 7986).
 
-Each event's content lines are written from its values directly, through
-icalendar's own TEXT escaping, value formatting and line folding: building an
-``icalendar.Event`` per airing costs about 25 times as much, which a network
-of 200,000 airings cannot afford. The tests build the same calendar with
-icalendar's object model and compare what the parsers read from both.
+Each event's content lines are written from its values directly
+(feeds/contentlines.py): building an ``icalendar.Event`` per airing costs about
+25 times as much, which a network of 200,000 airings cannot afford. The tests
+build the same calendar with icalendar's object model and compare what the
+parsers read from both.
 
 Text that iCalendar cannot carry is dropped, as in every other format: the
 control characters XML 1.0 forbids, and DEL (RFC 5545 TEXT allows no control
@@ -25,25 +25,16 @@ from operator import itemgetter
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar.parser import Parameters
-from icalendar.prop import vCategory, vDatetime, vDuration, vUri
-
-from feeds.entries import page_url
+from feeds.contentlines import FOLD_AT, duration, escape_text, fold, param_value, utc_datetime
 from feeds.edition import Edition, Revision
+from feeds.entries import page_url
 from feeds.registry import renderer
 from feeds.text import xml_safe
 from feeds.vtimezone import vtimezone
 from feeds.wording import description_text, headline
 from schedule.airing import Airing
-from schedule.timeline import window
 from schedule.site import Show, Site
-
-try:  # icalendar 7: the functions vText.to_ical and Contentline.to_ical apply
-    from icalendar.parser import _escape_char as _escape_text
-    from icalendar.parser import _foldline as _fold_line
-except ImportError:  # pragma: no cover - icalendar 6 exported them without the underscore
-    from icalendar.parser import escape_char as _escape_text  # type: ignore[attr-defined,no-redef]
-    from icalendar.parser import foldline as _fold_line  # type: ignore[attr-defined,no-redef]
+from schedule.timeline import window
 
 __all__ = [
     "PRODID",
@@ -58,8 +49,6 @@ __all__ = [
 PRODID = "-//airdates//airdates//EN"
 
 _CRLF = b"\r\n"
-# icalendar folds a line once it reaches 75 octets; a shorter one it leaves as is.
-_FOLD_AT = 75
 
 
 def render_ics(edition: Edition) -> bytes:
@@ -194,7 +183,7 @@ def _head(edition: Edition) -> bytes:
     title = show.title if show is not None else site.title
     about = show.description if show is not None else site.description
     zone = show.timezone if show is not None else site.timezone
-    refresh = _value(vDuration(site.refresh).to_ical())
+    refresh = duration(site.refresh)
     address = _own_url(site, show)
     lines = [
         b"BEGIN:VCALENDAR\r\n",
@@ -274,11 +263,11 @@ class _ShowFacts:
         return cls(
             show=show,
             zone=show.timezone,
-            tzid=_value(Parameters({"TZID": show.timezone.key}).to_ical()),
+            tzid="TZID=" + param_value(show.timezone.key),
             at_domain=_escaped("@" + (urlsplit(site.base_url).hostname or "localhost")),
             locations=locations | {None: _optional_text("LOCATION", platforms)},
             link=_uri_line("URL", show.link or page_url(site, show.id)),  # the schedule page else
-            categories=_line("CATEGORIES:" + _value(vCategory(categories).to_ical()))
+            categories=_line("CATEGORIES:" + ",".join(escape_text(name) for name in categories))
             if categories
             else b"",
             organizer=_organizer(site),
@@ -292,7 +281,9 @@ def _organizer(site: Site) -> bytes:
     The site is the organizer: its title as CN, its address as the value.
     """
     name = " ".join(_clean(site.title).split()) or "airdates"
-    return _line("ORGANIZER;" + _value(Parameters({"CN": name}).to_ical()) + ":" + _value(vUri(site.base_url).to_ical()))
+    # A CN with a space or an apostrophe is quoted (icalendar writes it so).
+    common_name = param_value(name, quote_if=" '")
+    return _line(f"ORGANIZER;CN={common_name}:{site.base_url}")
 
 
 def _event(airing: Airing, uid: str, facts: _ShowFacts, revision: Revision) -> bytes:
@@ -371,12 +362,7 @@ def _utc(moment: datetime) -> str:
 @lru_cache(maxsize=4096)
 def _utc_instant(moment: datetime) -> str:
     """Format a UTC instant; revision stamps repeat, so each is formatted once."""
-    return _value(vDatetime(moment).to_ical())
-
-
-def _value(formatted: bytes | str) -> str:
-    """icalendar's value types return bytes or str; the lines are built as str."""
-    return formatted.decode() if isinstance(formatted, bytes) else formatted
+    return utc_datetime(moment)
 
 
 def _clean(text: str) -> str:
@@ -389,23 +375,15 @@ _PLAIN = re.compile("[^\\x00-\\x08\\x0a-\\x1f\\x7f\\\\;,\\ud800-\\udfff\\ufffe\\
 
 
 def _escaped(text: str) -> str:
-    r"""Escape TEXT with icalendar's escaping, keeping a literal backslash-N.
-
-    icalendar takes a ``\N`` in its input for a line break it wrote itself;
-    in a title it is a backslash and an N, so the pieces around it are
-    escaped separately and the backslash is doubled between them.
-    """
+    r"""Clean and escape TEXT; a backslash-N in a title stays a backslash and an N."""
     if _PLAIN.fullmatch(text):
         return text
-    clean = _clean(text)
-    if "\\N" not in clean:
-        return _escape_text(clean)
-    return "\\\\N".join(_escape_text(piece) for piece in clean.split("\\N"))
+    return escape_text(_clean(text))
 
 
 def _uri(text: str) -> str:
-    """A URI value: icalendar does not escape URIs, so no line break may get through."""
-    return _value(vUri(_clean(text).replace("\r", "").replace("\n", "")).to_ical())
+    """A URI value: URIs are not escaped, so no line break may get through."""
+    return _clean(text).replace("\r", "").replace("\n", "")
 
 
 # ---------------------------------------------------------------- content lines
@@ -430,15 +408,15 @@ def _uri_line(name: str, address: str | None) -> bytes:
 
 
 def _line(line: str) -> bytes:
-    """One content line, folded by icalendar, CRLF-terminated."""
+    """One content line, folded, CRLF-terminated."""
     data = line.encode()
-    if len(data) < _FOLD_AT:
+    if len(data) < FOLD_AT:
         return data + _CRLF
     return _folded(line)
 
 
 @lru_cache(maxsize=4096)
 def _folded(line: str) -> bytes:
-    """Fold a long line; icalendar walks it character by character, and descriptions repeat."""
-    return _fold_line(line).encode() + _CRLF
+    """Fold a long line; folding walks it character by character, and descriptions repeat."""
+    return fold(line).encode() + _CRLF
 

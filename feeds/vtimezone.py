@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+from feeds.contentlines import FOLD_AT, escape_text, fold, local_datetime, utc_offset
 
 __all__ = ["Observance", "covered_years", "observances", "vtimezone"]
 
@@ -62,28 +62,37 @@ def vtimezone(zone: ZoneInfo, first: datetime, last: datetime) -> bytes:
 
 @lru_cache(maxsize=512)
 def _vtimezone(key: str, first_year: int, last_year: int) -> bytes:
-    """Build the component with icalendar's own object model (done rarely, so speed is moot)."""
-    component = Timezone()
-    component.add("TZID", key)
+    """Write the component: TZID, then one sub-component per observance."""
     start = datetime(first_year, 1, 1, tzinfo=UTC)
     stop = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    lines = ["BEGIN:VTIMEZONE", _folded(f"TZID:{escape_text(key)}")]
     for observance in observances(ZoneInfo(key), start, stop):
-        component.add_component(_subcomponent(observance))
-    return component.to_ical()
+        lines += _subcomponent(observance)
+    lines += ["END:VTIMEZONE", ""]
+    return "\r\n".join(lines).encode()
 
 
-def _subcomponent(observance: Observance) -> TimezoneStandard | TimezoneDaylight:
+def _subcomponent(observance: Observance) -> list[str]:
     """One STANDARD/DAYLIGHT with a single DTSTART and neither RDATE nor RRULE.
 
     ical.js (Thunderbird) reads only the first value of a comma-separated RDATE
     list; a sub-component per transition leaves nothing for any reader to skip.
+    The properties come in name order, as icalendar writes them.
     """
-    part = TimezoneDaylight() if observance.daylight else TimezoneStandard()
-    part.add("DTSTART", observance.local_onset)
-    part.add("TZOFFSETFROM", observance.offset_from)
-    part.add("TZOFFSETTO", observance.offset_to)
-    part.add("TZNAME", observance.name)
-    return part
+    kind = "DAYLIGHT" if observance.daylight else "STANDARD"
+    return [
+        f"BEGIN:{kind}",
+        f"DTSTART:{local_datetime(observance.local_onset)}",
+        _folded(f"TZNAME:{escape_text(observance.name)}"),
+        f"TZOFFSETFROM:{utc_offset(observance.offset_from)}",
+        f"TZOFFSETTO:{utc_offset(observance.offset_to)}",
+        f"END:{kind}",
+    ]
+
+
+def _folded(line: str) -> str:
+    """``line`` folded when it is long (a TZID can be any length)."""
+    return fold(line) if len(line.encode()) >= FOLD_AT else line
 
 
 def observances(zone: ZoneInfo, start: datetime, stop: datetime) -> tuple[Observance, ...]:
