@@ -53,7 +53,7 @@ _QUOTABLE = re.compile("[,;:\u2019]")
 
 
 def param_value(value: str, *, quote_if: str = "") -> str:
-    """Write a parameter value: RFC 6868 caret escapes; quoted for ``,;:`` or any of ``quote_if``."""
+    """Write a parameter value with RFC 6868 caret escapes, quoted for ``,;:`` or ``quote_if``."""
     escaped = _CARET.sub(lambda match: _CARETED[match.group()], value)
     if _QUOTABLE.search(escaped) or any(char in value for char in quote_if):
         return f'"{escaped}"'
@@ -95,7 +95,7 @@ def duration(span: timedelta) -> str:
 
 
 def utc_offset(offset: timedelta) -> str:
-    """A UTC-OFFSET (§3.3.14): ``+0530``, ``-0800``, ``-004430`` with seconds; ``+0000`` for UTC."""
+    """A UTC-OFFSET (§3.3.14): ``+0530``, ``-0800``, ``-004430`` with seconds, ``+0000``."""
     sign = "-" if offset < timedelta(0) else "+"
     seconds = abs(int(offset.total_seconds()))
     hours, rest = divmod(seconds, 3600)
@@ -106,11 +106,12 @@ def utc_offset(offset: timedelta) -> str:
 
 
 def fold(line: str) -> str:
-    """Fold a content line (§3.1) into pieces of under 75 octets after the first's.
+    """Fold a content line (§3.1): at most 74 octets a piece, the later ones led by a space.
 
-    A piece never breaks a multi-octet character, and never ends on the
-    backslash of a TEXT escape or the caret of an RFC 6868 escape: some
-    clients do not join the two halves of an escape.
+    A line shorter than 75 octets is returned as it is. A piece never breaks
+    a multi-octet character, and never ends on the backslash of a TEXT escape
+    or the caret of an RFC 6868 escape: some clients do not join the two
+    halves of an escape.
     """
     pieces: list[str] = []
     piece: list[str] = []

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from feeds.contentlines import FOLD_AT, escape_text, fold, local_datetime, utc_offset
+from feeds.contentlines import escape_text, fold, local_datetime, utc_offset
 
 __all__ = ["Observance", "covered_years", "observances", "vtimezone"]
 
@@ -65,7 +65,7 @@ def _vtimezone(key: str, first_year: int, last_year: int) -> bytes:
     """Write the component: TZID, then one sub-component per observance."""
     start = datetime(first_year, 1, 1, tzinfo=UTC)
     stop = datetime(last_year + 1, 1, 1, tzinfo=UTC)
-    lines = ["BEGIN:VTIMEZONE", _folded(f"TZID:{escape_text(key)}")]
+    lines = ["BEGIN:VTIMEZONE", fold(f"TZID:{escape_text(key)}")]
     for observance in observances(ZoneInfo(key), start, stop):
         lines += _subcomponent(observance)
     lines += ["END:VTIMEZONE", ""]
@@ -83,16 +83,11 @@ def _subcomponent(observance: Observance) -> list[str]:
     return [
         f"BEGIN:{kind}",
         f"DTSTART:{local_datetime(observance.local_onset)}",
-        _folded(f"TZNAME:{escape_text(observance.name)}"),
+        fold(f"TZNAME:{escape_text(observance.name)}"),
         f"TZOFFSETFROM:{utc_offset(observance.offset_from)}",
         f"TZOFFSETTO:{utc_offset(observance.offset_to)}",
         f"END:{kind}",
     ]
-
-
-def _folded(line: str) -> str:
-    """``line`` folded when it is long (a TZID can be any length)."""
-    return fold(line) if len(line.encode()) >= FOLD_AT else line
 
 
 def observances(zone: ZoneInfo, start: datetime, stop: datetime) -> tuple[Observance, ...]:
