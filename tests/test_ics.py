@@ -590,3 +590,22 @@ def test_calendar_chunks_alone_are_the_calendar() -> None:
     """Joined, the chunks of an edition are its calendar, for a show and for the network."""
     for edition in (week_edition(), network_edition()):
         assert b"".join(calendar_chunks(edition)) == render_ics(edition)
+
+
+@pytest.mark.parametrize("key", ["UTC", "Etc/UTC"])
+def test_a_show_in_utc_has_its_times_read_back(key: str) -> None:
+    """A show in the UTC zone refers to a VTIMEZONE of that name, like any other zone.
+
+    Regression: the TZID parameter used to be dropped for "UTC", leaving
+    ``DTSTART;:...``, which the icalendar parser reads as no DTSTART at all.
+    """
+    show = make_show(timezone=ZoneInfo(key))
+    site = make_site(shows=(show,))
+    airing = make_airing(show, datetime(2026, 1, 10, 18, 0))
+    data = render_ics(show_edition(airing, site=site))
+    assert f"DTSTART;TZID={key}:20260110T180000".encode() in physical_lines(data)
+    calendar = parse(data)
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == [key]
+    event = events(data)[uid(airing)]
+    assert event.decoded("DTSTART") == datetime(2026, 1, 10, 18, 0, tzinfo=UTC)
+    assert event.decoded("DTEND") == airing.end
