@@ -28,8 +28,10 @@ from icalendar import Calendar
 from feeds.edition import Edition
 from feeds.ics import render_ics
 from publisher.cli import main
+from tests.factories import make_edition, make_site
 from tests.test_ics import HOST, hostile_edition
-from tests.test_ics_consumers import ZONES, zones_edition
+from tests.test_ics import NOW as RENDERED_AT
+from tests.test_ics_consumers import ZONES, two_years_in, zone_show, zones_edition
 
 TESTS = Path(__file__).parent
 EXAMPLE = TESTS.parent / "examples" / "lets-meet"
@@ -70,7 +72,18 @@ def consumer_calendars(folder: Path) -> dict[str, bytes]:
 
 def editions() -> dict[str, Edition]:
     """Rendered calendars whose airings the tests know."""
-    return {"four zones over two years": zones_edition(), "hostile text": hostile_edition()}
+    return {
+        "four zones over two years": zones_edition(),
+        "hostile text": hostile_edition(),
+        "a show in UTC": utc_edition(),
+    }
+
+
+def utc_edition() -> Edition:
+    """A show in the UTC zone, which a config gets when it names none."""
+    show = zone_show("UTC")
+    site = make_site(shows=(show,), timezone=show.timezone)
+    return make_edition(site, tuple(two_years_in(show)), RENDERED_AT)
 
 
 def without_method(data: bytes) -> bytes:
