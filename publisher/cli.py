@@ -110,6 +110,13 @@ def _load(args: argparse.Namespace, err: TextIO) -> Site:
     return site
 
 
+def _kept_site(args: argparse.Namespace) -> Site | None:
+    """The site the last publish kept for these very inputs (publisher/sitecache.py), if any."""
+    from publisher import sitecache  # noqa: PLC0415
+
+    return sitecache.load(args.config)
+
+
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from publisher.example import write_example  # noqa: PLC0415
 
@@ -267,7 +274,7 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     # Before the config is read, so the recorded fingerprint is of what was read.
     inputs = Snapshot(args.config)
-    site = _load(args, err)
+    site = _kept_site(args) or _load(args, err)
     now = current_time(args.now, site.timezone)
     report = publish(
         site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=log, inputs=inputs

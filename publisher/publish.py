@@ -41,7 +41,7 @@ from urllib.parse import urljoin
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.ics import calendar_chunks, calendar_events
 from feeds.registry import Renderer, renderers
-from publisher import files, websub
+from publisher import files, sitecache, websub
 from publisher.changes import (
     AiringRecord,
     DraftChange,
@@ -309,7 +309,7 @@ def _publish(job: _Job, state: State) -> Report:
     pinned: list[tuple[str, str | None]] = []
     plan, rendering = _render(
         job, state, stage=True,
-        meanwhile=lambda: pinned.append(_fingerprint(job.site, job.folder, job.inputs)),
+        meanwhile=lambda: pinned.append(_pin(job)),
     )
     stale = rendering.stale()
     deleted = [name for name in stale if (job.folder / name).exists()]
@@ -916,6 +916,14 @@ def _notify_hub(site: Site, state: State, timeout: float) -> tuple[str, ...]:
 
 def _feed_url(site: Site, name: str) -> str:
     return urljoin(site.base_url, name)
+
+
+def _pin(job: _Job) -> tuple[str, str | None]:
+    """Return the inputs' fingerprint and recipe; keep the site for a publish of the same inputs."""
+    fingerprint, recipe = _fingerprint(job.site, job.folder, job.inputs)
+    if recipe is not None:
+        sitecache.store(job.site, fingerprint)
+    return fingerprint, recipe
 
 
 def _fingerprint(site: Site, folder: Path, inputs: Snapshot | None) -> tuple[str, str | None]:

@@ -31,6 +31,7 @@ prints the usual summary. ``AIRDATES_NO_SHORTCUT=1`` turns the shortcut off.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import glob
 import hashlib
@@ -47,7 +48,15 @@ from publisher.clock import current_time
 from schedule.errors import AirdatesError
 
 __all__ = [
-    "DISABLE_ENV", "RECIPE_VERSION", "Hit", "code_stamp", "fingerprint", "matches", "read", "republish",
+    "DISABLE_ENV",
+    "RECIPE_VERSION",
+    "Hit",
+    "code_stamp",
+    "fingerprint",
+    "last_recipe",
+    "matches",
+    "read",
+    "republish",
 ]
 
 DISABLE_ENV = "AIRDATES_NO_SHORTCUT"
@@ -108,6 +117,26 @@ def republish(config: str, *, output: str | None, now: str | None, dry_run: bool
         hit = _try_state(state, path, output=output, now=now, dry_run=dry_run, started=started)
         if hit is not None:
             return hit
+    return None
+
+
+def last_recipe(config: str) -> tuple[str, dict[str, Any]] | None:
+    """Return the state folder and recipe of the last full publish of ``config``, if any.
+
+    ``config`` is absolute. Only the recipe is read (no lock: a publish
+    replaces it in one transaction); None when no state folder holds one for
+    this config or its include patterns match other files now.
+    """
+    for state in _state_candidates(config):
+        try:
+            with contextlib.closing(sqlite3.connect(
+                f"file:{os.path.join(state, _DB_NAME)}?mode=ro", uri=True, timeout=5.0
+            )) as db:
+                recipe = _stored_recipe(db)
+        except (OSError, sqlite3.Error, ValueError):
+            continue
+        if recipe is not None and recipe.get("config") == config and recipe.get("state") == state:
+            return (state, recipe) if _globs_of(recipe) == recipe["patterns"] else None
     return None
 
 

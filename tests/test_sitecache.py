@@ -1,0 +1,134 @@
+"""The kept site: a publish of the inputs the last one read skips parsing, and writes the same."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import schedule.loading
+from publisher import shortcut, sitecache
+from tests.test_shortcut import CSV, MOMENTS, _publish, _write_site
+
+# Night Owls starts at the later moment: a full publish is due then.
+FIRST, LATER = MOMENTS[0], MOMENTS[4]
+
+
+@pytest.fixture(autouse=True)
+def _no_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let a publish record its recipe although the test wrote the config a moment ago."""
+    monkeypatch.setattr(shortcut, "GUARD_NS", 0)
+    monkeypatch.delenv(shortcut.DISABLE_ENV, raising=False)
+    monkeypatch.delenv("AIRDATES_NOW", raising=False)
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the configs parsed from now on."""
+    parsed: list[str] = []
+    load = schedule.loading.load_site
+
+    def counted(path: str) -> object:
+        parsed.append(path)
+        return load(path)
+
+    monkeypatch.setattr(schedule.loading, "load_site", counted)
+    return parsed
+
+
+Rows = list[tuple[object, ...]]
+
+
+def _outcome(folder: Path) -> tuple[dict[str, bytes], Rows, Rows]:
+    """The published files, the airing records and the change log."""
+    files = {p.name: p.read_bytes() for p in sorted((folder / "public").iterdir())}
+    with sqlite3.connect(folder / ".airdates" / "state.sqlite") as db:
+        airings = sorted(db.execute("SELECT * FROM airings").fetchall())
+        changes = db.execute("SELECT * FROM changes ORDER BY 1").fetchall()
+    return files, airings, changes
+
+
+def _nothing(_config: Path) -> None:
+    """Change nothing between the publishes."""
+
+
+def _twice(folder: Path, between: Callable[[Path], None] = _nothing) -> Path:
+    """Publish a fresh copy of the test network at FIRST, call ``between``, publish at LATER."""
+    shutil.rmtree(folder, ignore_errors=True)
+    config = _write_site(folder)
+    _publish(config, FIRST)
+    between(config)
+    _publish(config, LATER)
+    return config
+
+
+def test_the_same_inputs_are_not_parsed_again_and_publish_the_same(
+    tmp_path: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept site stands in for the parse; files, records, change log equal a parsing twin's."""
+    folder = tmp_path / "site"
+    config = _twice(folder)
+    assert parses == [str(config)]  # the first publish only
+    assert (folder / ".airdates" / sitecache.CACHE_NAME).is_file()
+    kept = _outcome(folder)
+
+    # Neither the shortcut nor the kept site: every publish parses.
+    monkeypatch.setenv(shortcut.DISABLE_ENV, "1")
+    parses.clear()
+    _twice(folder)
+    assert parses == [str(config), str(config)]
+    assert _outcome(folder) == kept
+
+
+def _edit_config(config: Path) -> None:
+    config.write_text(config.read_text().replace("Night Owls", "Night Owls Live"))
+
+
+def _edit_episodes(config: Path) -> None:
+    (config.parent / "shows" / "eve.csv").write_text(CSV.replace("Seventh", "Seventh Heaven"))
+
+
+def _damage_kept_site(config: Path) -> None:
+    kept = config.parent / ".airdates" / sitecache.CACHE_NAME
+    data = bytearray(kept.read_bytes())
+    data[-10] ^= 0xFF
+    kept.write_bytes(bytes(data))
+
+
+def _truncate_kept_site(config: Path) -> None:
+    kept = config.parent / ".airdates" / sitecache.CACHE_NAME
+    kept.write_bytes(kept.read_bytes()[:100])
+
+
+@pytest.mark.parametrize(
+    ("between", "seen"),
+    [
+        (_edit_config, "Night Owls Live"),
+        (_edit_episodes, "Seventh Heaven"),
+        (_damage_kept_site, None),
+        (_truncate_kept_site, None),
+    ],
+)
+def test_other_inputs_or_a_damaged_kept_site_are_parsed(
+    tmp_path: Path, parses: list[str], between: Callable[[Path], None], seen: str | None
+) -> None:
+    """An edited config or episode file, or a kept site that does not read back: parsed again."""
+    config = _twice(tmp_path / "site", between)
+    assert parses == [str(config), str(config)]
+    if seen is not None:
+        assert any(seen.encode() in data for data in _outcome(config.parent)[0].values())
+
+
+def test_the_config_named_otherwise_is_parsed(
+    tmp_path: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shows remember the config path as given: another spelling of it parses the config again."""
+    folder = tmp_path / "site"
+    config = _write_site(folder)
+    _publish(config, FIRST)
+    monkeypatch.chdir(folder)
+    _publish(Path("airdates.toml"), LATER)
+    assert parses == [str(config), "airdates.toml"]
