@@ -9,9 +9,9 @@ The order of a publish is what makes it safe to kill at any moment:
    every format in a row, and each one whose bytes differ from the file on
    disk staged as a temporary file next to it (fsynced on a few threads
    meanwhile), its new part written to the state folder — a full disk or a
-   read-only folder fails here, before any output is replaced. A large
-   network's second half is done by a forked process, whose files are
-   durable before it reports. Then the network files, from the shows' parts
+   read-only folder fails here, before any output is replaced. On a large
+   network a forked process publishes shows too (each process takes the next
+   show left); its files are durable before it reports. Then the network files, from the shows' parts
    (the calendar in a forked process too);
 3. wait until every staged file is durable;
 4. record in the manifest the names of files about to be created;
@@ -31,7 +31,7 @@ import pickle
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -287,12 +287,12 @@ def _dry_run(job: _Job, state: State) -> Report:
     """Work out what a publish would write and record, touching nothing."""
     plan, rendering = _render(job, state, stage=False)
     deleted = [name for name in rendering.stale() if (job.folder / name).exists()]
-    _say(job.log, [f"would write {name}" for name in rendering.changed])
+    _say(job.log, [f"would write {name}" for name in sorted(rendering.changed)])
     _say(job.log, [f"would delete {name}" for name in deleted])
     _say(job.log, [f"would record: {change.text}" for change in plan.new_changes])
     return Report(
         files=len(rendering.names),
-        written=tuple(rendering.changed),
+        written=tuple(sorted(rendering.changed)),
         deleted=tuple(deleted),
         airings=plan.airing_count,
         changes=plan.new_changes,
@@ -327,7 +327,8 @@ def _publish(job: _Job, state: State) -> Report:
         raise
     finally:
         rendering.discard()
-    _say(job.log, [f"wrote {name}" for name in rendering.changed])
+    # By name: on a large network two processes took the shows in no set order.
+    _say(job.log, [f"wrote {name}" for name in sorted(rendering.changed)])
     _say(job.log, [f"deleted {name}" for name in deleted])
     fingerprint, recipe = pinned[-1]
     record = PublishRecord(
@@ -351,7 +352,9 @@ def _publish(job: _Job, state: State) -> Report:
             changes=plan.new_changes,
             written={**rendering.restamped, **written},
             deleted=stale,
-            pings=[_feed_url(job.site, name) for name in rendering.feeds] if job.site.hub else (),
+            pings=[_feed_url(job.site, name) for name in sorted(rendering.feeds)]
+            if job.site.hub
+            else (),
             held=plan.held,
             parts=plan.parts,
             keys=plan.keys or {},
@@ -362,7 +365,7 @@ def _publish(job: _Job, state: State) -> Report:
     tidy(Path(job.site.state) / PARTS_FOLDER, state.part_files())
     return Report(
         files=len(rendering.names),
-        written=tuple(rendering.changed),
+        written=tuple(sorted(rendering.changed)),
         deleted=tuple(deleted),
         airings=plan.airing_count,
         changes=plan.new_changes,
@@ -462,7 +465,7 @@ class _Shows:
         return (*ordered, *sorted(self.removals, key=lambda change: change.airing))
 
     def absorb(self, other: _Found) -> None:
-        """Take in what another process found for shows after this one's."""
+        """Take in what another process found for its shows (none of this one's)."""
         self.changes.update(other.changes)
         self.removals += other.removals
         self.airing_count += other.airing_count
@@ -485,7 +488,7 @@ class _Shows:
 def _render_into(
     job: _Job, state: State, rendering: _Pass, *, reuse: bool, meanwhile: Callable[[], object]
 ) -> _Plan:
-    """Publish show by show (half of them in a second process when it pays), then the network.
+    """Publish show by show (in two processes when it pays), then the network.
 
     A show whose recorded part is still right (publisher/parts.py) is not
     published again: its files stay, its part stands in for it.
@@ -498,13 +501,15 @@ def _render_into(
         reused = _reuse(job, state, rendering, network, shows) if reuse else set()
         order = [show for show in network_order(site) if show.id not in reused]
         can_fork = rendering.stage and state.path != ":memory:"
-        halves = _halves(order) if can_fork else None
+        queue = _ShowQueue.of(order) if can_fork else None
         helper = None
         try:
-            if halves is not None:
-                order, theirs = halves
+            if queue is not None:
+                # Both processes take the next show left until none is: the
+                # shows differ in cost, and a process takes longer to start.
+                order = queue
                 helper = _Helper(
-                    job, window, order=theirs, shows=shows, rendering=rendering, network=network
+                    job, window, order=queue, shows=shows, rendering=rendering, network=network
                 )
             _publish_shows(
                 job, window, order=order, shows=shows, rendering=rendering, network=network
@@ -523,6 +528,8 @@ def _render_into(
                 recorded=state.network_keys(str(job.folder)), split=split, meanwhile=meanwhile,
             )
         finally:
+            if queue is not None:
+                queue.close()
             if helper is not None:
                 helper.abandon()
                 _held_path(site).unlink(missing_ok=True)
@@ -656,7 +663,7 @@ def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
     job: _Job,
     window: tuple[datetime, datetime],
     *,
-    order: Sequence[Show],
+    order: Iterable[Show],
     shows: _Shows,
     rendering: _Pass,
     network: NetworkParts,
@@ -686,12 +693,48 @@ def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
         )
 
 
-def _halves(order: list[Show]) -> tuple[list[Show], list[Show]] | None:
-    """Split the shows in two halves; None when a second process is not worth it."""
-    if len(order) < _PARALLEL_SHOWS or (os.cpu_count() or 1) < 2:  # noqa: PLR2004 - two halves
-        return None
-    middle = len(order) // 2
-    return order[:middle], order[middle:]
+class _ShowQueue:
+    """The shows of a publish, shared by two processes: each takes the next one no process took.
+
+    The shows' positions are written to a pipe before the fork, in chunks of
+    a few shows for a very large network; a read of a chunk's four octets is
+    atomic, so no show is taken twice. A process stops when the pipe is empty.
+    """
+
+    _MOST_CHUNKS = 8192  # 32 KiB of positions: below any pipe's capacity, no write waits
+
+    def __init__(self, shows: Sequence[Show]) -> None:
+        """Fill the pipe with ``shows`` (in this order)."""
+        self.shows = shows
+        self.chunk = -(-len(shows) // self._MOST_CHUNKS)
+        self._read, write = os.pipe()
+        try:
+            starts = range(0, len(shows), self.chunk)
+            data = b"".join(start.to_bytes(4, "little") for start in starts)
+            while data:
+                data = data[os.write(write, data) :]
+        finally:
+            os.close(write)
+
+    @classmethod
+    def of(cls, shows: Sequence[Show]) -> _ShowQueue | None:
+        """The queue of ``shows``; None when a second process is not worth it."""
+        return cls(shows) if len(shows) >= _PARALLEL_SHOWS else None
+
+    def __iter__(self) -> Iterator[Show]:
+        """Yield the shows this process takes, until none is left."""
+        try:
+            while taken := os.read(self._read, 4):
+                start = int.from_bytes(taken, "little")
+                yield from self.shows[start : start + self.chunk]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the pipe (each process its own end)."""
+        if self._read >= 0:
+            os.close(self._read)
+            self._read = -1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -786,7 +829,7 @@ def _run_forked(task: Callable[[], object], pipe: int) -> NoReturn:  # pragma: n
 
 
 class _Helper:
-    """A forked process publishing the second half of the shows while this one does the first.
+    """A forked process publishing shows while this one does too, each taking the next one left.
 
     It renders and stages its shows' files and writes their part files (all
     durable before it reports), holds their state updates, and hands back
@@ -798,7 +841,7 @@ class _Helper:
         job: _Job,
         window: tuple[datetime, datetime],
         *,
-        order: Sequence[Show],
+        order: Iterable[Show],
         shows: _Shows,
         rendering: _Pass,
         network: NetworkParts,
@@ -829,7 +872,7 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
     job: _Job,
     window: tuple[datetime, datetime],
     *,
-    order: Sequence[Show],
+    order: Iterable[Show],
     shows: _Shows,
     manifest: Mapping[str, files.Stamp],
     network: NetworkParts,

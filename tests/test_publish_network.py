@@ -203,10 +203,12 @@ def test_a_failure_in_the_second_process_changes_nothing(
     real = registry.renderer("json").render
 
     def fails_late(edition: Edition) -> bytes:
-        if edition.show is not None and edition.show.id == "show-11":  # the last channel's show
+        if edition.show is not None and os.getpid() != parent:  # any show the second one takes
             message = "no JSON today"
             raise ValueError(message)
         return real(edition)
+
+    parent = os.getpid()
 
     failing = dataclasses.replace(registry.renderer("json"), render=fails_late)
     monkeypatch.setitem(registry._REGISTRY, "json", failing)  # noqa: SLF001 - swap one in place
@@ -243,3 +245,26 @@ def test_a_failure_writing_the_network_calendar_apart_changes_nothing(
     assert _outputs(tmp_path / "public") == before
     assert _state_rows(tmp_path) == state
     assert not [p for p in (tmp_path / "public").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("count", [64, 1000, 20_001])
+def test_two_processes_take_every_show_once(count: int) -> None:
+    """Each show of the queue goes to exactly one of two processes, however the reads interleave.
+
+    Past 8,192 shows a position stands for a chunk of shows (here three).
+    """
+    shows = [f"show-{i}" for i in range(count)]
+    queue = publish_module._ShowQueue(shows)  # type: ignore[arg-type]  # noqa: SLF001
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the second process
+        os.close(read_end)
+        with os.fdopen(write_end, "w") as out:
+            out.write("\n".join(queue))
+        os._exit(0)
+    os.close(write_end)
+    mine = list(queue)
+    with os.fdopen(read_end) as taken:
+        theirs = [name for name in taken.read().split("\n") if name]
+    os.waitpid(pid, 0)
+    assert sorted(mine + theirs) == sorted(shows)
