@@ -29,10 +29,6 @@ __all__ = ["Snapshot", "site_head", "zone_file"]
 _HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
 _SITE_HEADER = re.compile(r"""^[ \t]*\[[ \t]*(?:site|"site"|'site')[ \t]*[\].]""", re.MULTILINE)
 _INCLUDE_KEY = re.compile(r"""(?<![\w-])["']?include["']?[ \t]*=""")
-_EPISODES_KEY = re.compile(r"""(?<![\w-])["']?episodes_file["']?[ \t]*=""")
-_EPISODES_VALUE = re.compile(
-    r"""(?<![\w-])["']?episodes_file["']?[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
-)
 
 
 class Snapshot:
@@ -74,9 +70,8 @@ class Snapshot:
         if _globs(self.head, self.config) != self.matches or not self._head_agrees(site):
             return None
         included = _included(self.matches, self.config)
-        csvs = _episode_files([self.config, *included])
-        if csvs is None:
-            return None
+        # The spreadsheets the loader read, whatever TOML spelling named them.
+        csvs = list(site.episode_files)
         zones = sorted({site.timezone.key, *(show.timezone.key for show in site.shows)})
         return {
             "version": RECIPE_VERSION,
@@ -181,30 +176,6 @@ def _included(matches: list[list[Any]], config: str) -> list[str]:
             if path not in files and path != config:
                 files.append(path)
     return files
-
-
-def _episode_files(configs: list[str]) -> list[str] | None:
-    """Return every ``episodes_file`` the config files name; None if one cannot be read plainly.
-
-    Matches in comments and strings are kept too: hashing a file too many is harmless.
-    """
-    found: set[str] = set()
-    for config in configs:
-        data = read(config)
-        try:
-            text = data.decode("utf-8-sig") if data is not None else ""
-        except UnicodeDecodeError:
-            return None
-        values = list(_EPISODES_VALUE.finditer(text))
-        if len(values) != len(_EPISODES_KEY.findall(text)):
-            return None  # a key written in a form this reading does not follow
-        for match in values:
-            try:
-                name = tomllib.loads(f"v = {match.group(1)}")["v"]
-            except tomllib.TOMLDecodeError:
-                continue  # not a TOML string: the loader rejected it, or it is prose
-            found.add(os.path.normpath(os.path.join(os.path.dirname(config), name)))
-    return sorted(found)
 
 
 def _zone_files(keys: list[str]) -> list[str]:

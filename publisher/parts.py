@@ -202,7 +202,8 @@ def digests(
     """
     formats = tuple(r.signature for r in renderers)
     stamps = _zone_stamps({site.timezone.key, *(show.timezone.key for show in site.shows)})
-    settings = dataclasses.replace(site, shows=())
+    # The spreadsheets a show reads are in its own digest (as its episodes).
+    settings = dataclasses.replace(site, shows=(), episode_files=())
     shared = digest_of((settings, str(folder), formats, code_stamp(), stamps[site.timezone.key]))
     return shared, {
         show.id: digest_of((shared, show, stamps[show.timezone.key])) for show in site.shows

@@ -11,8 +11,8 @@ The order of a publish is what makes it safe to kill at any moment:
    meanwhile), its new part written to the state folder — a full disk or a
    read-only folder fails here, before any output is replaced. On a large
    network a forked process publishes shows too (each process takes the next
-   show left); its files are durable before it reports. Then the network files, from the shows' parts
-   (the calendar in a forked process too);
+   show left); its files are durable before it reports. Then the network
+   files, from the shows' parts (the calendar in a forked process too);
 3. wait until every staged file is durable;
 4. record in the manifest the names of files about to be created;
 5. rename the staged files into place, delete files of removed shows, sync the folders;
@@ -696,30 +696,35 @@ def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
 class _ShowQueue:
     """The shows of a publish, shared by two processes: each takes the next one no process took.
 
-    The shows' positions are written to a pipe before the fork, in chunks of
-    a few shows for a very large network; a read of a chunk's four octets is
-    atomic, so no show is taken twice. A process stops when the pipe is empty.
+    The shows' positions are written to a pipe before the fork, all at once,
+    so no more of them than the pipe holds (a page at the least): past that,
+    a position stands for a chunk of shows. A read of four octets is atomic,
+    so no show is taken twice. A process stops when the pipe is empty.
     """
 
-    _MOST_CHUNKS = 8192  # 32 KiB of positions: below any pipe's capacity, no write waits
-
-    def __init__(self, shows: Sequence[Show]) -> None:
-        """Fill the pipe with ``shows`` (in this order)."""
-        self.shows = shows
-        self.chunk = -(-len(shows) // self._MOST_CHUNKS)
-        self._read, write = os.pipe()
-        try:
-            starts = range(0, len(shows), self.chunk)
-            data = b"".join(start.to_bytes(4, "little") for start in starts)
-            while data:
-                data = data[os.write(write, data) :]
-        finally:
-            os.close(write)
+    def __init__(self, shows: Sequence[Show], read_end: int, chunk: int) -> None:
+        """Take the shows from the pipe at ``read_end``, ``chunk`` shows a position."""
+        self.shows, self._read, self.chunk = shows, read_end, chunk
 
     @classmethod
     def of(cls, shows: Sequence[Show]) -> _ShowQueue | None:
-        """The queue of ``shows``; None when a second process is not worth it."""
-        return cls(shows) if len(shows) >= _PARALLEL_SHOWS else None
+        """The queue of ``shows``; None when a second process is not worth it, or not to be had."""
+        if len(shows) < _PARALLEL_SHOWS or (os.cpu_count() or 1) < 2:  # noqa: PLR2004 - two
+            return None
+        read_end, write_end = os.pipe()
+        try:
+            chunk = -(-len(shows) // (_pipe_capacity(write_end) // 4))
+            data = b"".join(start.to_bytes(4, "little") for start in range(0, len(shows), chunk))
+            os.set_blocking(write_end, False)  # nothing reads yet: never wait for room
+            whole = os.write(write_end, data) == len(data)
+        except OSError:
+            whole = False
+        finally:
+            os.close(write_end)
+        if not whole:
+            os.close(read_end)
+            return None
+        return cls(shows, read_end, chunk)
 
     def __iter__(self) -> Iterator[Show]:
         """Yield the shows this process takes, until none is left."""
@@ -735,6 +740,16 @@ class _ShowQueue:
         if self._read >= 0:
             os.close(self._read)
             self._read = -1
+
+
+def _pipe_capacity(fd: int) -> int:
+    """How many octets the pipe at ``fd`` holds (Linux says; POSIX promises a page)."""
+    import fcntl  # noqa: PLC0415 - only a large network's publish asks
+
+    try:
+        return int(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ))
+    except (AttributeError, OSError):
+        return 4096
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publisher import shortcut
@@ -37,21 +38,18 @@ def load(config: str) -> Site | None:
     The inputs' fingerprint is worked out now, from the files as they are:
     a site is used only if it was kept for exactly these bytes.
     """
-    if os.environ.get(shortcut.DISABLE_ENV, "") not in ("", "0"):
-        return None
-    found = shortcut.last_recipe(os.path.abspath(config))
+    # The recipe names the config as os.path.abspath does (no symbolic link resolved).
+    found = None if _off() else shortcut.last_recipe(os.path.abspath(config))  # noqa: PTH100
     if found is None:
         return None
     state, recipe = found
     digest = shortcut.fingerprint(recipe)
-    data = shortcut.read(os.path.join(state, CACHE_NAME))
-    if digest is None or data is None or not data.startswith(_MAGIC):
+    key = _key(digest, config) if digest is not None else None
+    data = shortcut.read(str(Path(state) / CACHE_NAME))
+    if key is None or data is None or not data.startswith(_MAGIC + key):
         return None
-    key_end = len(_MAGIC) + _DIGEST
-    payload = data[key_end + _DIGEST :]
-    if data[len(_MAGIC) : key_end] != _key(digest, config):
-        return None
-    if data[key_end : key_end + _DIGEST] != hashlib.sha256(payload).digest():
+    payload = data[len(_MAGIC) + 2 * _DIGEST :]
+    if data[len(_MAGIC) + _DIGEST : len(_MAGIC) + 2 * _DIGEST] != hashlib.sha256(payload).digest():
         return None
     try:
         site = pickle.loads(payload)  # noqa: S301 - airdates' own file in its locked state folder
@@ -67,24 +65,38 @@ def store(site: Site, fingerprint: str) -> None:
 
     Written whole under a temporary name (the state folder is locked, so one
     name serves), then renamed; not synced, as losing it costs only a parse.
-    A failure to write it is not the publish's.
+    Keeping it is a saving, never the publish's failure: any error leaves it
+    unkept.
     """
     key = _key(fingerprint, site.source)
-    path = os.path.join(site.state, CACHE_NAME)
-    with contextlib.suppress(OSError), open(path, "rb") as kept:  # noqa: PTH123
-        if kept.read(len(_MAGIC) + _DIGEST) == _MAGIC + key:
-            return  # kept already (the site was read from it)
-    payload = pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL)
-    scratch = f"{path}.tmp"
+    if _off() or key is None:
+        return
+    path = Path(site.state) / CACHE_NAME
+    scratch = path.with_name(CACHE_NAME + ".tmp")
     try:
-        with open(scratch, "wb") as out:  # noqa: PTH123
-            out.write(_MAGIC + key + hashlib.sha256(payload).digest() + payload)
-        os.replace(scratch, path)
-    except OSError:
+        with contextlib.suppress(OSError), path.open("rb") as kept:
+            if kept.read(len(_MAGIC) + _DIGEST) == _MAGIC + key:
+                return  # kept already (the site was read from it)
+        payload = pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL)
+        scratch.write_bytes(_MAGIC + key + hashlib.sha256(payload).digest() + payload)
+        scratch.replace(path)
+    except Exception:  # noqa: BLE001 - see the docstring
         with contextlib.suppress(OSError):
-            os.unlink(scratch)  # noqa: PTH108
+            scratch.unlink()
 
 
-def _key(fingerprint: str, config: str) -> bytes:
-    """What a kept site stands for: the inputs, the config path as given, the folder it is relative to."""
-    return hashlib.sha256(f"{fingerprint}\0{config}\0{os.getcwd()}".encode()).digest()
+def _off() -> bool:
+    """Tell whether ``AIRDATES_NO_SHORTCUT`` turns the kept site off (with the shortcut)."""
+    return os.environ.get(shortcut.DISABLE_ENV, "") not in ("", "0")
+
+
+def _key(fingerprint: str, config: str) -> bytes | None:
+    """What a kept site stands for: the inputs, the config path as given, the working folder.
+
+    None when the working folder is gone (a relative path then means nothing).
+    """
+    try:
+        folder = Path.cwd()
+    except OSError:
+        return None
+    return hashlib.sha256(f"{fingerprint}\0{config}\0{folder}".encode()).digest()

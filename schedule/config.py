@@ -11,7 +11,7 @@ import glob
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -51,6 +51,7 @@ class _Context:
     channel_ids: frozenset[str]
     seen_shows: dict[str, str] = field(default_factory=dict)
     seen_channels: dict[str, str] = field(default_factory=dict)
+    episode_files: set[str] = field(default_factory=set)  # absolute paths of those read
 
 
 def load_config(path: str) -> Site:
@@ -81,7 +82,8 @@ def load_config(path: str) -> Site:
         shows.extend(more.get("shows", ()))
     if errors:
         raise ConfigErrors(errors)
-    return _site(found["site"], path, folder, channels, shows)
+    site = _site(found["site"], path, folder, channels, shows)
+    return replace(site, episode_files=tuple(sorted(context.episode_files)))
 
 
 def _site(
@@ -216,9 +218,14 @@ def _same_file(one: str, other: str) -> bool:
         return False
 
 
+def _episodes_path(value: str, where: f.Where) -> str:
+    """Where a show's ``episodes_file`` is: relative to the file that names it."""
+    return value if Path(value).is_absolute() else str(Path(where.file).parent / value)
+
+
 def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
-    """Read a show's ``episodes_file``, relative to the file that names it."""
-    csv_path = value if Path(value).is_absolute() else str(Path(where.file).parent / value)
+    """Read a show's ``episodes_file``."""
+    csv_path = _episodes_path(value, where)
     if not _is_file(csv_path):
         # Only regular files: a device or pipe named here could block the loader forever.
         msg = f"no file {csv_path!r}"
@@ -402,10 +409,16 @@ def _xmltv_id(value: object, where: f.Where) -> str:
 def _show(value: object, where: f.Where, index: int, context: _Context) -> Show | None:
     """Read one ``[[shows]]`` entry."""
     place = show_place(value, index, where)
+
+    def read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
+        # Recorded: the publish's record of its inputs names every file read.
+        context.episode_files.add(os.path.abspath(_episodes_path(value, where)))
+        return _read_episodes(value, where)
+
     show_context = ShowContext(
         site_zone=context.zone,
         channels=context.channel_ids,
-        read_episodes=_read_episodes,
+        read_episodes=read_episodes,
         seen=context.seen_shows,
     )
     return build_show(value, place, show_context)

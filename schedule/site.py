@@ -166,6 +166,8 @@ class Site:
     hub: str | None = None
     channels: tuple[Channel, ...] = ()
     shows: tuple[Show, ...] = ()
+    # Every show's ``episodes_file`` the config was read with, absolute.
+    episode_files: tuple[str, ...] = ()
 
     def channel(self, channel_id: str | None) -> Channel | None:
         """Return the channel with this id, or None."""

@@ -247,14 +247,21 @@ def test_a_failure_writing_the_network_calendar_apart_changes_nothing(
     assert not [p for p in (tmp_path / "public").iterdir() if p.name.startswith(".")]
 
 
-@pytest.mark.parametrize("count", [64, 1000, 20_001])
-def test_two_processes_take_every_show_once(count: int) -> None:
+@pytest.mark.parametrize(("count", "capacity"), [(64, None), (1000, None), (20_001, None), (5000, 4096)])
+def test_two_processes_take_every_show_once(
+    monkeypatch: pytest.MonkeyPatch, count: int, capacity: int | None
+) -> None:
     """Each show of the queue goes to exactly one of two processes, however the reads interleave.
 
-    Past 8,192 shows a position stands for a chunk of shows (here three).
+    A pipe holds so many positions (16,384 in 64 KiB, 1,024 in a page): past
+    that a position stands for a chunk of shows.
     """
+    if capacity is not None:
+        monkeypatch.setattr(publish_module, "_pipe_capacity", lambda fd: capacity)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     shows = [f"show-{i}" for i in range(count)]
-    queue = publish_module._ShowQueue(shows)  # type: ignore[arg-type]  # noqa: SLF001
+    queue = publish_module._ShowQueue.of(shows)  # type: ignore[arg-type]  # noqa: SLF001
+    assert queue is not None
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the second process
@@ -268,3 +275,19 @@ def test_two_processes_take_every_show_once(count: int) -> None:
         theirs = [name for name in taken.read().split("\n") if name]
     os.waitpid(pid, 0)
     assert sorted(mine + theirs) == sorted(shows)
+
+
+def test_no_second_process_when_the_queue_would_not_fit_its_pipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pipe smaller than claimed (a user over the kernel's pipe quota): no queue, and no wait."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(publish_module, "_pipe_capacity", lambda fd: 1 << 20)  # it holds 64 KiB
+    shows = [f"show-{i}" for i in range(100_000)]
+    assert publish_module._ShowQueue.of(shows) is None  # type: ignore[arg-type]  # noqa: SLF001
+
+
+def test_no_second_process_on_one_processor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    shows = [f"show-{i}" for i in range(1000)]
+    assert publish_module._ShowQueue.of(shows) is None  # type: ignore[arg-type]  # noqa: SLF001

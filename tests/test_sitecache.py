@@ -132,3 +132,55 @@ def test_the_config_named_otherwise_is_parsed(
     monkeypatch.chdir(folder)
     _publish(Path("airdates.toml"), LATER)
     assert parses == [str(config), "airdates.toml"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'episodes_file = "eve.csv"',
+        "episodes_file = 'eve.csv'",
+        'episodes_file = """eve.csv"""',
+        '"episodes\\u005ffile" = "eve.csv"',
+        'episodes_file = "e\\u0076e.csv"',
+    ],
+)
+@pytest.mark.parametrize("now", [MOMENTS[1], LATER])
+def test_an_edited_episode_file_is_published_however_the_config_names_it(
+    tmp_path: Path, line: str, now: str
+) -> None:
+    """Every spelling TOML allows names the spreadsheet the publish read: its edit is seen.
+
+    At ``MOMENTS[1]`` nothing is due (the shortcut would answer), at LATER a
+    publish is (the kept site would be used).
+    """
+    folder = tmp_path / "site"
+    config = _write_site(folder)
+    eve = folder / "shows" / "eve.toml"
+    eve.write_text(eve.read_text().replace('episodes_file = "eve.csv"', line))
+    _publish(config, FIRST)
+    _edit_episodes(config)
+    _publish(config, now)
+    assert any(b"Seventh Heaven" in data for data in _outcome(folder)[0].values())
+
+
+def test_a_publish_from_a_working_folder_that_is_gone_still_works(
+    tmp_path: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cron's folder removed under it: the config (named in full) is parsed, nothing is kept."""
+    config = _write_site(tmp_path / "site")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    _publish(config, FIRST)
+    _publish(config, LATER)
+    assert parses == [str(config), str(config)]
+    assert not (config.parent / ".airdates" / sitecache.CACHE_NAME).exists()
+
+
+def test_no_site_is_kept_with_the_shortcut_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(shortcut.DISABLE_ENV, "1")
+    config = _twice(tmp_path / "site")
+    assert not (config.parent / ".airdates" / sitecache.CACHE_NAME).exists()
