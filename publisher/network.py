@@ -219,7 +219,7 @@ class NetworkParts:
         )
 
     def absorb(self, other: Gathered) -> None:
-        """Take in another gatherer's shows (none of this one's), wherever they come in the network."""
+        """Take in another gatherer's shows (none of this one's), from any place in the network."""
         self.parts.update(other.parts)
         self.made.update(other.parts)
         self._windows += other.windows
