@@ -33,7 +33,14 @@ from pathlib import Path
 
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.registry import Renderer
-from publisher.parts import PartWriter, ShowPart, event_batches, merged_programmes, network_key
+from publisher.parts import (
+    PartWriter,
+    ShowPart,
+    calendar_key,
+    event_batches,
+    guide_key,
+    merged_programmes,
+)
 from schedule import timeline
 from schedule.airing import Airing
 from schedule.site import Show, Site
@@ -189,7 +196,7 @@ class NetworkParts:
         return made
 
     def keys(self) -> dict[str, str]:
-        """Return, by file name, the key of the network calendar and guide (see ``network_key``).
+        """Return, by file name, the key of the network calendar and guide (publisher/parts.py).
 
         A file whose key is the one recorded with it is what this publish
         would write again: it need not be made.
@@ -200,11 +207,11 @@ class NetworkParts:
         found = {}
         for renderer in self.network:
             kind = renderer.render.__qualname__
-            if kind in (_ICS, _XMLTV):
-                name = "calendar" if kind == _ICS else "guide"
-                calendar_window = timeline.window(self.site, self.now)
-                key = network_key(name, self.site_digest, parts, calendar_window)
-                found[renderer.file_name(None)] = key
+            if kind == _ICS:
+                window = timeline.window(self.site, self.now)
+                found[renderer.file_name(None)] = calendar_key(self.site_digest, parts, window)
+            elif kind == _XMLTV:
+                found[renderer.file_name(None)] = guide_key(self.site_digest, parts)
         return found
 
     def is_calendar(self, renderer: Renderer) -> bool:
@@ -258,8 +265,7 @@ class NetworkParts:
         head, tail = guide_frame(Edition(site=self.site, show=None, now=self.now))
         yield head.encode()
         for _, group in itertools.groupby(parts, key=lambda part: part.channel):
-            lists = [part.programmes(self.folder) for part in group]
-            lists = [listed for listed in lists if listed]
+            lists = [listed for part in group if (listed := part.programmes(self.folder))]
             if lists:
                 yield "".join(merged_programmes(lists)).encode()
         yield tail.encode()

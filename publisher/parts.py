@@ -60,10 +60,11 @@ __all__ = [
     "ShowPart",
     "Stored",
     "StoredEvent",
+    "calendar_key",
     "digests",
     "event_batches",
+    "guide_key",
     "merged_programmes",
-    "network_key",
     "reusable",
     "tidy",
 ]
@@ -341,26 +342,37 @@ def _zone_stamps(keys: Iterable[str | None]) -> dict[str | None, tuple[str, int,
     return found
 
 
-def network_key(kind: str, site_digest: str, parts: Iterable[ShowPart], window: object) -> str:
-    """Return a digest of everything the network calendar or guide (``kind``) is made from.
+def calendar_key(site_digest: str, parts: Iterable[ShowPart], window: object) -> str:
+    """Return a digest of everything the network calendar is made from. Equal keys, equal files.
 
-    The site's settings (airdates' code included), and in network order each
-    show's id and its events' digest and earliest start and latest end (the
-    calendar's time zones cover them) and its inputs' digest (which holds
-    its zone data: a VTIMEZONE can change while the events stay), or its
-    channel and programmes' digest; for the calendar, also the calendar
-    ``window`` (an empty calendar's time zone covers its years). Equal keys,
-    equal files.
+    The site's settings (airdates' code included) and the calendar ``window``
+    (an empty calendar's time zone covers its years), and in network order
+    each show's id, its inputs' digest (which holds its zone data: a
+    VTIMEZONE can change while the events stay), its events' digest and
+    their earliest start and latest end (the calendar's time zones cover them).
     """
-    head = (kind, site_digest, window if kind == "calendar" else None)
+    return _key_of(("calendar", site_digest, window), (
+        (part.show, part.digest, part.stored.events_digest, [
+            (a.start.isoformat(), a.end.isoformat(), str(a.start.tzinfo)) for a in part.bounds
+        ])
+        for part in parts
+    ))
+
+
+def guide_key(site_digest: str, parts: Iterable[ShowPart]) -> str:
+    """Return a digest of everything the network guide is made from. Equal keys, equal files.
+
+    The site's settings, and in network order each show's id, channel and
+    programmes' digest.
+    """
+    return _key_of(
+        ("guide", site_digest, None),
+        ((part.show, part.channel, part.stored.programmes_digest) for part in parts),
+    )
+
+
+def _key_of(head: tuple[object, ...], pieces: Iterable[tuple[object, ...]]) -> str:
     digest = hashlib.sha256(repr(head).encode() + b"\0")
-    for part in parts:
-        if kind == "calendar":
-            bounds = [
-                (a.start.isoformat(), a.end.isoformat(), str(a.start.tzinfo)) for a in part.bounds
-            ]
-            piece = (part.show, part.digest, part.stored.events_digest, bounds)
-        else:
-            piece = (part.show, part.channel, part.stored.programmes_digest)
+    for piece in pieces:
         digest.update(repr(piece).encode() + b"\0")
     return digest.hexdigest()

@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import NoReturn, TextIO, TypeVar
 from urllib.parse import urljoin
@@ -522,7 +523,7 @@ def _render_into(
             fresh = tuple(numbered(d, first + i, now) for i, d in enumerate(shows.found()))
             newest = tuple(reversed(fresh)) + state.changes(site.feed_items)
             change_log = newest[: site.feed_items]
-            split = can_fork and len(network.parts) >= _PARALLEL_SHOWS
+            split = can_fork and _second_process_pays(len(network.parts))
             keys = _publish_network(
                 job, rendering, network, network.files(change_log),
                 recorded=state.network_keys(str(job.folder)), split=split, meanwhile=meanwhile,
@@ -623,14 +624,15 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
         left.append((renderer, make))
     entries = left
     apart = [entry for entry in entries if network.is_calendar(entry[0])] if split else []
-    if not apart or (os.cpu_count() or 1) < 2:  # noqa: PLR2004 - two processes
+    if not apart:
         _take_all(rendering, entries)
         meanwhile()
         return made
-    forked: _Forked | None = _Forked(
-        lambda: _staged_part(job.folder, rendering.manifest, lambda here: _take_all(here, apart)),
-        job.folder,
-    )
+    def make_apart() -> _PassPart:  # pragma: no cover - runs in the forked child
+        staged, _ = _staged_part(job.folder, rendering.manifest, partial(_take_all, entries=apart))
+        return staged
+
+    forked: _Forked | None = _Forked(make_apart, job.folder)
     here = _Pass(job.folder, rendering.manifest, stage=True)
     here.syncer = rendering.syncer  # its files are made durable with the rest
     try:
@@ -709,7 +711,7 @@ class _ShowQueue:
     @classmethod
     def of(cls, shows: Sequence[Show]) -> _ShowQueue | None:
         """The queue of ``shows``; None when a second process is not worth it, or not to be had."""
-        if len(shows) < _PARALLEL_SHOWS or (os.cpu_count() or 1) < 2:  # noqa: PLR2004 - two
+        if not _second_process_pays(len(shows)):
             return None
         read_end, write_end = os.pipe()
         try:
@@ -740,6 +742,11 @@ class _ShowQueue:
         if self._read >= 0:
             os.close(self._read)
             self._read = -1
+
+
+def _second_process_pays(shows: int) -> bool:
+    """Tell whether a second process for ``shows`` shows' work saves more than it costs."""
+    return shows >= _PARALLEL_SHOWS and (os.cpu_count() or 1) >= 2  # noqa: PLR2004 - two
 
 
 def _pipe_capacity(fd: int) -> int:
@@ -898,38 +905,40 @@ def _child(  # noqa: PLR0913 - one publish's parts, named
     shows.state = state
     shows.hold = held.hold
     shows.airing_count = 0  # the parent counted the shows it reused before the fork
-    parts: list[NetworkParts] = []
 
-    def publish_shows(rendering: _Pass) -> None:
+    def publish_shows(rendering: _Pass) -> Gathered:
         writer = network.writer
         gatherer = NetworkParts(
             job.site, job.now, network.network, folder=network.folder,
             writer=writer and PartWriter(writer.folder, writer.number, rendering.syncer),
         )
         gatherer.site_digest, gatherer.digests = network.site_digest, network.digests
-        parts.append(gatherer)
         _publish_shows(
             job, window, order=order, shows=shows, rendering=rendering, network=gatherer
         )
+        return gatherer.gathered()
 
-    staged = _staged_part(job.folder, manifest, publish_shows)
+    staged, gathered = _staged_part(job.folder, manifest, publish_shows)
     held.close()
-    return _HelperResult(found=shows.found_here(), files=staged, gathered=parts[0].gathered())
+    return _HelperResult(found=shows.found_here(), files=staged, gathered=gathered)
 
 
 def _staged_part(
-    folder: Path, manifest: Mapping[str, files.Stamp], work: Callable[[_Pass], None]
-) -> _PassPart:
-    """Run ``work`` on a rendering pass of its own; return its findings, its files durable."""
+    folder: Path, manifest: Mapping[str, files.Stamp], work: Callable[[_Pass], _T]
+) -> tuple[_PassPart, _T]:
+    """Run ``work`` on a rendering pass of its own; return its findings, and what ``work`` did.
+
+    The pass's files are durable when this returns.
+    """
     rendering = _Pass(folder, manifest, stage=True)
     try:
-        work(rendering)
+        result = work(rendering)
         rendering.syncer.wait()
     except BaseException:
         rendering.discard()
         raise
     rendering.syncer.close()
-    return rendering.part()
+    return rendering.part(), result
 
 
 def _held_path(site: Site) -> Path:

@@ -128,14 +128,16 @@ def last_recipe(config: str) -> tuple[str, dict[str, Any]] | None:
     this config or its include patterns match other files now.
     """
     for state in _state_candidates(config):
+        if not os.path.isfile(os.path.join(state, _DB_NAME)):
+            continue  # a first publish: nothing to connect to
         try:
             with contextlib.closing(sqlite3.connect(
                 f"file:{os.path.join(state, _DB_NAME)}?mode=ro", uri=True, timeout=5.0
             )) as db:
-                recipe = _stored_recipe(db)
+                recipe = _recipe_for(db, state, config)
         except (OSError, sqlite3.Error, ValueError):
             continue
-        if recipe is not None and recipe.get("config") == config and recipe.get("state") == state:
+        if recipe is not None:
             return (state, recipe) if _globs_of(recipe) == recipe["patterns"] else None
     return None
 
@@ -201,8 +203,8 @@ def _hit(  # noqa: PLR0913 - the command's options, passed through
     started: float,
 ) -> Hit | None:
     """Test every condition of a hit (cheapest first); record the run when it is one."""
-    recipe = _stored_recipe(db)
-    if recipe is None or recipe.get("config") != config or recipe.get("state") != state:
+    recipe = _recipe_for(db, state, config)
+    if recipe is None:
         return None
     last = db.execute(
         "SELECT id, at, folder, files, airings, fingerprint, next_change"
@@ -245,6 +247,14 @@ def _folder(output: str | None, default: str) -> str | None:
     if ".." in output.split(os.sep):
         return None
     return os.path.abspath(output)
+
+
+def _recipe_for(db: sqlite3.Connection, state: str, config: str) -> dict[str, Any] | None:
+    """Return the recipe in ``db`` if it is that of ``config`` with its state in ``state``."""
+    recipe = _stored_recipe(db)
+    if recipe is None or recipe.get("config") != config or recipe.get("state") != state:
+        return None
+    return recipe
 
 
 def _stored_recipe(db: sqlite3.Connection) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ steps from an empty file up to it, each applied in its own transaction):
   last publish that rendered it made (publisher/parts.py), with the digest of
   its inputs and the moments it is valid between.
 - ``network_keys`` (version 3): per folder and network calendar or guide, the
-  key of what it was made from (publisher/parts.py ``network_key``).
+  key of what it was made from (publisher/parts.py ``calendar_key``, ``guide_key``).
 """
 
 from __future__ import annotations
