@@ -38,6 +38,7 @@ __all__ = [
     "content_hash",
     "context_digest",
     "digest_of",
+    "former_context_digest",
     "in_both",
     "numbered",
     "reconcile",
@@ -105,10 +106,24 @@ class Reconciliation:
 
 def context_digest(show: Show, channel: Channel | None) -> str:
     """Return a digest of what every airing of ``show`` shows about the show and channel."""
+    return _context_digest(show, channel, _RULE_FIELDS | {"source"})
+
+
+def former_context_digest(show: Show, channel: Channel | None) -> str:
+    """Return ``context_digest`` as airdates 0.1 took it: with the config file's path.
+
+    No output shows that path, so moving the config, or naming it by another
+    path, changed every airing's hash and bumped every SEQUENCE. A record
+    hashed that way still matches through this (``reconcile_part``'s ``former``).
+    """
+    return _context_digest(show, channel, _RULE_FIELDS)
+
+
+def _context_digest(show: Show, channel: Channel | None, left_out: frozenset[str]) -> str:
     show_part = {
         f.name: _canonical(getattr(show, f.name))
         for f in dataclasses.fields(show)
-        if f.name not in _RULE_FIELDS
+        if f.name not in left_out
     }
     return _digest(repr((show_part, _canonical(channel))))
 
@@ -203,6 +218,7 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
     inside: Callable[[datetime], bool],
     known: Container[str],
     show_titles: Mapping[str, str],
+    former: Callable[[Airing], str] | None = None,
 ) -> Reconciliation:
     """Compare part of a publish (say one show's airings and records) with the last publish.
 
@@ -210,16 +226,20 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
     could hold); ``known`` the shows present last time; ``inside`` tells
     whether an instant lies in both calendar windows (see ``in_both``).
     A publish made of parts gives what ``reconcile`` gives for the whole,
-    change for change in the order of the parts.
+    change for change in the order of the parts. ``former`` gives an
+    airing's hash as an earlier airdates took it: a record holding that
+    hash is unchanged, and takes the current hash.
     """
     revisions: dict[str, Revision] = {}
     updates: list[AiringRecord] = []
     changes: list[DraftChange] = []
     for airing, digest in current:
-        old = previous.get(airing.uid)
+        kept = old = previous.get(airing.uid)
+        if old is not None and old.hash != digest and former and old.hash == former(airing):
+            old = replace(old, hash=digest)
         record = _advance(old, airing, digest, now)
         revisions[airing.uid] = record.revision
-        if record is not old:
+        if record is not kept:
             updates.append(record)
         # The hash covers start, title and status: an unchanged one has no difference to log.
         if old is not None and old.present:

@@ -50,6 +50,7 @@ from publisher.changes import (
     content_hash,
     context_digest,
     digest_of,
+    former_context_digest,
     in_both,
     numbered,
     reconcile_part,
@@ -440,6 +441,7 @@ class _Shows:
             inside=self.inside,
             known=self.known,
             show_titles=self.titles,
+            former=_former_hash(self.site, show),
         )
         self._keep(show.id, part)
         moments = [*_airing_moments(window, self.now), *_airing_moments(recent[::-1], self.now)]
@@ -939,6 +941,21 @@ def _staged_part(
         raise
     rendering.syncer.close()
     return rendering.part(), result
+
+
+def _former_hash(site: Site, show: Show) -> Callable[[Airing], str]:
+    """Return the content hash as airdates 0.1 took it, for the airings of ``show``.
+
+    Needed only for a record that was hashed that way, so worked out when first asked.
+    """
+    context: list[str] = []
+
+    def former(airing: Airing) -> str:
+        if not context:
+            context.append(former_context_digest(show, site.channel(show.channel)))
+        return content_hash(airing, context[0])
+
+    return former
 
 
 def _held_path(site: Site) -> Path:

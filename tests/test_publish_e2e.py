@@ -15,6 +15,9 @@ import feedparser
 import icalendar
 import pytest
 
+from publisher import parts
+from publisher import publish as publish_module
+from publisher.changes import former_context_digest
 from publisher.cli import main
 from publisher.lock import held
 
@@ -296,6 +299,63 @@ def test_removed_show_loses_its_files(site: Site) -> None:
     assert "deleted" in summary
     assert not any(name.startswith("dialogue.") for name in site.files())
     assert (site.output / "notes.txt").read_text() == "mine"
+
+
+
+def _contents(site: Site) -> dict[str, bytes]:
+    return {name: data for name, (_, _, data) in site.files().items()}
+
+
+def test_config_moved_or_named_another_way_changes_no_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The config's path shows in no output: naming or moving it bumps no SEQUENCE.
+
+    The cron job names the config by its absolute path, its owner by a
+    relative one from its folder; then the folder moves to another disk.
+    """
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")  # compare every airing, not the inputs
+    (tmp_path / "here").mkdir()
+    site = Site(tmp_path / "here")
+    site.ok(NOW)
+    before = _contents(site)
+    assert all(b"SEQUENCE:0" in data for name, data in before.items() if name.endswith(".ics"))
+
+    monkeypatch.chdir(site.folder)
+    code = main(["publish", "-c", "airdates.toml", "--now", NOW], stdout=io.StringIO())
+    assert code == 0
+    assert _contents(site) == before
+
+    (tmp_path / "here").rename(tmp_path / "there")
+    moved = Site(tmp_path / "there")  # the same config, at the new place
+    summary = moved.ok(NOW)
+    assert summary.startswith(f"{len(before)} files: 0 written, ")
+    assert _contents(moved) == before
+
+
+def test_records_hashed_with_the_config_path_are_still_unchanged(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state written by airdates 0.1 (its hashes held the config's path) reads as unchanged.
+
+    The first publish after the upgrade rewrites no file and bumps no
+    SEQUENCE; it stores the new hashes, so the config may move afterwards.
+    """
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    with monkeypatch.context() as patch:
+        patch.setattr(publish_module, "context_digest", former_context_digest)
+        patch.setattr(parts, "code_stamp", lambda: "airdates 0.1")  # the upgrade: no part reused
+        site.ok(NOW)
+    before, hashes = _contents(site), site.table("airings")
+    assert site.ok(NOW).startswith(f"{len(before)} files: 0 written, ")
+    assert _contents(site) == before
+    after = site.table("airings")
+    assert {row[0] for row in after} == {row[0] for row in hashes}
+    assert not set(after) & set(hashes)  # each record took the hash without the path
+
+    site.config = site.config.rename(site.folder / "renamed.toml")
+    assert site.ok(NOW).startswith(f"{len(before)} files: 0 written, ")
+    assert _contents(site) == before
 
 
 def test_invalid_config_exits_1_and_touches_nothing(site: Site) -> None:
