@@ -244,7 +244,7 @@ class State:
         memory = _connect(":memory:")
         if path.exists():
             with _translated(path):
-                source = _connect(f"file:{path}?mode=ro", uri=True)
+                source = _snapshot_source(path)
                 source.backup(memory)
                 source.close()
         with _translated(path):
@@ -554,6 +554,17 @@ def _record_keys(db: sqlite3.Connection, folder: str, keys: Mapping[str, str | N
         "INSERT OR REPLACE INTO network_keys (folder, name, key) VALUES (?, ?, ?)",
         ((folder, name, key) for name, key in keys.items() if key is not None),
     )
+
+
+def _snapshot_source(path: Path) -> sqlite3.Connection:
+    """Open the database to copy it, leaving the state folder as it was.
+
+    Not ``mode=ro``: only a connection that may write removes, as the last
+    one to close, the -wal and -shm files SQLite keeps beside the database
+    (the copy itself writes nothing). A file the user may not write is
+    opened read-only all the same, as ``mode=rw`` documents.
+    """
+    return _connect(f"file:{path}?mode=rw", uri=True)
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:

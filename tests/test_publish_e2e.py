@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import feedparser
@@ -118,7 +119,7 @@ class Site:
 
     def table(self, name: str) -> list[tuple[object, ...]]:
         """Return a state table's rows, sorted."""
-        with sqlite3.connect(self.db) as db:
+        with closing(sqlite3.connect(self.db)) as db:
             return sorted(db.execute(f"SELECT * FROM {name}").fetchall())  # noqa: S608
 
     def events(self, name: str) -> dict[str, tuple[str, icalendar.Event]]:
@@ -423,6 +424,7 @@ def test_dry_run_lists_changes_and_writes_nothing(site: Site) -> None:
     """``--dry-run`` prints what would be written and recorded, and changes no file or state."""
     site.ok(NOW)
     before, publishes = site.files(), site.table("publishes")
+    state_folder = {p.name: p.read_bytes() for p in site.db.parent.iterdir() if p.is_file()}
     site.write(CONFIG + CANCEL)
     code, out, _ = site.publish("2026-01-10T13:00", "--dry-run")
     assert code == 0
@@ -430,6 +432,8 @@ def test_dry_run_lists_changes_and_writes_nothing(site: Site) -> None:
     assert "cancelled" in out
     assert out.rstrip().endswith("(dry run)")
     assert site.files() == before
+    # Not even SQLite's -wal and -shm files are left behind.
+    assert {p.name: p.read_bytes() for p in site.db.parent.iterdir() if p.is_file()} == state_folder
     assert site.table("publishes") == publishes
 
 
