@@ -14,8 +14,8 @@ becomes a newline, the only line break iCalendar knows.
 
 from __future__ import annotations
 
-import heapq
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,7 +33,7 @@ from feeds.text import xml_safe
 from feeds.vtimezone import vtimezone
 from feeds.wording import description_text, headline
 from schedule.airing import Airing
-from schedule.site import Show, Site
+from schedule.site import Show, Site, network_order
 from schedule.timeline import window
 
 __all__ = [
@@ -54,8 +54,10 @@ _CRLF = b"\r\n"
 def render_ics(edition: Edition) -> bytes:
     """Return the VCALENDAR of ``edition.show`` (the network when None), every airing of the window.
 
-    Events come in start order, then by UID; cancelled airings stay, with
-    ``STATUS:CANCELLED``. The same edition always gives the same bytes.
+    A show's events come in start order, then by UID; the network's come
+    show by show in network order (``network_order``), each show's as in its
+    own calendar. Cancelled airings stay, with ``STATUS:CANCELLED``. The
+    same edition always gives the same bytes.
     """
     # Written into one growing buffer as the events are made: a network's
     # calendar is then in memory once, not also as 200,000 separate events.
@@ -72,27 +74,22 @@ def calendar_chunks(
 
     Without ``events``, each event is made as it is yielded. ``events``, when
     given, holds the window's events already made, in parts (say each show's
-    ``calendar_events``), each in calendar order; they are merged instead of
-    made again, so a network's calendar can be written from its shows' as it
-    goes. The caller vouches that they are ``edition``'s: same airings, same
-    revisions.
+    ``calendar_events``, in network order); they are written as they come
+    instead of made again. The caller vouches that they are ``edition``'s:
+    same airings, same revisions, same order.
     """
     facts = _facts_by_show(edition, {airing.show for airing in edition.window})
     yield from _preamble(edition, [f.show for f in facts.values()])
-    if events is None:
-        yield from (lines for _, _, lines in _events(edition, facts))
-    else:
-        # Events compare as tuples by start, then UID (unique in a calendar, so the
-        # bytes never decide): no key to build per event.
-        yield from (lines for _, _, lines in heapq.merge(*events))
+    made = _events(edition, facts) if events is None else itertools.chain.from_iterable(events)
+    yield from (lines for _, _, lines in made)
     yield _END
 
 
 def calendar_frame(edition: Edition) -> tuple[bytes, bytes]:
     """Return ``render_ics(edition)``'s bytes before its first event and after its last.
 
-    The calendar's events go between, in calendar order: a network calendar
-    is written from its shows' events, merged elsewhere.
+    The calendar's events go between, in ``render_ics``'s order: a network
+    calendar is written from its shows' events, kept elsewhere.
     """
     shows = _shows_by_id(edition, {airing.show for airing in edition.window})
     return b"".join(_preamble(edition, list(shows.values()))), _END
@@ -112,19 +109,29 @@ Event = tuple[datetime, str, bytes]
 
 
 def calendar_events(edition: Edition) -> list[Event]:
-    """Return the VEVENT of every airing of ``edition.window``, in calendar order (start, then UID).
+    """Return the VEVENT of every airing of ``edition.window``, in ``render_ics``'s order.
 
     A show's list is its part of the network calendar: hand every show's
-    list to ``calendar_chunks`` with the network's edition.
+    list, in network order, to ``calendar_chunks`` with the network's edition.
     """
     facts = _facts_by_show(edition, {airing.show for airing in edition.window})
     return list(_events(edition, facts))
 
 
 def _events(edition: Edition, facts: dict[str, _ShowFacts]) -> Iterator[Event]:
-    """Yield the window's events in calendar order, each made when it is reached."""
+    """Yield the window's events in ``render_ics``'s order, each made when it is reached."""
     window = edition.window
-    if not _in_calendar_order(window):
+    if edition.show is None and len(facts) > 1:
+        # The network's: show by show, so each show's events are one run of
+        # bytes, the same as in its own calendar (a publish copies them).
+        rank = {show.id: place for place, show in enumerate(network_order(edition.site))}
+        last = len(rank)
+        order = sorted(
+            ((rank.get(a.show, last), a.start.astimezone(UTC), a.uid, a) for a in window),
+            key=_network_event_order,
+        )
+        window = tuple(airing for *_, airing in order)
+    elif not _in_calendar_order(window):
         # A window is in start order as a rule; only if not are the airings sorted.
         order = sorted(((a.start.astimezone(UTC), a.uid, a) for a in window), key=_event_order)
         window = tuple(airing for _, _, airing in order)
@@ -149,6 +156,7 @@ def _in_calendar_order(window: Sequence[Airing]) -> bool:
 
 
 _event_order = itemgetter(0, 1)
+_network_event_order = itemgetter(0, 1, 2)
 
 
 def _facts_by_show(edition: Edition, show_ids: set[str]) -> dict[str, _ShowFacts]:

@@ -4,9 +4,10 @@ The built-in network renderers read little of a network's window, and that
 little can be kept as each show is done:
 
 - ``schedule.ics``: every show's events, made once for the show's calendar,
-  wait in the show's part file and are merged into the network calendar as
-  it is written; the calendar's head only needs, per show, its earliest
-  start and latest end (which zones, and the years they cover);
+  wait in the show's part file as that calendar holds them, and are copied
+  into the network calendar show by show; the calendar's head only needs,
+  per show, its earliest start and latest end (which zones, and the years
+  they cover);
 - ``xmltv.xml``: every show's programmes wait in its part file; a channel's
   are merged when the guide is written;
 - ``index.html``: the week ahead, the next few airings, each show's next one;
@@ -37,15 +38,14 @@ from publisher.parts import (
     PartWriter,
     ShowPart,
     calendar_key,
-    event_batches,
     guide_key,
     merged_programmes,
 )
 from schedule import timeline
 from schedule.airing import Airing
-from schedule.site import Show, Site
+from schedule.site import Show, Site, network_order
 
-__all__ = ["Gathered", "NetworkParts", "built_in", "network_order", "start_order"]
+__all__ = ["Gathered", "NetworkParts", "built_in", "start_order"]
 
 _ICS, _XMLTV, _HTML = "feeds.ics.render_ics", "feeds.xmltv.render_xmltv", "feeds.pages.render_html"
 _FEEDS = ("feeds.rss.render_rss", "feeds.atom.render_atom", "feeds.jsonfeed.render_json")
@@ -80,13 +80,6 @@ def built_in(renderer: Renderer) -> bool:
 def start_order(airing: Airing) -> tuple[datetime, str]:
     """Return the sort key of a network's window: start, then id."""
     return (airing.start, airing.uid)
-
-
-def network_order(site: Site) -> list[Show]:
-    """Return the site's shows grouped by channel in the site's order (XMLTV's), stable."""
-    rank = {channel.id: index for index, channel in enumerate(site.channels)}
-    last = len(rank)
-    return sorted(site.shows, key=lambda show: rank.get(show.channel or "", last))
 
 
 class NetworkParts:
@@ -254,9 +247,8 @@ class NetworkParts:
         bounds = tuple(sorted((a for part in parts for a in part.bounds), key=start_order))
         head, end = calendar_frame(Edition(site=self.site, show=None, now=self.now, window=bounds))
         yield head
-        sources = [part.event_frames(self.folder) for part in parts if part.stored.frames]
-        for batch in event_batches(sources):
-            yield b"".join([lines for _, _, lines in batch])
+        for part in parts:  # in network order, as render_ics orders a network's events
+            yield part.events(self.folder)
         yield end
 
     def _guide(self, parts: list[ShowPart]) -> Iterator[bytes]:

@@ -25,7 +25,6 @@ Anything else, or any doubt, renders the show as a cold publish would.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import dataclasses
 import hashlib
@@ -35,7 +34,6 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,10 +57,8 @@ __all__ = [
     "PartWriter",
     "ShowPart",
     "Stored",
-    "StoredEvent",
     "calendar_key",
     "digests",
-    "event_batches",
     "guide_key",
     "merged_programmes",
     "reusable",
@@ -70,11 +66,6 @@ __all__ = [
 ]
 
 PARTS_FOLDER = "parts"
-_EVENTS_PER_FRAME = 32
-# A network calendar's events are merged a week of starts at a time (memory: a week of events).
-_MERGE_SPAN = 7 * 24 * 3600.0
-# A calendar event as a part file keeps it: start (POSIX time), UID, its lines.
-StoredEvent = tuple[float, str, bytes]
 _Piece = tuple[int, int, int]  # offset, size and CRC-32 of some bytes of a part file
 
 
@@ -103,10 +94,16 @@ class ShowPart:
     newest: tuple[datetime, str] | None  # start and UID of its newest premiere, if any
     stored: Stored
 
-    def event_frames(self, folder: Path) -> Iterator[list[StoredEvent]]:
-        """Yield the show's calendar events in calendar order, a frame (a short list) at a time."""
-        for piece in self.stored.frames:
-            yield self._load(folder, piece)
+    def events(self, folder: Path) -> bytes:
+        """Return the show's calendar events, its part of the network calendar, as written there."""
+        piece = self.stored.events
+        if not piece[1]:
+            return b""
+        path = folder / self.stored.file
+        try:
+            return _read(path, piece)
+        except Exception as error:  # whatever the damage, the part is not used
+            raise PartError(str(path), self.show) from error
 
     def programmes(self, folder: Path) -> list[Programme]:
         """Return the show's guide programmes, in window order."""
@@ -136,10 +133,10 @@ class Stored:
 
     file: str  # a name in the parts folder (a dry run's: an absolute path elsewhere)
     size: int
-    frames: tuple[_Piece, ...]  # pickled lists of events
+    events: _Piece  # the VEVENTs, as the show's calendar holds them
     programmes: _Piece  # a pickled list of programmes
     recent: _Piece  # a pickled list of (airing, revision), newest first
-    # SHA-256 of the pickled events and programmes: equal digests, equal contents.
+    # SHA-256 of the events and of the pickled programmes: equal digests, equal contents.
     events_digest: str
     programmes_digest: str
 
@@ -161,32 +158,20 @@ class PartWriter:
         recent: list[tuple[Airing, Revision]],
     ) -> Stored:
         """Write a show's events, programmes and premieres to its part file; say where they are."""
-        pieces: list[bytes] = []
-        frames: list[_Piece] = []
-        offset = 0
-        for start in range(0, len(events), _EVENTS_PER_FRAME):
-            chunk = events[start : start + _EVENTS_PER_FRAME]
-            frame = [(at.timestamp(), uid, lines) for at, uid, lines in chunk]
-            piece = pickle.dumps(frame)
-            frames.append((offset, len(piece), zlib.crc32(piece)))
-            pieces.append(piece)
-            offset += len(piece)
-        events_digest = hashlib.sha256()
-        for piece in pieces:
-            events_digest.update(piece)
+        body = b"".join([lines for _, _, lines in events])
         listed = pickle.dumps(programmes) if programmes else b""
         newest = pickle.dumps(recent) if recent else b""
-        pieces += (listed, newest)
         path = self.folder / f"{show}.{self.number}"
         durable = self.syncer is not None
-        files.write_file(path, b"".join(pieces), syncer=self.syncer, durable=durable)
+        files.write_file(path, b"".join((body, listed, newest)), syncer=self.syncer, durable=durable)
+        offset = len(body)
         return Stored(
             file=path.name if self.syncer is not None else str(path),
             size=offset + len(listed) + len(newest),
-            frames=tuple(frames),
+            events=(0, offset, zlib.crc32(body)),
             programmes=(offset, len(listed), zlib.crc32(listed)),
             recent=(offset + len(listed), len(newest), zlib.crc32(newest)),
-            events_digest=events_digest.hexdigest(),
+            events_digest=hashlib.sha256(body).hexdigest(),
             programmes_digest=hashlib.sha256(listed).hexdigest(),
         )
 
@@ -245,53 +230,6 @@ def tidy(folder: Path, keep: Iterable[str]) -> None:
             if entry.name not in kept:
                 with contextlib.suppress(OSError):
                     Path(entry.path).unlink()
-
-
-def event_batches(sources: Iterable[Iterator[list[StoredEvent]]]) -> Iterator[list[StoredEvent]]:
-    """Yield the events of all ``sources`` in calendar order (start, then UID), in batches.
-
-    Each source yields its events in that order, in frames. A week of
-    starts at a time, what every source holds before the span ends is
-    gathered and sorted (in C, the UID being unique), rather than comparing
-    a heap of thousands of sources event by event.
-    """
-    cursors: list[_Cursor] = []
-    for frames in sources:
-        frame = next(frames, None)
-        if frame:
-            cursors.append(_Cursor(frame, frames))
-    while cursors:
-        limit = min(cursor.frame[cursor.position][0] for cursor in cursors) + _MERGE_SPAN
-        batch: list[StoredEvent] = []
-        cursors = [cursor for cursor in cursors if cursor.take_before(limit, batch)]
-        batch.sort()
-        yield batch
-
-
-class _Cursor:
-    """Where the merge is in one source: its current frame and the next event in it."""
-
-    __slots__ = ("frame", "frames", "position")
-
-    def __init__(self, frame: list[StoredEvent], frames: Iterator[list[StoredEvent]]) -> None:
-        self.frame, self.position, self.frames = frame, 0, frames
-
-    def take_before(self, limit: float, out: list[StoredEvent]) -> bool:
-        """Move the events starting before ``limit`` to ``out``; False once the source is done."""
-        frame, position = self.frame, self.position
-        while frame[-1][0] < limit:
-            out.extend(frame[position:] if position else frame)
-            following = next(self.frames, None)
-            if not following:
-                return False
-            frame, position = following, 0
-        cut = bisect.bisect_left(frame, limit, lo=position, key=_start)
-        out.extend(frame[position:cut])
-        self.frame, self.position = frame, cut
-        return True
-
-
-_start = itemgetter(0)
 
 
 def merged_programmes(lists: Iterable[list[Programme]]) -> Iterator[str]:

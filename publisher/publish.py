@@ -57,13 +57,13 @@ from publisher.changes import (
 )
 from publisher.inputs import Snapshot
 from publisher.lock import held
-from publisher.network import Gathered, Maker, NetworkParts, built_in, network_order
+from publisher.network import Gathered, Maker, NetworkParts, built_in
 from publisher.parts import PARTS_FOLDER, PartError, PartWriter, digests, reusable, tidy
 from publisher.state import HeldAirings, Parts, PublishRecord, State
 from schedule import timeline
 from schedule.airing import Airing
 from schedule.errors import OutputError
-from schedule.site import Show, Site
+from schedule.site import Show, Site, network_order
 
 __all__ = ["Report", "publish"]
 

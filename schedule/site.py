@@ -20,6 +20,7 @@ __all__ = [
     "Segment",
     "Show",
     "Site",
+    "network_order",
 ]
 
 
@@ -179,3 +180,14 @@ class Site:
             if show.id == show_id:
                 return show
         raise KeyError(show_id)
+
+
+def network_order(site: Site) -> list[Show]:
+    """Return the site's shows grouped by channel in the site's order, stable.
+
+    The order of the network's guide (XMLTV's channels) and of its calendar
+    (each show's events together).
+    """
+    rank = {channel.id: index for index, channel in enumerate(site.channels)}
+    last = len(rank)
+    return sorted(site.shows, key=lambda show: rank.get(show.channel or "", last))

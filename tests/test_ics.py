@@ -248,11 +248,38 @@ def test_every_tzid_has_its_vtimezone() -> None:
     assert used <= set(defined)
 
 
-def test_uids_are_unique_and_events_in_start_order() -> None:
-    """UIDs are unique; events come by start instant, then by UID."""
-    calendar = parse(render_ics(network_edition()))
-    keys = [(e.decoded("DTSTART").astimezone(UTC), str(e["UID"])) for e in calendar.walk("VEVENT")]
-    assert len({k[1] for k in keys}) == len(keys)
+def test_uids_are_unique_and_network_events_come_show_by_show() -> None:
+    """UIDs are unique; the network's events come show by show, each show's by start, then UID.
+
+    Shows go in network order: by channel in the site's order (whatever the
+    order of ``[[shows]]``), a show on no channel last.
+    """
+    edition = network_edition()
+    stream, lets_meet, desk = (edition.site.show(i) for i in ("stream-hour", "lets-meet", "evening-desk"))
+    edition = replace(edition, site=replace(edition.site, shows=(stream, desk, lets_meet)))
+    calendar = parse(render_ics(edition))
+    keys = [
+        (str(e["UID"]).split("/")[0], e.decoded("DTSTART").astimezone(UTC), str(e["UID"]))
+        for e in calendar.walk("VEVENT")
+    ]
+    assert len({k[2] for k in keys}) == len(keys) == len(edition.window)
+    shows = [show for show, _, _ in keys]
+    assert list(dict.fromkeys(shows)) == ["lets-meet", "evening-desk", "stream-hour"]
+    rank = {"lets-meet": 0, "evening-desk": 1, "stream-hour": 2}
+    assert keys == sorted(keys, key=lambda k: (rank[k[0]], k[1], k[2]))
+
+
+def test_a_show_calendar_is_in_start_order() -> None:
+    """A show's own events come by start instant, then by UID, whatever the window's order."""
+    edition = network_edition()
+    show = edition.site.show("lets-meet")
+    mine = tuple(a for a in edition.window if a.show == show.id)
+    edition = replace(edition, show=show, window=mine[::-1])
+    keys = [
+        (e.decoded("DTSTART").astimezone(UTC), str(e["UID"]))
+        for e in parse(render_ics(edition)).walk("VEVENT")
+    ]
+    assert len(keys) == len(mine) > 1
     assert keys == sorted(keys)
 
 
