@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     # Types only: importing the rules engine would slow every cron run the shortcut answers.
     from schedule.airing import Airing
     from schedule.site import Show, Site
+    from schedule.tomltables import Parsed
 
 __all__ = ["main", "run"]
 
@@ -101,10 +102,10 @@ def run() -> None:
     raise SystemExit(code)
 
 
-def _load(args: argparse.Namespace, err: TextIO) -> Site:
+def _load(args: argparse.Namespace, err: TextIO, parsed: Parsed | None = None) -> Site:
     from schedule.loading import load_site  # noqa: PLC0415 - keeps `airdates --help` fast
 
-    site, warnings = load_site(args.config)
+    site, warnings = load_site(args.config, parsed)
     for warning in warnings:
         print(f"airdates: warning: {warning}", file=err)
     return site
@@ -274,11 +275,19 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     # Before the config is read, so the recorded fingerprint is of what was read.
     inputs = Snapshot(args.config)
-    site = _kept_site(args) or _load(args, err)
+    site = _kept_site(args)
+    parsed = None
+    if site is None:
+        from publisher import sitecache  # noqa: PLC0415
+
+        parsed = sitecache.tables(args.config)
+        site = _load(args, err, parsed)
     now = current_time(args.now, site.timezone)
     report = publish(
         site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=log, inputs=inputs
     )
+    if parsed is not None and not args.dry_run:
+        sitecache.keep_tables(site.state, parsed)
     for warning in report.warnings:
         print(f"airdates: warning: {warning}", file=err)
     print(report.summary(), file=out)

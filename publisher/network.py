@@ -207,9 +207,13 @@ class NetworkParts:
                 found[renderer.file_name(None)] = guide_key(self.site_digest, parts)
         return found
 
-    def is_calendar(self, renderer: Renderer) -> bool:
-        """Tell whether ``renderer``'s network file is the calendar merged from the shows' parts."""
-        return not self.whole and renderer.render.__qualname__ == _ICS
+    def goes_apart(self, renderer: Renderer) -> bool:
+        """Tell whether ``renderer``'s network file is one a second process had best make.
+
+        The calendar (the largest file) and the index page (the slowest to
+        render): together about what the guide and the feeds take.
+        """
+        return not self.whole and renderer.render.__qualname__ in {_ICS, _HTML}
 
     def gathered(self) -> Gathered:
         """Return what was gathered, to hand to another gatherer's ``absorb``."""

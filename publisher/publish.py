@@ -604,13 +604,13 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
     split: bool,
     meanwhile: Callable[[], object],
 ) -> dict[str, str | None]:
-    """Render and take every network file; with ``split``, the calendar in a second process.
+    """Render and take every network file; with ``split``, some in a second process.
 
     The calendar and guide are not made when their key (``NetworkParts.keys``)
-    is the one ``recorded`` with the file still there. The calendar, merged
-    from every show's events, is the largest file by far: a forked process
-    writes it while this one does the others, then ``meanwhile``. Returns
-    the key of each network file made (None: it has none).
+    is the one ``recorded`` with the file still there. A forked process makes
+    the files ``NetworkParts.goes_apart`` names (the calendar, the largest
+    file by far, and the index page) while this one does the others, then
+    ``meanwhile``. Returns the key of each network file made (None: it has none).
     """
     keys = network.keys()
     made: dict[str, str | None] = {}
@@ -625,7 +625,7 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
         made[name] = key
         left.append((renderer, make))
     entries = left
-    apart = [entry for entry in entries if network.is_calendar(entry[0])] if split else []
+    apart = [entry for entry in entries if network.goes_apart(entry[0])] if split else []
     if not apart:
         _take_all(rendering, entries)
         meanwhile()

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from schedule import fields as f
+from schedule import tomltables
 from schedule.episodes_csv import parse_episodes_csv
 from schedule.errors import ConfigError, ConfigErrors
 from schedule.show_config import ShowContext, build_show, show_place
@@ -26,6 +27,8 @@ from schedule.zones import zone_named
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+
+    from schedule.tomltables import Parsed
 
 __all__ = ["load_config"]
 
@@ -54,18 +57,21 @@ class _Context:
     episode_files: set[str] = field(default_factory=set)  # absolute paths of those read
 
 
-def load_config(path: str) -> Site:
+def load_config(path: str, parsed: Parsed | None = None) -> Site:
     """Read and validate the config at ``path`` and every file it includes.
 
     Raises ConfigErrors holding every problem found, in file order (the main
-    file first, then each included file).
+    file first, then each included file). ``parsed`` holds TOML tables an
+    earlier load parsed, and gets those of this one (schedule/tomltables.py).
     """
     errors: list[ConfigError] = []
-    document = _read_toml(path, errors)
+    document = _read_toml(path, errors, parsed)
     if document is None:
         raise ConfigErrors(errors)
     folder = str(Path(path).absolute().parent)
-    included = [(file, *_read_quietly(file)) for file in _included_files(document, path, folder)]
+    included = [
+        (file, *_read_quietly(file, parsed)) for file in _included_files(document, path, folder)
+    ]
     context = _context(document, path, folder, [doc for _, doc, _ in included])
     found = f.read_table(
         document, _main_schema(context), f.Where(path, "", errors), required=("site",)
@@ -111,14 +117,16 @@ def _absolute(folder: str, value: str) -> str:
 # --- reading files -----------------------------------------------------------------
 
 
-def _read_toml(path: str, errors: list[ConfigError]) -> dict[str, Any] | None:
+def _read_toml(
+    path: str, errors: list[ConfigError], parsed: Parsed | None = None
+) -> dict[str, Any] | None:
     """Parse the TOML file at ``path``; None (with the error recorded) if it cannot be read."""
     where = f.Where(path, "", errors)
     text = _read_text(path, where)
     if text is None:
         return None
     try:
-        return tomllib.loads(text)
+        return tomltables.loads(text, parsed)
     except tomllib.TOMLDecodeError as error:
         _report_syntax(str(error), text, where)
     except RecursionError:
@@ -128,10 +136,12 @@ def _read_toml(path: str, errors: list[ConfigError]) -> dict[str, Any] | None:
     return None
 
 
-def _read_quietly(path: str) -> tuple[dict[str, Any] | None, list[ConfigError]]:
+def _read_quietly(
+    path: str, parsed: Parsed | None
+) -> tuple[dict[str, Any] | None, list[ConfigError]]:
     """Parse an included file, keeping its errors apart so they can follow the main file's."""
     errors: list[ConfigError] = []
-    return _read_toml(path, errors), errors
+    return _read_toml(path, errors, parsed), errors
 
 
 def _read_text(path: str, where: f.Where) -> str | None:

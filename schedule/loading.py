@@ -9,6 +9,7 @@ from schedule.config import load_config
 from schedule.errors import ConfigError, ConfigErrors
 from schedule.plan import Plan, Segment
 from schedule.site import Anchor, Change, Show, Site
+from schedule.tomltables import Parsed
 
 __all__ = ["find_episode", "load_site"]
 
@@ -17,13 +18,14 @@ _HINT_SPAN = timedelta(days=400)
 _SEARCH_LIMIT = 100_000  # numbered airings walked at most to find an episode number
 
 
-def load_site(path: str) -> tuple[Site, tuple[str, ...]]:
+def load_site(path: str, parsed: Parsed | None = None) -> tuple[Site, tuple[str, ...]]:
     """Load and fully validate a config; return the site and its warnings.
 
     Changes given by ``episode`` come back found by ``at`` as well. Raises
-    ConfigErrors holding every problem.
+    ConfigErrors holding every problem. ``parsed``: TOML tables parsed
+    earlier, taking this load's (schedule/tomltables.py).
     """
-    site = load_config(path)
+    site = load_config(path, parsed)
     shows: list[Show] = []
     errors: list[ConfigError] = []
     for show in site.shows:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import schedule.loading
+import schedule.tomltables
 from publisher import shortcut, sitecache
 from tests.test_shortcut import CSV, MOMENTS, _publish, _write_site
 
@@ -31,9 +34,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     load = schedule.loading.load_site
 
-    def counted(path: str) -> object:
+    def counted(path: str, *more: object) -> object:
         parsed.append(path)
-        return load(path)
+        return load(path, *more)
 
     monkeypatch.setattr(schedule.loading, "load_site", counted)
     return parsed
@@ -184,3 +187,56 @@ def test_no_site_is_kept_with_the_shortcut_turned_off(
     monkeypatch.setenv(shortcut.DISABLE_ENV, "1")
     config = _twice(tmp_path / "site")
     assert not (config.parent / ".airdates" / sitecache.CACHE_NAME).exists()
+
+
+def test_after_an_edit_only_the_edited_table_is_parsed_and_publishes_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TOML tables the last publish parsed are kept: an edit parses the edited show's alone.
+
+    The main file's head and the included file's show come from
+    ``tables.pickle``; files, records and change log equal a twin's that
+    parses everything.
+    """
+    texts: list[str] = []
+    loads = tomllib.loads
+
+    def counted(text: str) -> object:
+        texts.append(text)
+        return loads(text)
+
+    folder = tmp_path / "site"
+    config = _write_site(folder)
+    _publish(config, FIRST)
+    assert (folder / ".airdates" / sitecache.TABLES_NAME).is_file()
+    _edit_config(config)
+    with monkeypatch.context() as patch:
+        parser = SimpleNamespace(loads=counted, TOMLDecodeError=tomllib.TOMLDecodeError)
+        patch.setattr(schedule.tomltables, "tomllib", parser)
+        _publish(config, LATER)
+    assert len(texts) == 1
+    assert texts[0].startswith("[[shows]]")
+    assert "Night Owls Live" in texts[0]
+    kept = _outcome(folder)
+
+    monkeypatch.setenv(shortcut.DISABLE_ENV, "1")
+    twin = _twice(tmp_path / "twin", _edit_config)
+    assert not (twin.parent / ".airdates" / sitecache.TABLES_NAME).exists()
+    assert _outcome(twin.parent) == kept
+
+
+def test_damaged_kept_tables_are_parsed_again(tmp_path: Path) -> None:
+    """Kept tables that do not read back whole are not used: the publish parses and keeps anew."""
+    folder = tmp_path / "site"
+    config = _write_site(folder)
+    _publish(config, FIRST)
+    tables = folder / ".airdates" / sitecache.TABLES_NAME
+    data = bytearray(tables.read_bytes())
+    data[-10] ^= 0xFF
+    tables.write_bytes(bytes(data))
+    assert sitecache.tables(str(config)).kept == {}
+    _edit_config(config)
+    _publish(config, LATER)
+    assert any(b"Night Owls Live" in data for data in _outcome(folder)[0].values())
+    # The main file's head and Night Owls; the included file's head (empty) and Evening Talk.
+    assert len(sitecache.tables(str(config)).kept) == 4
