@@ -276,18 +276,15 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Before the config is read, so the recorded fingerprint is of what was read.
     inputs = Snapshot(args.config)
     site = _kept_site(args)
-    parsed = None
     if site is None:
         from publisher import sitecache  # noqa: PLC0415
 
-        parsed = sitecache.tables(args.config)
-        site = _load(args, err, parsed)
+        inputs.parsed = sitecache.tables(args.config)
+        site = _load(args, err, inputs.parsed)
     now = current_time(args.now, site.timezone)
     report = publish(
         site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=log, inputs=inputs
     )
-    if parsed is not None and not args.dry_run:
-        sitecache.keep_tables(site.state, parsed)
     for warning in report.warnings:
         print(f"airdates: warning: {warning}", file=err)
     print(report.summary(), file=out)

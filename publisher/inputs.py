@@ -23,6 +23,7 @@ from publisher.shortcut import RECIPE_VERSION, fingerprint, matches, read
 
 if TYPE_CHECKING:
     from schedule.site import Site
+    from schedule.tomltables import Parsed
 
 __all__ = ["Snapshot", "site_head", "zone_file"]
 
@@ -40,10 +41,12 @@ class Snapshot:
     touched since this moment leaves the publish without a recipe.
     """
 
-    __slots__ = ("config", "data", "head", "matches", "since_ns")
+    __slots__ = ("config", "data", "head", "matches", "parsed", "since_ns")
 
     def __init__(self, config: str) -> None:
         """Read the config at ``config`` and expand its include patterns."""
+        # What loading the config made that the next load can use (set by the loader's caller).
+        self.parsed: Parsed | None = None
         self.since_ns = time.time_ns()
         self.config = os.path.abspath(config)
         self.data = read(self.config)

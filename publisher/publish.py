@@ -1003,10 +1003,15 @@ def _feed_url(site: Site, name: str) -> str:
 
 
 def _pin(job: _Job) -> tuple[str, str | None]:
-    """Return the inputs' fingerprint and recipe; keep the site for a publish of the same inputs."""
+    """Return the inputs' fingerprint and recipe; keep the site for a publish of the same inputs.
+
+    And keep what loading the config made for the next load (publisher/sitecache.py).
+    """
     fingerprint, recipe = _fingerprint(job.site, job.folder, job.inputs)
     if recipe is not None:
         sitecache.store(job.site, fingerprint)
+    if job.inputs is not None and job.inputs.parsed is not None:
+        sitecache.keep_tables(job.site, job.inputs.parsed)
     return fingerprint, recipe
 
 

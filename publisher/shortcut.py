@@ -57,6 +57,7 @@ __all__ = [
     "matches",
     "read",
     "republish",
+    "state_folders",
 ]
 
 DISABLE_ENV = "AIRDATES_NO_SHORTCUT"
@@ -113,7 +114,7 @@ def republish(config: str, *, output: str | None, now: str | None, dry_run: bool
         return None
     started = time.monotonic()
     path = os.path.abspath(config)
-    for state in _state_candidates(path):
+    for state in state_folders(path):
         hit = _try_state(state, path, output=output, now=now, dry_run=dry_run, started=started)
         if hit is not None:
             return hit
@@ -127,7 +128,7 @@ def last_recipe(config: str) -> tuple[str, dict[str, Any]] | None:
     replaces it in one transaction); None when no state folder holds one for
     this config or its include patterns match other files now.
     """
-    for state in _state_candidates(config):
+    for state in state_folders(config):
         if not os.path.isfile(os.path.join(state, _DB_NAME)):
             continue  # a first publish: nothing to connect to
         try:
@@ -145,12 +146,13 @@ def last_recipe(config: str) -> tuple[str, dict[str, Any]] | None:
 # --- the hit test --------------------------------------------------------------------
 
 
-def _state_candidates(config: str) -> list[str]:
+def state_folders(config: str) -> list[str]:
     """Return the state folders that may hold this config's state, likeliest first.
 
     The default ``.airdates`` next to the config needs no reading at all; a
-    ``state`` set in ``[site]`` is read quickly. Either is trusted only when
-    the recipe inside names this config and this very folder.
+    ``state`` set in ``[site]`` is read quickly. ``config`` is absolute. For
+    the shortcut, either is trusted only when the recipe inside names this
+    config and this very folder.
     """
     folder = os.path.dirname(config)
     found = [os.path.join(folder, ".airdates")]

@@ -10,12 +10,15 @@ whose inputs have that fingerprint now, named by the same config path from
 the same folder, uses it instead of parsing. Anything else, or a file that
 does not read back whole, parses the config as usual.
 
-After an edit the inputs differ, but most of the config's text does not:
-the TOML tables of the last publish's shows are kept too (``tables.pickle``,
-by the SHA-256 of each table's text, schedule/tomltables.py), and a load
-parses only the tables it does not find there. A table's digest names what
-it parses to whatever config it came from, so any kept table is right for
-any config; the file holds those of the last publish that parsed one.
+After an edit the inputs differ, but most of the config's text does not.
+``tables.pickle`` keeps what the last publish that parsed the config made:
+its TOML tables, by the SHA-256 of each table's text (schedule/tomltables.py),
+and its settled shows, by what each is made of (schedule/keptshows.py), with
+the airdates and zone data they were made with. A load parses only the
+tables, and builds only the shows, it does not find there. A table's digest
+names what it parses to whatever config it came from, and a show's key what
+it is made of, so what is kept is right for any config: a load reads the
+file from whichever state folder the config's may be.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from typing import TYPE_CHECKING
 from publisher import shortcut
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from schedule.site import Site
     from schedule.tomltables import Parsed
 
@@ -41,7 +46,7 @@ CACHE_NAME = "site.pickle"
 TABLES_NAME = "tables.pickle"
 _MAGIC = b"airdates-site 1\n"
 # tomllib is part of Python: another Python may read the same text otherwise.
-_TABLES_MAGIC = f"airdates-tables 1 {sys.version}\n".encode()
+_TABLES_MAGIC = f"airdates-tables 2 {sys.version}\n".encode()
 _DIGEST = 32  # octets of SHA-256
 
 
@@ -99,35 +104,75 @@ def store(site: Site, fingerprint: str) -> None:
 
 
 def tables(config: str) -> Parsed:
-    """Return the TOML tables the last publish of the config at ``config`` kept, to parse less."""
-    from schedule.tomltables import Parsed  # noqa: PLC0415 - loaded with the config's own modules
+    """Return what the last publish of the config at ``config`` kept to load the next one faster.
 
-    found = None if _off() else shortcut.last_recipe(os.path.abspath(config))  # noqa: PTH100
-    data = shortcut.read(str(Path(found[0]) / TABLES_NAME)) if found is not None else None
-    kept = _unpacked(data, _TABLES_MAGIC) if data is not None else None
-    return Parsed(kept=kept if isinstance(kept, dict) else {})
+    Its TOML tables always; its shows (schedule/keptshows.py) only while
+    airdates and the zone data they were made with are as they were.
+    """
+    from schedule.keptshows import KeptShows  # noqa: PLC0415 - loaded with the config's own modules
+    from schedule.tomltables import Parsed  # noqa: PLC0415
+
+    # Whichever state folder the config's may be: what is kept is right for any config.
+    folders = [] if _off() else shortcut.state_folders(os.path.abspath(config))  # noqa: PTH100
+    found = (shortcut.read(str(Path(folder) / TABLES_NAME)) for folder in folders)
+    kept = next((k for data in found if data and isinstance(k := _unpack(data), dict)), None)
+    if kept is None:
+        return Parsed()
+    shows = kept.get("shows", {})
+    if kept.get("made_with") != _made_with(kept.get("zones", ())):
+        shows = {}
+    return Parsed(kept=kept.get("tables", {}), shows=KeptShows(kept=shows))
 
 
-def keep_tables(state: str, parsed: Parsed) -> None:
-    """Keep the tables a load used in the state folder ``state``, when they are not kept already.
+def keep_tables(site: Site, parsed: Parsed) -> None:
+    """Keep what loading ``site`` used in its state folder, unless it is what was kept already.
 
     Any version of the file is right (see the module's docstring), so it is
     written under a name of its own, then renamed over, lock or no lock; an
     error leaves it as it was.
     """
-    if _off() or not parsed.used or parsed.used.keys() == parsed.kept.keys():
+    shows = parsed.shows
+    same = parsed.used.keys() == parsed.kept.keys() and shows.used.keys() == shows.kept.keys()
+    if _off() or same:
         return
     scratch = None
     try:
-        payload = pickle.dumps(parsed.used, protocol=pickle.HIGHEST_PROTOCOL)
-        with tempfile.NamedTemporaryFile(dir=state, prefix=TABLES_NAME, delete=False) as out:
+        # Every show used is the site's (settled): their zones are the site's.
+        zones = sorted({site.timezone.key, *(show.timezone.key for show in site.shows)})
+        kept = {
+            "tables": parsed.used,
+            "shows": shows.pickled(),
+            "zones": zones,
+            "made_with": _made_with(zones),
+        }
+        payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+        with tempfile.NamedTemporaryFile(dir=site.state, prefix=TABLES_NAME, delete=False) as out:
             scratch = Path(out.name)
             out.write(_TABLES_MAGIC + hashlib.sha256(payload).digest() + payload)
-        scratch.replace(Path(state) / TABLES_NAME)
+        scratch.replace(Path(site.state) / TABLES_NAME)
     except Exception:  # noqa: BLE001 - keeping them is a saving, never the publish's failure
         if scratch is not None:
             with contextlib.suppress(OSError):
                 scratch.unlink()
+
+
+def _made_with(zones: Iterable[str]) -> tuple[object, ...]:
+    """Return what kept shows were made with besides their tables: airdates, their zones' data."""
+    from publisher.inputs import zone_file  # noqa: PLC0415
+
+    stamps = []
+    for key in zones:
+        path = zone_file(key)
+        try:
+            info = os.stat(path) if path is not None else None  # noqa: PTH116
+        except OSError:
+            info = None
+        stamps.append((key, path, info and (info.st_size, info.st_mtime_ns)))
+    return (shortcut.code_stamp(), tuple(stamps))
+
+
+def _unpack(data: bytes) -> object:
+    return _unpacked(data, _TABLES_MAGIC)
 
 
 def _unpacked(data: bytes, magic: bytes) -> object:

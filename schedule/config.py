@@ -28,6 +28,7 @@ from schedule.zones import zone_named
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from schedule.keptshows import ShowKey
     from schedule.tomltables import Parsed
 
 __all__ = ["load_config"]
@@ -52,6 +53,7 @@ class _Context:
     zone: ZoneInfo  # the site's zone, or UTC while it is unreadable
     host: str  # the host of base_url, for default XMLTV ids
     channel_ids: frozenset[str]
+    parsed: Parsed | None = None  # what earlier loads made (schedule/tomltables.py)
     seen_shows: dict[str, str] = field(default_factory=dict)
     seen_channels: dict[str, str] = field(default_factory=dict)
     episode_files: set[str] = field(default_factory=set)  # absolute paths of those read
@@ -72,7 +74,7 @@ def load_config(path: str, parsed: Parsed | None = None) -> Site:
     included = [
         (file, *_read_quietly(file, parsed)) for file in _included_files(document, path, folder)
     ]
-    context = _context(document, path, folder, [doc for _, doc, _ in included])
+    context = _context(document, path, folder, [doc for _, doc, _ in included], parsed)
     found = f.read_table(
         document, _main_schema(context), f.Where(path, "", errors), required=("site",)
     )
@@ -257,7 +259,9 @@ def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
 # --- the shape of the files ------------------------------------------------------------
 
 
-def _context(document: Mapping[str, Any], path: str, folder: str, others: list[Any]) -> _Context:
+def _context(
+    document: Mapping[str, Any], path: str, folder: str, others: list[Any], parsed: Parsed | None
+) -> _Context:
     """Peek at what every file's readers need: the site zone and host, all channel ids."""
     raw_site = document.get("site")
     site: Mapping[str, Any] = raw_site if isinstance(raw_site, dict) else {}
@@ -278,6 +282,7 @@ def _context(document: Mapping[str, Any], path: str, folder: str, others: list[A
         zone=zone,
         host=_host(site.get("base_url")),
         channel_ids=frozenset(ids),
+        parsed=parsed,
     )
 
 
@@ -417,8 +422,35 @@ def _xmltv_id(value: object, where: f.Where) -> str:
 
 
 def _show(value: object, where: f.Where, index: int, context: _Context) -> Show | None:
-    """Read one ``[[shows]]`` entry."""
+    """Read one ``[[shows]]`` entry, or take the show an earlier load made of it."""
     place = show_place(value, index, where)
+    key = _show_key(value, place, context)
+    kept = context.parsed.shows if context.parsed is not None else None
+    if key is not None and kept is not None:
+        show = kept.take(key)
+        if show is not None and show.id not in context.seen_shows:
+            context.seen_shows[show.id] = place.file
+            return show
+    errors = len(where.errors)
+    show = _build_show(value, place, context)
+    if key is not None and kept is not None and show is not None and len(where.errors) == errors:
+        kept.built(show, key)
+    return show
+
+
+def _show_key(value: object, place: f.Where, context: _Context) -> ShowKey | None:
+    """Return what the show is made of (schedule/keptshows.py), or None if it cannot be kept."""
+    parsed = context.parsed
+    if parsed is None or not isinstance(value, dict) or "episodes_file" in value:
+        return None
+    digest = parsed.origin.get(id(value))
+    if digest is None:
+        return None
+    return (digest, place.file, context.zone.key, tuple(sorted(context.channel_ids)))
+
+
+def _build_show(value: object, place: f.Where, context: _Context) -> Show | None:
+    """Read one ``[[shows]]`` entry into a show (None, with errors recorded, if it cannot be)."""
 
     def read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
         # Recorded: the publish's record of its inputs names every file read.

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from schedule.config import load_config
 from schedule.errors import ConfigError, ConfigErrors
 from schedule.plan import Plan, Segment
 from schedule.site import Anchor, Change, Show, Site
-from schedule.tomltables import Parsed
+
+if TYPE_CHECKING:
+    from schedule.tomltables import Parsed
 
 __all__ = ["find_episode", "load_site"]
 
@@ -26,12 +29,18 @@ def load_site(path: str, parsed: Parsed | None = None) -> tuple[Site, tuple[str,
     earlier, taking this load's (schedule/tomltables.py).
     """
     site = load_config(path, parsed)
+    kept = parsed.shows if parsed is not None else None
     shows: list[Show] = []
     errors: list[ConfigError] = []
     for show in site.shows:
+        if kept is not None and kept.is_settled(show):
+            shows.append(show)  # made of the same table and settings as an earlier load's
+            continue
         settled, problems = _settle(show)
         shows.append(settled)
         errors += [p.located(file=p.file or show.source or site.source) for p in problems]
+        if kept is not None and not problems:
+            kept.settled(show, settled)
     if errors:
         raise ConfigErrors(errors)
     return replace(site, shows=tuple(shows)), ()

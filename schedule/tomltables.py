@@ -32,6 +32,8 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from schedule.keptshows import KeptShows
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -46,10 +48,17 @@ _MULTILINE_STRING = re.compile("'''|\"\"\"")
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """TOML pieces by the SHA-256 of their text: parsed earlier (``kept``), read now (``used``)."""
+    """TOML pieces by the SHA-256 of their text: parsed earlier (``kept``), read now (``used``).
+
+    ``origin`` gives, for each show table read alone from a piece of its own,
+    the piece's digest (by the table's ``id()``: the document holds it);
+    ``shows`` are the shows made of such tables (schedule/keptshows.py).
+    """
 
     kept: Mapping[bytes, dict[str, Any]] = field(default_factory=dict)
     used: dict[bytes, dict[str, Any]] = field(default_factory=dict)
+    origin: dict[int, bytes] = field(default_factory=dict)
+    shows: KeptShows = field(default_factory=KeptShows)
 
 
 def loads(text: str, parsed: Parsed | None = None) -> dict[str, Any]:
@@ -62,30 +71,28 @@ def loads(text: str, parsed: Parsed | None = None) -> dict[str, Any]:
         return tomllib.loads(text)
     starts = [match.start() for match in _SHOWS_HEADER.finditer(text)]
     cuts = [0, *starts, len(text)]
-    used: dict[bytes, dict[str, Any]] = {}
     try:
-        tables = [_piece(text[a:b], parsed.kept, used) for a, b in itertools.pairwise(cuts)]
+        pieces = [_piece(text[a:b], parsed.kept) for a, b in itertools.pairwise(cuts)]
     except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         return tomllib.loads(text)
-    head, *shows = tables
-    if "shows" in head or not all(_shows_only(table) for table in shows):
+    (_, head), *rest = pieces
+    if "shows" in head or not all(_shows_only(table) for _, table in rest):
         return tomllib.loads(text)
-    parsed.used.update(used)
+    parsed.used.update(pieces)
     document = dict(head)
-    if shows:
-        document["shows"] = [show for table in shows for show in table["shows"]]
+    if rest:
+        document["shows"] = [show for _, table in rest for show in table["shows"]]
+    for digest, table in rest:
+        if len(table["shows"]) == 1:
+            parsed.origin[id(table["shows"][0])] = digest
     return document
 
 
-def _piece(
-    text: str, kept: Mapping[bytes, dict[str, Any]], used: dict[bytes, dict[str, Any]]
-) -> dict[str, Any]:
+def _piece(text: str, kept: Mapping[bytes, dict[str, Any]]) -> tuple[bytes, dict[str, Any]]:
+    """Return the digest of a piece of text and its tables, kept or parsed now."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
     table = kept.get(digest)
-    if table is None:
-        table = tomllib.loads(text)
-    used[digest] = table
-    return table
+    return digest, table if table is not None else tomllib.loads(text)
 
 
 def _shows_only(table: dict[str, Any]) -> bool:

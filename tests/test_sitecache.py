@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import shutil
-import tomllib
 import sqlite3
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,7 +14,9 @@ import pytest
 
 import schedule.loading
 import schedule.tomltables
-from publisher import shortcut, sitecache
+from publisher import inputs, shortcut, sitecache
+from publisher.cli import main
+from publisher.inputs import zone_file as zoneinfo_file
 from tests.test_shortcut import CSV, MOMENTS, _publish, _write_site
 
 # Night Owls starts at the later moment: a full publish is due then.
@@ -240,3 +243,137 @@ def test_damaged_kept_tables_are_parsed_again(tmp_path: Path) -> None:
     assert any(b"Night Owls Live" in data for data in _outcome(folder)[0].values())
     # The main file's head and Night Owls; the included file's head (empty) and Evening Talk.
     assert len(sitecache.tables(str(config)).kept) == 4
+
+
+SHOWS = """\
+[site]
+title = "Three"
+base_url = "https://tv.example.org/"
+timezone = "Europe/Berlin"
+past = "1 week"
+future = "2 weeks"
+
+[[channels]]
+id = "one"
+name = "Channel One"
+
+[[channels]]
+id = "two"
+name = "Channel Two"
+
+[[shows]]
+id = "night"
+title = "Night Owls"
+channel = "one"
+duration = "30 minutes"
+
+[[shows.airs]]
+rule = "daily at 02:30"
+from = 2026-03-01
+
+[[shows.changes]]
+at = 2026-03-28T02:30:00
+cancel = "Football"
+
+[[shows]]
+id = "late"
+title = "Late Extra"
+channel = "two"
+duration = "1 hour"
+
+[[shows.airs]]
+rule = "weekends at 23:00"
+from = 2026-03-01
+
+[[shows]]
+id = "noon"
+title = "Noon"
+timezone = "Asia/Shanghai"
+duration = "15 minutes"
+
+[[shows.airs]]
+rule = "weekdays at 12:00"
+from = 2026-03-02
+"""
+
+
+def _three(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    config = folder / "airdates.toml"
+    config.write_text(SHOWS)
+    _publish(config, FIRST)
+    return config
+
+
+def _load_kept(config: Path) -> tuple[object, int]:
+    """Load ``config`` with what the last publish kept; return the site and the shows taken."""
+    parsed = sitecache.tables(str(config))
+    site, _ = schedule.loading.load_site(str(config), parsed)
+    return site, len(parsed.shows.taken)
+
+
+def test_kept_shows_load_to_the_site_a_parse_gives(tmp_path: Path) -> None:
+    """After an edit, the shows an earlier load made stand in for the others: the same site."""
+    config = _three(tmp_path / "site")
+    config.write_text(SHOWS.replace("Late Extra", "Late Extra Live"))
+    site, taken = _load_kept(config)
+    assert taken == 2  # Night Owls and Noon; Late Extra is built again
+    assert site == schedule.loading.load_site(str(config))[0]
+    _publish(config, LATER)
+    assert any(b"Late Extra Live" in data for data in _outcome(config.parent)[0].values())
+
+
+def test_a_new_site_zone_makes_every_show_again(tmp_path: Path) -> None:
+    """A show's zone defaults to the site's: with the site's changed, no show is kept."""
+    config = _three(tmp_path / "site")
+    config.write_text(SHOWS.replace('timezone = "Europe/Berlin"', 'timezone = "America/New_York"'))
+    site, taken = _load_kept(config)
+    assert taken == 0
+    assert site == schedule.loading.load_site(str(config))[0]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        # Night Owls' table is unchanged, but its channel is gone.
+        (
+            lambda text: text.replace(
+                'id = "one"\nname = "Channel One"', 'id = "uno"\nname = "Uno"'
+            ),
+            "shows[night].channel",
+        ),
+        # A show at the end takes Late Extra's id: Late Extra is kept, the error must be found.
+        (lambda text: text + '\n[[shows]]\nid = "late"\ntitle = "Again"\n', "duplicate show id"),
+    ],
+)
+def test_a_kept_show_hides_no_error(
+    tmp_path: Path, edit: Callable[[str], str], message: str
+) -> None:
+    """A change elsewhere that makes an unchanged show wrong is reported, as without kept shows."""
+    config = _three(tmp_path / "site")
+    config.write_text(edit(SHOWS))
+    argv = ["publish", "-c", str(config), "--now", LATER]
+    err = io.StringIO()
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 1
+    assert message in err.getvalue()
+    fresh = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(shortcut.DISABLE_ENV, "1")
+        main(argv, stdout=io.StringIO(), stderr=fresh)
+    assert err.getvalue() == fresh.getvalue()
+
+
+def test_shows_made_by_other_code_or_zone_data_are_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another airdates, or zone files changed since: every show is built again."""
+    config = _three(tmp_path / "site")
+    assert _load_kept(config)[1] == 3
+    with monkeypatch.context() as patch:
+        patch.setattr(shortcut, "code_stamp", lambda: "another airdates")
+        assert _load_kept(config)[1] == 0
+    berlin = tmp_path / "zones" / "Europe" / "Berlin"
+    berlin.parent.mkdir(parents=True)
+    shutil.copy(zoneinfo_file("Europe/Berlin"), berlin)
+    monkeypatch.setattr(inputs, "TZPATH", (str(tmp_path / "zones"), *inputs.TZPATH))
+    assert _load_kept(config)[1] == 0
