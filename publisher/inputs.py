@@ -53,16 +53,22 @@ class Snapshot:
         self.head = site_head(self.data) if self.data is not None else None
         self.matches = _globs(self.head, self.config) if self.head is not None else None
 
-    def pin(self, site: Site, folder: str) -> tuple[str, str] | None:
+    def pin(self, site: Site, folder: str) -> tuple[str, str | None] | None:
         """Return the fingerprint and recipe (JSON) of a publish of ``site`` into ``folder``.
 
-        None when the inputs cannot be pinned down with certainty.
+        None when the inputs cannot be pinned down. An input changed in the
+        last moments (an edit just saved, say) may still be changing: the
+        fingerprint is then of the bytes as they are, with no recipe, so no
+        later run trusts it.
         """
         recipe = self._recipe(site, folder)
         if recipe is None:
             return None
         digest = fingerprint(recipe, since_ns=self.since_ns)
-        return None if digest is None else (digest, json.dumps(recipe, sort_keys=True))
+        if digest is None:
+            digest = fingerprint(recipe)
+            return None if digest is None else (digest, None)
+        return digest, json.dumps(recipe, sort_keys=True)
 
     def _recipe(self, site: Site, folder: str) -> dict[str, Any] | None:
         """Return the recipe, or None when anything differs from what the publish read."""
