@@ -64,15 +64,9 @@ def load(config: str) -> Site | None:
     digest = shortcut.fingerprint(recipe)
     key = _key(digest, config) if digest is not None else None
     data = shortcut.read(str(Path(state) / CACHE_NAME))
-    if key is None or data is None or not data.startswith(_MAGIC + key):
+    if key is None or data is None:
         return None
-    payload = data[len(_MAGIC) + 2 * _DIGEST :]
-    if data[len(_MAGIC) + _DIGEST : len(_MAGIC) + 2 * _DIGEST] != hashlib.sha256(payload).digest():
-        return None
-    try:
-        site = pickle.loads(payload)  # noqa: S301 - airdates' own file in its locked state folder
-    except Exception:  # noqa: BLE001 - a file that does not load is a file not kept
-        return None
+    site = _unpacked(data, _MAGIC + key)
     from schedule.site import Site  # noqa: PLC0415 - loaded with the site's own modules
 
     return site if isinstance(site, Site) and site.source == config else None
@@ -115,7 +109,8 @@ def tables(config: str) -> Parsed:
     # Whichever state folder the config's may be: what is kept is right for any config.
     folders = [] if _off() else shortcut.state_folders(os.path.abspath(config))  # noqa: PTH100
     found = (shortcut.read(str(Path(folder) / TABLES_NAME)) for folder in folders)
-    kept = next((k for data in found if data and isinstance(k := _unpack(data), dict)), None)
+    unpacked = (_unpacked(data, _TABLES_MAGIC) for data in found if data is not None)
+    kept = next((k for k in unpacked if isinstance(k, dict)), None)
     if kept is None:
         return Parsed()
     shows = kept.get("shows", {})
@@ -171,12 +166,11 @@ def _made_with(zones: Iterable[str]) -> tuple[object, ...]:
     return (shortcut.code_stamp(), tuple(stamps))
 
 
-def _unpack(data: bytes) -> object:
-    return _unpacked(data, _TABLES_MAGIC)
-
-
 def _unpacked(data: bytes, magic: bytes) -> object:
-    """Return what ``data`` (magic, SHA-256 of the payload, the payload) holds; None if damaged."""
+    """Return what ``data`` (magic, SHA-256 of the payload, the pickled payload) holds.
+
+    None unless ``data`` starts with ``magic`` and reads back whole.
+    """
     payload = data[len(magic) + _DIGEST :]
     checksum = data[len(magic) : len(magic) + _DIGEST]
     if not data.startswith(magic) or checksum != hashlib.sha256(payload).digest():

@@ -63,8 +63,8 @@ def load_config(path: str, parsed: Parsed | None = None) -> Site:
     """Read and validate the config at ``path`` and every file it includes.
 
     Raises ConfigErrors holding every problem found, in file order (the main
-    file first, then each included file). ``parsed`` holds TOML tables an
-    earlier load parsed, and gets those of this one (schedule/tomltables.py).
+    file first, then each included file). ``parsed`` holds what earlier
+    loads made, and gets what this one makes (schedule/tomltables.py).
     """
     errors: list[ConfigError] = []
     document = _read_toml(path, errors, parsed)

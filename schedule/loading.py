@@ -25,8 +25,9 @@ def load_site(path: str, parsed: Parsed | None = None) -> tuple[Site, tuple[str,
     """Load and fully validate a config; return the site and its warnings.
 
     Changes given by ``episode`` come back found by ``at`` as well. Raises
-    ConfigErrors holding every problem. ``parsed``: TOML tables parsed
-    earlier, taking this load's (schedule/tomltables.py).
+    ConfigErrors holding every problem. ``parsed``: what earlier loads made
+    (TOML tables, settled shows), taking what this one makes
+    (schedule/tomltables.py, schedule/keptshows.py).
     """
     site = load_config(path, parsed)
     kept = parsed.shows if parsed is not None else None
