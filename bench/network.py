@@ -134,6 +134,9 @@ class Workload:
     now: datetime
     show_ids: dict[str, str] = field(default_factory=dict)  # workload id -> airdates id
     channel_ids: dict[str, str] = field(default_factory=dict)
+    # Per airdates id: the cancellations and moves airdates can take (see ``changes_of``).
+    changes: dict[str, tuple[list[str], list[tuple[str, str]]]] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)  # what was left out, and why
 
     @classmethod
     def load(cls, path: Path) -> Workload:
@@ -156,6 +159,11 @@ class Workload:
         for show in data["shows"]:
             if show["channel"] not in wl.channel_ids:
                 wl.channel_ids[show["channel"]] = slug(show["channel"], taken)
+        for show in data["shows"]:
+            sid = wl.show_ids[show["id"]]
+            cancels, moves, dropped = changes_of(show)
+            wl.changes[sid] = (cancels, moves)
+            wl.dropped += [f"{sid}: {what}" for what in dropped]
         return wl
 
     @property
@@ -211,6 +219,49 @@ class Workload:
             ):
                 return wall
             day += timedelta(days=1)
+
+
+def changes_of(show: dict) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """Return the show's cancellations and moves that airdates takes, and what it left out.
+
+    airdates refuses (SPEC §2) a change that matches no airing, a second
+    change of one airing, and a move onto another airing of the show that
+    is neither cancelled nor moved away; the naive peer ignores the first
+    two and writes both airings for the third. Those are left out here, and
+    said: the benchmark then still runs, and its check counts the airings
+    that differ.
+    """
+    hh, mm = map(int, show["time"].split(":"))
+    first = datetime.fromisoformat(show["dtstart"])
+    weekdays = set(show["weekdays"])
+
+    def is_slot(text: str) -> bool:
+        wall = datetime.fromisoformat(text)
+        return wall >= first and wall.weekday() in weekdays and (wall.hour, wall.minute) == (hh, mm)
+
+    dropped: list[str] = []
+    cancels: dict[str, None] = {}  # in the workload's order
+    for at in show["exdates"]:
+        if not is_slot(at):
+            dropped.append(f"cancellation of {at}: no airing starts then")
+        elif at in cancels:
+            dropped.append(f"cancellation of {at}: given twice")
+        else:
+            cancels[at] = None
+    # A slot cancelled or moved away is free for a move to land on.
+    free = set(cancels) | {old for old, _ in show["moves"]}
+    moves: list[tuple[str, str]] = []
+    targets: set[str] = set()
+    for old, new in show["moves"]:
+        if not is_slot(old) or old in cancels or any(old == o for o, _ in moves):
+            why = "no airing starts then" if not is_slot(old) else "changed already"
+            dropped.append(f"move of {old} to {new}: {why}")
+        elif new != old and (new in targets or (is_slot(new) and new not in free)):
+            dropped.append(f"move of {old} to {new}: onto another airing of the show")
+        else:
+            moves.append((old, new))
+            targets.add(new)
+    return list(cancels), moves, dropped
 
 
 def window_lengths(wl: Workload) -> tuple[str, str]:
@@ -273,9 +324,10 @@ def config_text(wl: Workload, edit: tuple[str, str] | None = None) -> str:
             f"from = {datetime.fromisoformat(show['dtstart']).date().isoformat()}",
             "",
         ]
-        for at in show["exdates"]:
+        cancels, moves = wl.changes[sid]
+        for at in cancels:
             lines += ["[[shows.changes]]", f"at = {local_dt(at)}", "cancel = true", ""]
-        for old, new in show["moves"]:
+        for old, new in moves:
             lines += [
                 "[[shows.changes]]",
                 f"at = {local_dt(old)}",
@@ -530,6 +582,15 @@ class Bench:
         self.single = Workload.load(args.single) if args.single else None
         self.runs: dict[str, list[Run]] = {}
         self.outputs: dict[str, dict] = {}
+        for wl in (self.large, self.single):
+            if wl is not None and wl.dropped:
+                shown = "\n  ".join(wl.dropped[:10])
+                more = f"\n  ... {len(wl.dropped) - 10} more" if len(wl.dropped) > 10 else ""
+                self.log(
+                    f"{wl.path.name}: {len(wl.dropped)} change(s) airdates refuses are left out "
+                    "of its config (the check below counts the airings that differ):"
+                    f"\n  {shown}{more}"
+                )
 
     def log(self, msg: str) -> None:
         """Say ``msg`` on stderr, at once."""
@@ -996,6 +1057,10 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
         "wrapper": args.wrapper,
         "duration_s": round(time.time() - started, 1),
         "checks": checks,
+        # Workload changes airdates refuses, left out of its configs (see changes_of).
+        "left_out": {
+            wl.path.name: wl.dropped for wl in (bench.large, bench.single) if wl is not None
+        },
         "outputs": bench.outputs,
         "cases": bench.table(),
     }
