@@ -184,6 +184,30 @@ def test_first_publish_writes_every_format(site: Site) -> None:
     assert not feedparser.parse(site.output / "changes.rss").entries
 
 
+def _vevents(data: bytes) -> bytes:
+    """Return a calendar's events: from its first BEGIN:VEVENT to the end of its last."""
+    start = data.index(b"BEGIN:VEVENT\r\n")
+    end = data.rindex(b"END:VEVENT\r\n") + len(b"END:VEVENT\r\n")
+    return data[start:end]
+
+
+def test_network_calendar_holds_each_shows_events_as_its_own_calendar_does(site: Site) -> None:
+    """schedule.ics: each show's events in one run, the very bytes of its own calendar, in order.
+
+    Shows come in network order (by channel, in config order); both shows
+    here are on one channel, so in config order.
+    """
+    site.ok(NOW)
+    network = _vevents((site.output / "schedule.ics").read_bytes())
+    runs = [
+        _vevents((site.output / f"{show}.ics").read_bytes()) for show in ("lets-meet", "dialogue")
+    ]
+    assert network == b"".join(runs)
+    assert len(site.events("schedule.ics")) == sum(
+        len(site.events(f"{s}.ics")) for s in ("lets-meet", "dialogue")
+    )
+
+
 def test_republish_with_nothing_changed_writes_nothing(site: Site) -> None:
     """A republish with nothing changed keeps every file and adds only a publish record."""
     site.ok(NOW)
@@ -300,7 +324,6 @@ def test_removed_show_loses_its_files(site: Site) -> None:
     assert "deleted" in summary
     assert not any(name.startswith("dialogue.") for name in site.files())
     assert (site.output / "notes.txt").read_text() == "mine"
-
 
 
 def _contents(site: Site) -> dict[str, bytes]:
