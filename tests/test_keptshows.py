@@ -24,7 +24,8 @@ Edit = Callable[[str, list[str]], tuple[str, list[str]]]
 def _piece(index: int, change: Callable[[str], str]) -> Edit:
     def edit(head: str, pieces: list[str]) -> tuple[str, list[str]]:
         pieces = list(pieces)
-        pieces[index % len(pieces)] = change(pieces[index % len(pieces)])
+        if pieces:
+            pieces[index % len(pieces)] = change(pieces[index % len(pieces)])
         return head, pieces
 
     return edit
@@ -45,7 +46,7 @@ EDITS: list[Edit] = [
     _head(lambda h: h.replace('title = "Three"', 'title = "Four"')),
     lambda head, pieces: (head, pieces[::-1]),
     lambda head, pieces: (head, [*pieces, pieces[0]]),  # a duplicate id
-    lambda head, pieces: (head, pieces[1:]),
+    lambda head, pieces: (head, pieces[1:] or pieces),
 ]  # fmt: skip
 
 
