@@ -427,8 +427,9 @@ def _show(value: object, where: f.Where, index: int, context: _Context) -> Show 
     key = _show_key(value, place, context)
     kept = context.parsed.shows if context.parsed is not None else None
     if key is not None and kept is not None:
-        show = kept.take(key)
+        show = kept.get(key)
         if show is not None and show.id not in context.seen_shows:
+            kept.take(key, show)
             context.seen_shows[show.id] = place.file
             return show
     errors = len(where.errors)
@@ -443,8 +444,8 @@ def _show_key(value: object, place: f.Where, context: _Context) -> ShowKey | Non
     parsed = context.parsed
     if parsed is None or not isinstance(value, dict) or "episodes_file" in value:
         return None
-    digest = parsed.origin.get(id(value))
-    if digest is None:
+    table, digest = parsed.origin.get(id(value), (None, b""))
+    if table is not value:
         return None
     return (digest, place.file, context.zone.key, tuple(sorted(context.channel_ids)))
 

@@ -21,10 +21,10 @@ import pickle
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from schedule.site import Show
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from schedule.site import Show
 
 __all__ = ["KeptShows", "ShowKey"]
 
@@ -39,17 +39,18 @@ class KeptShows:
     Shows are kept pickled: a show taken is unpickled, and one used again
     goes on as the same bytes, so keeping a thousand shows costs a rewrite
     of the few that changed rather than pickling them all again. Within
-    one load, ``pending`` and ``taken`` follow the shows themselves (by
-    ``id()``: they are alive until the site is made): those built now, to
-    be recorded once settled, and those taken from ``kept``, settled already.
+    one load, ``pending`` and ``taken`` follow the shows themselves, by
+    ``id()`` and holding them (so no other object takes that id): those
+    built now, to be recorded once settled, and those taken from ``kept``,
+    settled already.
     """
 
     kept: Mapping[ShowKey, bytes] = field(default_factory=dict)
     used: dict[ShowKey, bytes | Show] = field(default_factory=dict)
-    pending: dict[int, ShowKey] = field(default_factory=dict)
-    taken: set[int] = field(default_factory=set)
+    pending: dict[int, tuple[Show, ShowKey]] = field(default_factory=dict)
+    taken: dict[int, Show] = field(default_factory=dict)
 
-    def take(self, key: ShowKey) -> Show | None:
+    def get(self, key: ShowKey) -> Show | None:
         """Return the settled show kept for ``key``, if any (None too if it does not unpickle)."""
         data = self.kept.get(key)
         if data is None:
@@ -58,9 +59,12 @@ class KeptShows:
             show = pickle.loads(data)  # noqa: S301 - airdates' own, checked by the caller
         except Exception:  # noqa: BLE001 - a show that does not load is a show not kept
             return None
-        self.used[key] = data
-        self.taken.add(id(show))
-        return show
+        return show if isinstance(show, Show) else None
+
+    def take(self, key: ShowKey, show: Show) -> None:
+        """Note that ``show``, got for ``key``, stands in the site for the show built of it."""
+        self.used[key] = self.kept[key]
+        self.taken[id(show)] = show
 
     def pickled(self) -> dict[ShowKey, bytes]:
         """Return ``used`` with every show pickled, for the next load's ``kept``."""
@@ -71,14 +75,14 @@ class KeptShows:
 
     def built(self, show: Show, key: ShowKey) -> None:
         """Note that ``show``, built now without an error, is made of ``key``."""
-        self.pending[id(show)] = key
+        self.pending[id(show)] = (show, key)
 
     def is_settled(self, show: Show) -> bool:
         """Tell whether ``show`` was taken from ``kept`` (so settled already)."""
-        return id(show) in self.taken
+        return self.taken.get(id(show)) is show
 
     def settled(self, show: Show, settled: Show) -> None:
         """Record ``settled``, what ``show`` settled to without a problem, for the next load."""
-        key = self.pending.pop(id(show), None)
-        if key is not None:
+        built, key = self.pending.pop(id(show), (None, None))
+        if built is show and key is not None:
             self.used[key] = settled

@@ -51,13 +51,13 @@ class Parsed:
     """TOML pieces by the SHA-256 of their text: parsed earlier (``kept``), read now (``used``).
 
     ``origin`` gives, for each show table read alone from a piece of its own,
-    the piece's digest (by the table's ``id()``: the document holds it);
-    ``shows`` are the shows made of such tables (schedule/keptshows.py).
+    the table and the piece's digest, by the table's ``id()``; ``shows`` are
+    the shows made of such tables (schedule/keptshows.py).
     """
 
     kept: Mapping[bytes, dict[str, Any]] = field(default_factory=dict)
     used: dict[bytes, dict[str, Any]] = field(default_factory=dict)
-    origin: dict[int, bytes] = field(default_factory=dict)
+    origin: dict[int, tuple[dict[str, Any], bytes]] = field(default_factory=dict)
     shows: KeptShows = field(default_factory=KeptShows)
 
 
@@ -84,7 +84,8 @@ def loads(text: str, parsed: Parsed | None = None) -> dict[str, Any]:
         document["shows"] = [show for _, table in rest for show in table["shows"]]
     for digest, table in rest:
         if len(table["shows"]) == 1:
-            parsed.origin[id(table["shows"][0])] = digest
+            show = table["shows"][0]
+            parsed.origin[id(show)] = (show, digest)
     return document
 
 
