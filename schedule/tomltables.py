@@ -12,11 +12,12 @@ appended to ``shows``.
 That is what tomllib makes of the whole text, because each piece parsed
 alone must give exactly ``{"shows": [...]}``: a show's sub-tables
 (``[[shows.airs]]``, ``[shows.numbering]``) refer to the last show of their
-own piece, and anything else is checked away. The whole text is parsed
-instead, as if there were no pieces, when
+own piece, and anything else is checked away. A line that looks like a
+header inside a multi-line string or array cuts it in two, and the piece
+that opened it ends unterminated, which tomllib rejects (publisher/inputs.py
+``site_head`` reads the ``[site]`` table on the same ground). The whole text
+is parsed instead, as if there were no pieces, when
 
-- it holds ``'''`` or ``\"\"\"`` (a multi-line string could hold a line that
-  looks like a header);
 - the head defines ``shows``, or a piece defines anything but ``shows``
   (say a ``[[channels]]`` table after the shows);
 - any piece does not parse, so a syntax error names its line and column in
@@ -43,7 +44,6 @@ _SHOWS_HEADER = re.compile(
     r"""^[ \t]*\[\[[ \t]*(?:shows|"shows"|'shows')[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$""",
     re.MULTILINE,
 )
-_MULTILINE_STRING = re.compile("'''|\"\"\"")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def loads(text: str, parsed: Parsed | None = None) -> dict[str, Any]:
     Raises what tomllib raises for the whole text. With ``parsed``, every
     piece read is recorded in ``parsed.used``, for the next load to keep.
     """
-    if parsed is None or _MULTILINE_STRING.search(text):
+    if parsed is None:
         return tomllib.loads(text)
     starts = [match.start() for match in _SHOWS_HEADER.finditer(text)]
     cuts = [0, *starts, len(text)]

@@ -79,9 +79,18 @@ def test_every_text_reads_as_tomllib_reads_it(text: str, earlier: str) -> None:
     assert _ours(text, Parsed(kept=before.used)) == _tomllib(text)
 
 
-def test_only_the_tables_not_kept_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "more",
+    [
+        "",
+        # Multi-line strings, common in descriptions, cost nothing of it.
+        'description = """\nTwo lines,\nthe second "quoted".\n"""\n',
+        "notes = '''\n[a line like a table]\n'''\n",
+    ],
+)
+def test_only_the_tables_not_kept_are_parsed(monkeypatch: pytest.MonkeyPatch, more: str) -> None:
     """After one show changed, its table is the only text parsed; the rest comes from ``kept``."""
-    shows = [f'[[shows]]\nid = "show{n}"\n[[shows.airs]]\nrule = "daily"\n' for n in range(4)]
+    shows = [f'[[shows]]\nid = "show{n}"\n{more}[[shows.airs]]\nrule = "daily"\n' for n in range(4)]
     first = Parsed()
     loads(HEAD + "".join(shows), first)
     assert len(first.used) == 5  # the head and four shows
