@@ -250,18 +250,16 @@ def changes_of(show: dict) -> tuple[list[str], list[tuple[str, str]], list[str]]
             cancels[at] = None
     # A slot cancelled or moved away is free for a move to land on.
     free = set(cancels) | {old for old, _ in show["moves"]}
-    moves: list[tuple[str, str]] = []
-    targets: set[str] = set()
+    moves: dict[str, str] = {}  # in the workload's order
     for old, new in show["moves"]:
-        if not is_slot(old) or old in cancels or any(old == o for o, _ in moves):
+        if not is_slot(old) or old in cancels or old in moves:
             why = "no airing starts then" if not is_slot(old) else "changed already"
             dropped.append(f"move of {old} to {new}: {why}")
-        elif new != old and (new in targets or (is_slot(new) and new not in free)):
+        elif new != old and (new in moves.values() or (is_slot(new) and new not in free)):
             dropped.append(f"move of {old} to {new}: onto another airing of the show")
         else:
-            moves.append((old, new))
-            targets.add(new)
-    return list(cancels), moves, dropped
+            moves[old] = new
+    return list(cancels), list(moves.items()), dropped
 
 
 def window_lengths(wl: Workload) -> tuple[str, str]:

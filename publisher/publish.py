@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import NoReturn, TextIO, TypeVar
 from urllib.parse import urljoin
@@ -630,6 +630,7 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
         _take_all(rendering, entries)
         meanwhile()
         return made
+
     def make_apart() -> _PassPart:  # pragma: no cover - runs in the forked child
         staged, _ = _staged_part(job.folder, rendering.manifest, partial(_take_all, entries=apart))
         return staged
@@ -948,14 +949,8 @@ def _former_hash(site: Site, show: Show) -> Callable[[Airing], str]:
 
     Needed only for a record that was hashed that way, so worked out when first asked.
     """
-    context: list[str] = []
-
-    def former(airing: Airing) -> str:
-        if not context:
-            context.append(former_context_digest(show, site.channel(show.channel)))
-        return content_hash(airing, context[0])
-
-    return former
+    context = cache(partial(former_context_digest, show, site.channel(show.channel)))
+    return lambda airing: content_hash(airing, context())
 
 
 def _held_path(site: Site) -> Path:
