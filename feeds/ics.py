@@ -15,9 +15,8 @@ becomes a newline, the only line break iCalendar knows.
 from __future__ import annotations
 
 import io
-import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -67,29 +66,23 @@ def render_ics(edition: Edition) -> bytes:
     return buffer.getvalue()
 
 
-def calendar_chunks(
-    edition: Edition, events: Iterable[Iterable[Event]] | None = None
-) -> Iterator[bytes]:
+def calendar_chunks(edition: Edition) -> Iterator[bytes]:
     """Yield ``render_ics(edition)``'s bytes piece by piece: head, time zones, events, end.
 
-    Without ``events``, each event is made as it is yielded. ``events``, when
-    given, holds the window's events already made, in parts (say each show's
-    ``calendar_events``, in network order); they are written as they come
-    instead of made again. The caller vouches that they are ``edition``'s:
-    same airings, same revisions, same order.
+    Each event is made as it is yielded.
     """
     facts = _facts_by_show(edition, {airing.show for airing in edition.window})
     yield from _preamble(edition, [f.show for f in facts.values()])
-    made = _events(edition, facts) if events is None else itertools.chain.from_iterable(events)
-    yield from (lines for _, _, lines in made)
+    yield from (lines for _, _, lines in _events(edition, facts))
     yield _END
 
 
 def calendar_frame(edition: Edition) -> tuple[bytes, bytes]:
     """Return ``render_ics(edition)``'s bytes before its first event and after its last.
 
-    The calendar's events go between, in ``render_ics``'s order: a network
-    calendar is written from its shows' events, kept elsewhere.
+    The calendar's events go between, in ``render_ics``'s order: a show's
+    calendar is written around its ``calendar_events``, and a network's
+    around each show's, in network order.
     """
     shows = _shows_by_id(edition, {airing.show for airing in edition.window})
     return b"".join(_preamble(edition, list(shows.values()))), _END
@@ -111,8 +104,7 @@ Event = tuple[datetime, str, bytes]
 def calendar_events(edition: Edition) -> list[Event]:
     """Return the VEVENT of every airing of ``edition.window``, in ``render_ics``'s order.
 
-    A show's list is its part of the network calendar: hand every show's
-    list, in network order, to ``calendar_chunks`` with the network's edition.
+    A show's events are its part of the network calendar (see ``calendar_frame``).
     """
     facts = _facts_by_show(edition, {airing.show for airing in edition.window})
     return list(_events(edition, facts))

@@ -59,7 +59,6 @@ _UP_NEXT = 4  # the index's "up next" list (feeds/pages.py); more is harmless, f
 # A file's bytes: all at once, or piece by piece; and what makes them.
 Content = bytes | Iterable[bytes]
 Maker = Callable[[], Content]
-Event = tuple[datetime, str, bytes]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,11 +121,11 @@ class NetworkParts:
         recent: tuple[Airing, ...],
         revisions: dict[str, Revision],
         *,
-        events: list[Event] | None,
+        events: bytes | None,
         airings: int,
         next_change: datetime,
     ) -> None:
-        """Take one show's part: ``events`` its calendar's, ``next_change`` its outputs' next."""
+        """Take one show's part: ``events`` its calendar's VEVENTs, ``next_change`` its next."""
         if self.whole:
             self._windows.append(window)
             self._recents.append(recent)
@@ -152,7 +151,7 @@ class NetworkParts:
             newest=start_order(recent[0]) if recent else None,
             stored=self.writer.write(
                 show.id,
-                events or (),
+                events or b"",
                 self._programmes(show, window),
                 [(airing, revisions[airing.uid]) for airing in recent],
             ),

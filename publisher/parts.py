@@ -45,7 +45,6 @@ from publisher.state import PartRow
 
 if TYPE_CHECKING:
     from feeds.edition import Revision
-    from feeds.ics import Event
     from feeds.registry import Renderer
     from feeds.xmltv import Programme
     from schedule.airing import Airing
@@ -153,17 +152,20 @@ class PartWriter:
     def write(
         self,
         show: str,
-        events: Sequence[Event],
+        body: bytes,
         programmes: list[Programme],
         recent: list[tuple[Airing, Revision]],
     ) -> Stored:
-        """Write a show's events, programmes and premieres to its part file; say where they are."""
-        body = b"".join([lines for _, _, lines in events])
+        """Write a show's VEVENTs (``body``), programmes and premieres to its part file.
+
+        Return where each is.
+        """
         listed = pickle.dumps(programmes) if programmes else b""
         newest = pickle.dumps(recent) if recent else b""
         path = self.folder / f"{show}.{self.number}"
         durable = self.syncer is not None
-        files.write_file(path, b"".join((body, listed, newest)), syncer=self.syncer, durable=durable)
+        data = b"".join((body, listed, newest))
+        files.write_file(path, data, syncer=self.syncer, durable=durable)
         offset = len(body)
         return Stored(
             file=path.name if self.syncer is not None else str(path),

@@ -40,7 +40,7 @@ from typing import NoReturn, TextIO, TypeVar
 from urllib.parse import urljoin
 
 from feeds.edition import Edition, Revision, ScheduleChange
-from feeds.ics import calendar_chunks, calendar_events
+from feeds.ics import calendar_events, calendar_frame
 from feeds.registry import Renderer, renderers
 from publisher import files, sitecache, websub
 from publisher.changes import (
@@ -686,10 +686,10 @@ def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
         for renderer in per_show:
             name = renderer.file_name(show.id)
             if network.wants_events and renderer.render.__qualname__ == _ICS:
-                # Made once: the show's calendar and, merged later, the network's.
-                events = calendar_events(edition)
-                data = b"".join(calendar_chunks(edition, [events]))
-                rendering.take(name, renderer, data)
+                # Made once: the show's calendar's events, and its part of the network's.
+                events = b"".join([lines for _, _, lines in calendar_events(edition)])
+                head, end = calendar_frame(edition)
+                rendering.take(name, renderer, head + events + end)
             else:
                 rendering.take(name, renderer, renderer.render(edition))
         network.add(

@@ -12,12 +12,12 @@ import pytest
 from icalendar import Calendar, Component, Event, Timezone, vCalAddress
 
 from feeds.edition import Edition, Revision
-from feeds.ics import calendar_chunks, calendar_events, event_lines, render_ics
+from feeds.ics import calendar_chunks, calendar_events, calendar_frame, event_lines, render_ics
 from feeds.vtimezone import vtimezone
 from feeds.wording import description_text, headline
 from schedule.airing import Airing
 from schedule.timeline import window
-from schedule.site import Channel, Platform, Show, Site
+from schedule.site import Channel, Platform, Show, Site, network_order
 from tests.factories import lets_meet_173, make_airing, make_edition, make_show, make_site, with_text
 from tests.golden import assert_golden
 from tests.hostile import HOSTILE, expected
@@ -602,15 +602,27 @@ def test_golden_network_calendar() -> None:
 
 
 def test_network_calendar_merged_from_its_shows_events_is_the_same_file() -> None:
-    """calendar_chunks given each show's calendar_events writes the network's render_ics bytes."""
+    """calendar_frame around each show's calendar_events, in network order, is render_ics's bytes.
+
+    What a publish writes: the shows' events come from their parts.
+    """
     network = network_edition()
     parts = []
-    for show in network.site.shows:
+    for show in network_order(network.site):
         own = tuple(a for a in network.window if a.show == show.id)
         if own:
             edition = make_edition(network.site, own, NOW, show=show, revisions=network.revisions)
-            parts.append(calendar_events(edition))
-    assert b"".join(calendar_chunks(network, parts)) == render_ics(network)
+            parts.append(b"".join(lines for _, _, lines in calendar_events(edition)))
+    head, end = calendar_frame(network)
+    assert head + b"".join(parts) + end == render_ics(network)
+
+
+def test_a_show_calendar_is_its_frame_around_its_events() -> None:
+    """A publish writes a show's calendar as calendar_frame around calendar_events."""
+    edition = week_edition()
+    head, end = calendar_frame(edition)
+    events = b"".join(lines for _, _, lines in calendar_events(edition))
+    assert head + events + end == render_ics(edition)
 
 
 def test_calendar_chunks_alone_are_the_calendar() -> None:
