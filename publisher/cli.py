@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from publisher.clock import current_time, parse_time
 from schedule.errors import AirdatesError
@@ -90,16 +90,21 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return 2
 
 
-def run() -> None:
+def run() -> NoReturn:
     """Console-script entry point."""
     try:
         code = main()
         sys.stdout.flush()
+        sys.stderr.flush()
     except BrokenPipeError:
         # The reader went away (`airdates upcoming | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 141
-    raise SystemExit(code)
+    # Every file and the state are closed and durable by now, and airdates
+    # registers nothing to run at exit: tearing down the interpreter (freeing
+    # every module and object one by one) would only add to each cron run,
+    # about 10 ms for one show and more for a large network.
+    os._exit(code)
 
 
 def _load(args: argparse.Namespace, err: TextIO, parsed: Parsed | None = None) -> Site:

@@ -6,8 +6,9 @@ import contextlib
 import errno
 import hashlib
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,39 +127,66 @@ class Syncer:
     An fsync waits for the disk (milliseconds each); thousands of them in a
     row would dominate a large publish. ``wait`` returns once every file
     handed over is durable, so the renames after it keep their guarantee: a
-    file is renamed into place only when its bytes are on disk.
+    file is renamed into place only when its bytes are on disk. (Plain
+    threads and queues: ``concurrent.futures`` would cost every run the
+    import of ``logging``.)
     """
 
     def __init__(self, workers: int = 4) -> None:
         """Start with no file pending; threads are started on first use."""
         self._workers = workers
-        self._pool: ThreadPoolExecutor | None = None
-        self._pending: list[tuple[Path, Future[None]]] = []
+        self._todo: queue.SimpleQueue[tuple[int, int] | None] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[tuple[int, BaseException | None]] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._owner = 0  # the process the threads run in: a forked child has none of them
+        self._pending: list[Path] = []
 
     def submit(self, fd: int, target: Path) -> None:
         """Fsync and close ``fd`` (a temp file of ``target``) in the background."""
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="airdates-fsync")
-        self._pending.append((target, self._pool.submit(_sync_and_close, fd)))
+        if self._owner != os.getpid():
+            self._owner = os.getpid()
+            self._threads = [
+                threading.Thread(target=self._work, name=f"airdates-fsync-{n}", daemon=True)
+                for n in range(self._workers)
+            ]
+            for thread in self._threads:
+                thread.start()
+        self._todo.put((len(self._pending), fd))
+        self._pending.append(target)
 
     def wait(self) -> None:
         """Return once every file handed over is durable; OutputError for the first that is not."""
         pending, self._pending = self._pending, []
-        failure: OutputError | None = None
-        for target, future in pending:
-            error = future.exception()
-            if isinstance(error, OSError) and failure is None:
-                failure = _output_error(target, error, "cannot write")
-            elif error is not None and failure is None:
+        errors: list[BaseException | None] = [None] * len(pending)
+        for _ in pending:
+            number, error = self._done.get()
+            errors[number] = error
+        for target, error in zip(pending, errors, strict=True):
+            if isinstance(error, OSError):
+                raise _output_error(target, error, "cannot write")
+            if error is not None:
                 raise error
-        if failure is not None:
-            raise failure
 
     def close(self) -> None:
         """Wait for the threads and stop them."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        if self._owner != os.getpid():
+            return
+        self._owner = 0
+        for _ in self._threads:
+            self._todo.put(None)
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
+
+    def _work(self) -> None:
+        while (job := self._todo.get()) is not None:
+            number, fd = job
+            try:
+                _sync_and_close(fd)
+            except BaseException as error:  # noqa: BLE001 - handed to ``wait``
+                self._done.put((number, error))
+            else:
+                self._done.put((number, None))
 
 
 def _sync_and_close(fd: int) -> None:

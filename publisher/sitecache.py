@@ -28,7 +28,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -141,8 +140,10 @@ def keep_tables(site: Site, parsed: Parsed) -> None:
             "made_with": _made_with(zones),
         }
         payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-        with tempfile.NamedTemporaryFile(dir=site.state, prefix=TABLES_NAME, delete=False) as out:
-            scratch = Path(out.name)
+        # A name no other running process uses; private, as the config's text is in it.
+        scratch = Path(site.state) / f"{TABLES_NAME}.{os.getpid()}.tmp"
+        fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "wb") as out:  # noqa: PTH123 - a descriptor
             out.write(_TABLES_MAGIC + hashlib.sha256(payload).digest() + payload)
         scratch.replace(Path(site.state) / TABLES_NAME)
     except Exception:  # noqa: BLE001 - keeping them is a saving, never the publish's failure

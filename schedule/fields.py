@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from urllib.parse import urlsplit
 
 from schedule.durations import parse_duration
 from schedule.errors import ConfigError
+from schedule.hints import closest
 from schedule.localtime import parse_date, parse_local_datetime, type_name
 
 if TYPE_CHECKING:
@@ -166,11 +166,11 @@ def _unknown_key_hint(
 def nearest_key(key: str, known: Iterable[str]) -> str:
     """Return a hint naming the known key closest to ``key`` (or listing them)."""
     names = sorted(known)
-    close = difflib.get_close_matches(key.lower(), names, n=1, cutoff=0.6)
-    if not close and _SYNONYMS.get(key.lower()) in names:
-        close = [_SYNONYMS[key.lower()]]
-    if close:
-        return f"did you mean {close[0]!r}?"
+    near = closest(key.lower(), names)
+    if near is None and _SYNONYMS.get(key.lower()) in names:
+        near = _SYNONYMS[key.lower()]
+    if near is not None:
+        return f"did you mean {near!r}?"
     return "known keys: " + ", ".join(names)
 
 

@@ -11,7 +11,6 @@ one from last week. Ranges are half-open, ``[begin, end)``, everywhere.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -209,11 +208,16 @@ class _Months(_Periods):
         year, month = divmod(self.base + index, 12)
         if year > date.max.year:
             return _MAX_ORDINAL + 1, []
-        leap_day = month == 1 and calendar.isleap(year)
+        leap_day = month == 1 and _is_leap(year)
         start = _month_start(year, month)
         length = _MONTH_LENGTHS[month] + leap_day
         chosen = _month_days(self.rule, self.first, (start - 1) % 7, length)
         return start, [start + day - 1 for day in chosen]
+
+
+def _is_leap(year: int) -> bool:
+    """Tell whether ``year`` has a 29 February (``calendar.isleap``, without its import)."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def _month_start(year: int, month: int) -> int:
@@ -223,7 +227,7 @@ def _month_start(year: int, month: int) -> int:
     building a date each time would double its cost.
     """
     before = year - 1
-    leap_day = month > 1 and calendar.isleap(year)
+    leap_day = month > 1 and _is_leap(year)
     days_before_year = before * 365 + before // 4 - before // 100 + before // 400
     return days_before_year + _DAYS_BEFORE_MONTH[month] + leap_day + 1
 

@@ -16,13 +16,13 @@ always holds.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import time
 from typing import TYPE_CHECKING, Literal
 
 from schedule.errors import RuleError
+from schedule.hints import closest
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -381,8 +381,8 @@ def _suggest(word: str, choices: Iterable[str]) -> str | None:
     choices = list(choices)
     lowered = {c.lower(): c for c in choices}
     # 0.5 lets two-letter slips through ("PN" for "pm"); it is only ever a hint
-    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.5)
-    return f"did you mean {lowered[close[0]]!r}?" if close else None
+    near = closest(word.lower(), lowered, cutoff=0.5)
+    return f"did you mean {lowered[near]!r}?" if near else None
 
 
 # --- Human forms (SPEC §3) ----------------------------------------------------

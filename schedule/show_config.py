@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from schedule import fields as f
 from schedule.durations import parse_duration
 from schedule.errors import ConfigError
+from schedule.hints import closest
 from schedule.rules import parse_rrule, parse_rule
 from schedule.site import (
     Anchor,
@@ -160,9 +160,9 @@ def _channel_reader(channels: frozenset[str]) -> f.Reader:
     def read(value: object, where: f.Where) -> str:
         channel = f.text(value, where)
         if channel not in channels:
-            close = difflib.get_close_matches(channel, sorted(channels), n=1)
+            near = closest(channel, sorted(channels))
             known = ", ".join(sorted(channels)) or "none; add a [[channels]] table"
-            hint = f"did you mean {close[0]!r}?" if close else f"known channels: {known}"
+            hint = f"did you mean {near!r}?" if near else f"known channels: {known}"
             msg = f"no channel {channel!r}"
             raise ConfigError(msg, value=channel, hint=hint)
         return channel

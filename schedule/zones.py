@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from schedule.errors import ConfigError
+from schedule.hints import closest
 
 __all__ = ["nearest_zone", "zone_named"]
 
@@ -84,5 +84,5 @@ def nearest_zone(name: str) -> str | None:
     exact = _by_folded_name().get(folded)
     if exact:
         return exact
-    close = difflib.get_close_matches(folded, list(_by_folded_name()), n=1, cutoff=0.6)
-    return _by_folded_name()[close[0]] if close else None
+    near = closest(folded, _by_folded_name())
+    return _by_folded_name()[near] if near else None
