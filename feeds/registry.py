@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from feeds.edition import Edition
 from schedule.errors import AirdatesError
 
-__all__ = ["Renderer", "UnknownRendererError", "register", "renderer", "renderers"]
+__all__ = ["Renderer", "UnknownRendererError", "preload", "register", "renderer", "renderers"]
 
 Render = Callable[[Edition], bytes]
 
@@ -72,6 +72,17 @@ def renderers() -> tuple[Renderer, ...]:
     return tuple(_REGISTRY.values())
 
 
+def preload() -> None:
+    """Import now the module of every renderer that imports its own on first use.
+
+    Before a fork, so that both processes have it, imported once.
+    """
+    for record in _REGISTRY.values():
+        module = getattr(record.render, "lazy_module", None)
+        if module is not None:
+            importlib.import_module(module)
+
+
 def _lazy(module: str, function: str) -> Render:
     """Return a render function that imports its module on first use."""
 
@@ -80,6 +91,7 @@ def _lazy(module: str, function: str) -> Render:
         return target(edition)
 
     render.__qualname__ = f"{module}.{function}"
+    render.lazy_module = module  # type: ignore[attr-defined] - read by preload
     return render
 
 

@@ -45,7 +45,7 @@ from schedule import timeline
 from schedule.airing import Airing
 from schedule.site import Show, Site, network_order
 
-__all__ = ["Gathered", "NetworkParts", "built_in", "start_order"]
+__all__ = ["Gathered", "NetworkParts", "Rendered", "built_in", "start_order"]
 
 _ICS, _XMLTV, _HTML = "feeds.ics.render_ics", "feeds.xmltv.render_xmltv", "feeds.pages.render_html"
 _FEEDS = ("feeds.rss.render_rss", "feeds.atom.render_atom", "feeds.jsonfeed.render_json")
@@ -69,6 +69,21 @@ class Gathered:
     windows: list[tuple[Airing, ...]]
     recents: list[tuple[Airing, ...]]
     revisions: dict[str, Revision]
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The maker of a network file its renderer makes from an edition; another process may.
+
+    Called, it renders here; ``edition`` is what it renders, to send elsewhere.
+    """
+
+    renderer: Renderer
+    edition: Callable[[], Edition]
+
+    def __call__(self) -> bytes:
+        """Render the file here."""
+        return self.renderer.render(self.edition())
 
 
 def built_in(renderer: Renderer) -> bool:
@@ -170,7 +185,7 @@ class NetworkParts:
         """
         if self.whole:
             whole = cache(partial(self._whole_edition, change_log))
-            return [(renderer, _maker(renderer, whole)) for renderer in self.network]
+            return [(renderer, Rendered(renderer, whole)) for renderer in self.network]
         parts = self._ordered()
         feeds = cache(partial(self._feed_edition, parts, change_log))
         made: list[tuple[Renderer, Maker]] = []
@@ -181,9 +196,9 @@ class NetworkParts:
             elif kind == _XMLTV:
                 make = partial(self._guide, parts)
             elif kind == _HTML:
-                make = _maker(renderer, partial(self._index_edition, parts, change_log))
+                make = Rendered(renderer, partial(self._index_edition, parts, change_log))
             else:
-                make = _maker(renderer, feeds)
+                make = Rendered(renderer, feeds)
             made.append((renderer, make))
         return made
 
@@ -317,10 +332,6 @@ class NetworkParts:
             revisions=self._revisions,
             changes=change_log,
         )
-
-
-def _maker(renderer: Renderer, edition: Callable[[], Edition]) -> Maker:
-    return lambda: renderer.render(edition())
 
 
 def _index_part(window: tuple[Airing, ...], now: datetime) -> tuple[Airing, ...]:

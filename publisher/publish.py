@@ -9,10 +9,11 @@ The order of a publish is what makes it safe to kill at any moment:
    every format in a row, and each one whose bytes differ from the file on
    disk staged as a temporary file next to it (fsynced on a few threads
    meanwhile), its new part written to the state folder — a full disk or a
-   read-only folder fails here, before any output is replaced. On a large
-   network a forked process publishes shows too (each process takes the next
-   show left); its files are durable before it reports. Then the network
-   files, from the shows' parts (the calendar in a forked process too);
+   read-only folder fails here, before any output is replaced. With two
+   shows or more a forked process publishes shows too (each process takes the
+   next show left); with one, a forked process renders the pages. Its files
+   are durable before it reports. Then the network files, from the shows'
+   parts (the calendar in a forked process too);
 3. wait until every staged file is durable;
 4. record in the manifest the names of files about to be created;
 5. rename the staged files into place, delete files of removed shows, sync the folders;
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import fcntl
 import os
 import pickle
 import signal
@@ -40,7 +42,7 @@ from urllib.parse import urljoin
 
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.ics import calendar_events, calendar_frame
-from feeds.registry import Renderer, renderers
+from feeds.registry import Renderer, preload, renderers
 from publisher import files, sitecache, websub
 from publisher.changes import (
     AiringRecord,
@@ -56,7 +58,7 @@ from publisher.changes import (
 )
 from publisher.inputs import Snapshot
 from publisher.lock import held
-from publisher.network import Gathered, Maker, NetworkParts, built_in
+from publisher.network import Gathered, Maker, NetworkParts, Rendered, built_in
 from publisher.parts import PARTS_FOLDER, PartError, PartWriter, digests, reusable, tidy
 from publisher.state import HeldAirings, Parts, PublishRecord, State
 from schedule import timeline
@@ -67,9 +69,13 @@ from schedule.site import Show, Site, network_order
 __all__ = ["Report", "publish"]
 
 _ICS = "feeds.ics.render_ics"
+_PAGES = "feeds.pages.render_html"
 _T = TypeVar("_T")
-# Below this many shows a second process costs more than it saves.
-_PARALLEL_SHOWS = 64
+# From this many shows to publish on, two processes each taking the next show
+# left beat one (two shows break even; five: 15% sooner, thirty: 20%). A
+# network of fewer has its pages made by a second process (``_Pages``).
+_PARALLEL_SHOWS = 2
+_PAGES_PIPE = 1 << 20  # octets: Linux's largest pipe for anyone
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -505,16 +511,21 @@ def _render_into(
         can_fork = rendering.stage and state.path != ":memory:"
         queue = _ShowQueue.of(order) if can_fork else None
         helper = None
+        # One show: a second process takes the pages instead.
+        alone = can_fork and len(site.shows) < _PARALLEL_SHOWS
+        pages = _Pages.of(job.folder, rendering.manifest) if alone else None
         try:
             if queue is not None:
                 # Both processes take the next show left until none is: the
                 # shows differ in cost, and a process takes longer to start.
                 order = queue
+                preload()
                 helper = _Helper(
                     job, window, order=queue, shows=shows, rendering=rendering, network=network
                 )
             _publish_shows(
-                job, window, order=order, shows=shows, rendering=rendering, network=network
+                job, window, order=order, shows=shows, rendering=rendering, network=network,
+                pages=pages,
             )
             if helper is not None:
                 helper.finish(shows, rendering, network)
@@ -528,8 +539,14 @@ def _render_into(
             keys = _publish_network(
                 job, rendering, network, network.files(change_log),
                 recorded=state.network_keys(str(job.folder)), split=split, meanwhile=meanwhile,
+                pages=pages,
             )
+            if pages is not None:
+                rendering.absorb(pages.finish())
+                pages = None
         finally:
+            if pages is not None:
+                pages.abandon()
             if queue is not None:
                 queue.close()
             if helper is not None:
@@ -604,6 +621,7 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
     recorded: Mapping[str, str],
     split: bool,
     meanwhile: Callable[[], object],
+    pages: _Pages | None = None,
 ) -> dict[str, str | None]:
     """Render and take every network file; with ``split``, some in a second process.
 
@@ -611,7 +629,8 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
     is the one ``recorded`` with the file still there. A forked process makes
     the files ``NetworkParts.goes_apart`` names (the calendar, the largest
     file by far, and the index page) while this one does the others, then
-    ``meanwhile``. Returns the key of each network file made (None: it has none).
+    ``meanwhile``. With ``pages``, that process renders the index page.
+    Returns the key of each network file made (None: it has none).
     """
     keys = network.keys()
     made: dict[str, str | None] = {}
@@ -624,7 +643,10 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
             rendering.keep(name)
             continue
         made[name] = key
-        left.append((renderer, make))
+        if pages is not None and pages.takes(renderer) and isinstance(make, Rendered):
+            pages.send(name, renderer, make.edition())
+        else:
+            left.append((renderer, make))
     entries = left
     apart = [entry for entry in entries if network.goes_apart(entry[0])] if split else []
     if not apart:
@@ -673,10 +695,16 @@ def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
     shows: _Shows,
     rendering: _Pass,
     network: NetworkParts,
+    pages: _Pages | None = None,
 ) -> None:
-    """Expand, compare and render each show in ``order``, every per-show format in a row."""
+    """Expand, compare and render each show in ``order``, every per-show format in a row.
+
+    With ``pages``, another process renders the show pages.
+    """
     site, now = job.site, job.now
     per_show = [r for r in renderers() if r.per_show]
+    if pages is not None:  # sent first, the pages are rendered there while this process goes on
+        per_show.sort(key=lambda renderer: not pages.takes(renderer))
     for show in order:
         airings, recent = timeline.show_timeline(site, show, now, *window, site.feed_items)
         revisions, count, next_change = shows.compare(show, airings, recent)
@@ -691,6 +719,8 @@ def _publish_shows(  # noqa: PLR0913 - one publish's parts, named
                 events = b"".join([lines for _, _, lines in calendar_events(edition)])
                 head, end = calendar_frame(edition)
                 rendering.take(name, renderer, head + events + end)
+            elif pages is not None and pages.takes(renderer):
+                pages.send(name, renderer, edition)
             else:
                 rendering.take(name, renderer, renderer.render(edition))
         network.add(
@@ -755,8 +785,6 @@ def _second_process_pays(shows: int) -> bool:
 
 def _pipe_capacity(fd: int) -> int:
     """How many octets the pipe at ``fd`` holds (Linux says; POSIX promises a page)."""
-    import fcntl  # noqa: PLC0415 - only a large network's publish asks
-
     try:
         return int(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ))
     except (AttributeError, OSError):
@@ -803,6 +831,7 @@ class _Forked:
         """Wait for the child; return its task's result (a ``kind``), or raise what it raised."""
         message = _read_all(self._read_end)
         os.close(self._read_end)
+        self._read_end = -1
         os.waitpid(self.pid, 0)
         self.pid = 0
         try:
@@ -832,8 +861,10 @@ class _Forked:
                 os.waitpid(self.pid, 0)
             self.pid = 0
             files.clear_leftovers(self.folder)
-        with contextlib.suppress(OSError):
-            os.close(self._read_end)
+        if self._read_end >= 0:  # not once more: its number may be another file's by now
+            with contextlib.suppress(OSError):
+                os.close(self._read_end)
+            self._read_end = -1
 
 
 def _run_forked(task: Callable[[], object], pipe: int) -> NoReturn:  # pragma: no cover - child
@@ -892,6 +923,89 @@ class _Helper:
     def abandon(self) -> None:
         """Stop the child after a failure here; remove the files it staged."""
         self.forked.abandon()
+
+
+class _Pages:
+    """A forked process rendering the pages while this one renders every other file.
+
+    On a network too small for two processes taking shows (``_ShowQueue``),
+    importing Jinja2 and rendering the pages is still about half of a
+    publish; a second process does it meanwhile. This one sends it each
+    page's name, renderer and edition through a pipe, from one pickler, so
+    what the editions share (the site above all) goes once. It renders and
+    stages the pages as they come, and hands back its findings once the
+    pipe is closed.
+    """
+
+    def __init__(self, folder: Path, manifest: Mapping[str, files.Stamp]) -> None:
+        """Fork; the child renders what it is sent into ``folder``."""
+        read_end, write_end = os.pipe()
+        with contextlib.suppress(AttributeError, OSError):
+            # Room for a small network's pages: no wait while the child starts up.
+            fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, _PAGES_PIPE)
+
+        def task() -> _PassPart:  # pragma: no cover - runs in the forked child
+            os.close(write_end)
+            return _staged_part(folder, manifest, partial(_render_sent, read_end))[0]
+
+        try:
+            self.forked = _Forked(task, folder)
+        except BaseException:
+            os.close(write_end)
+            raise
+        finally:
+            os.close(read_end)
+        self._pipe = open(write_end, "wb")  # noqa: PTH123, SIM115 - a descriptor, closed by finish
+        self._pickler = pickle.Pickler(self._pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def of(cls, folder: Path, manifest: Mapping[str, files.Stamp]) -> _Pages | None:
+        """The pages process; None when there are no pages or no second core."""
+        if (os.cpu_count() or 1) < 2 or not any(cls.takes(r) for r in renderers()):  # noqa: PLR2004
+            return None
+        return cls(folder, manifest)
+
+    @staticmethod
+    def takes(renderer: Renderer) -> bool:
+        """Tell whether ``renderer``'s files are made in the pages process: airdates' own pages."""
+        return renderer.render.__qualname__ == _PAGES
+
+    def send(self, name: str, renderer: Renderer, edition: Edition) -> None:
+        """Have the file ``name`` rendered by ``renderer`` from ``edition``."""
+        try:
+            self._pickler.dump((name, renderers().index(renderer), edition))
+            self._pipe.flush()
+        except BrokenPipeError:
+            self.finish()  # raises what ended the child
+            raise
+
+    def finish(self) -> _PassPart:
+        """Return the pages' findings once all are durable; raise what the child raised."""
+        with contextlib.suppress(BrokenPipeError):
+            self._pipe.close()
+        return self.forked.result(_PassPart)
+
+    def abandon(self) -> None:
+        """Stop the child after a failure here; remove the pages it staged."""
+        with contextlib.suppress(OSError):
+            self._pipe.close()
+        self.forked.abandon()
+
+
+def _render_sent(pipe: int, rendering: _Pass) -> None:  # pragma: no cover - runs in the child
+    """Render into ``rendering`` each page sent through ``pipe`` until it is closed."""
+    import feeds.pages  # noqa: F401, PLC0415 - imported while the first page is on its way
+
+    known = renderers()
+    with open(pipe, "rb") as source:  # noqa: PTH123 - a descriptor
+        sent = pickle.Unpickler(source)
+        while True:
+            try:
+                name, number, edition = sent.load()
+            except EOFError:
+                return
+            renderer = known[number]
+            rendering.take(name, renderer, renderer.render(edition))
 
 
 def _child(  # noqa: PLR0913 - one publish's parts, named

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from feeds import pages as pages_module
 from feeds import registry
 from feeds.edition import Edition  # noqa: TC001 - the stand-in renderer's annotation
 from publisher import changes as changes_module
@@ -72,9 +73,9 @@ RULES = (
 )
 
 
-def _config(folder: Path) -> Path:
+def _config(folder: Path, count: int = 12) -> Path:
     shows = []
-    for n in range(12):
+    for n in range(count):
         channel = ("", 'channel = "one"', 'channel = "two"', 'channel = "three"')[n % 4]
         hour = 6 + n
         shows.append(
@@ -218,6 +219,77 @@ def test_a_failure_in_the_second_process_changes_nothing(
     assert _state_rows(tmp_path) == state
     assert not [p for p in (tmp_path / "public").iterdir() if p.name.startswith(".")]
     assert not (tmp_path / ".airdates" / ".held-airings.sqlite").exists()
+
+
+def _pages_noted(monkeypatch: pytest.MonkeyPatch, noted: Path) -> None:
+    """Have every page rendered note the process rendering it in ``noted``."""
+    real = pages_module.render_html
+
+    def render_html(edition: Edition) -> bytes:
+        with noted.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(edition)
+
+    monkeypatch.setattr(pages_module, "render_html", render_html)
+
+
+def test_the_pages_of_a_one_show_network_are_made_by_a_second_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One show: its page and the index come from a forked process; files and state are one's."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    folder, noted = tmp_path / "site", tmp_path / "noted"
+    folder.mkdir()
+    _pages_noted(monkeypatch, noted)
+    results, makers = [], []
+    for apart in (False, True):
+        for made in ("public", ".airdates"):
+            shutil.rmtree(folder / made, ignore_errors=True)
+        noted.unlink(missing_ok=True)
+        config = _config(folder, count=1)
+        with monkeypatch.context() as patch:
+            if not apart:
+                patch.setattr(publish_module._Pages, "of", lambda *_: None)  # noqa: SLF001
+            assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
+            text = config.read_text().replace('title = "Show 0"', 'title = "Show zero"')
+            config.write_text(text.replace("from = 2025-09-01", "from = 2025-09-02", 1))
+            assert main(["publish", "-c", str(config), "--now", "2025-10-21T12:00:00+00:00"]) == 0
+        results.append((_outputs(folder / "public"), _state_rows(folder)))
+        makers.append(noted.read_text().split())
+    assert results[0] == results[1]
+    assert {"index.html", "show-0.html"} <= results[1][0].keys()
+    here = str(os.getpid())
+    assert makers[0] == [here] * 4  # two pages, two publishes
+    assert len(makers[1]) == 4
+    assert here not in makers[1]
+    assert not [p for p in (folder / "public").iterdir() if p.name.startswith(".")]
+
+
+def test_a_failure_in_the_pages_process_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page failing to render in the forked process fails the publish; files and state stay."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    config = _config(tmp_path, count=1)
+    assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
+    before, state = _outputs(tmp_path / "public"), _state_rows(tmp_path)
+    parent = os.getpid()
+    real = pages_module.render_html
+
+    def fails_apart(edition: Edition) -> bytes:
+        if os.getpid() != parent:
+            message = "no pages today"
+            raise ValueError(message)
+        return real(edition)
+
+    monkeypatch.setattr(pages_module, "render_html", fails_apart)
+    with pytest.raises(RuntimeError, match="no pages today"):
+        main(["publish", "-c", str(config), "--now", "2025-10-22T12:00:00+00:00"])
+    assert _outputs(tmp_path / "public") == before
+    assert _state_rows(tmp_path) == state
+    assert not [p for p in (tmp_path / "public").iterdir() if p.name.startswith(".")]
 
 
 def test_spelled_out_canonical_airing_knows_every_field() -> None:
