@@ -12,6 +12,8 @@ rounds:
     peer-single    the naive peer on the single-show workload
     cold-single    airdates publish of the single show, cold
 
+(the single-show pair ``--single-runs`` times a round, as its runs are short)
+
 Every figure is for the whole process: wall time from spawn to exit, peak
 resident set size (ru_maxrss from wait4, the figure ``/usr/bin/time -v``
 prints), and the files and bytes it wrote into its output folder. Prints a
@@ -714,12 +716,20 @@ class Bench:
             self.args.wrapper,
         )
 
-    def cold(self, wl: Workload, tag: str) -> Path:
-        """Publish ``wl`` with empty output and state folders; return the config's path."""
+    def cold(self, wl: Workload, tag: str, *, again: bool = False) -> Path:
+        """Publish ``wl`` with empty output and state folders; return the config's path.
+
+        ``again``: with the config the last cold publish of ``tag`` wrote (settled already).
+        """
         folder = self.tmp / f"airdates-{tag}"
-        shutil.rmtree(folder, ignore_errors=True)
-        cfg = write_config(wl, folder)
-        settle(cfg)
+        cfg = folder / "airdates.toml"
+        if again and cfg.exists():
+            for made in ("public", ".airdates"):
+                shutil.rmtree(folder / made, ignore_errors=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            cfg = write_config(wl, folder)
+            settle(cfg)
         self.record(f"cold-{tag}", self.publish(cfg, wl))
         if tag not in self.outputs:
             self.outputs[tag] = describe_output(folder / "public")
@@ -759,13 +769,14 @@ class Bench:
         steps_large.append(("airdates", airdates_large))
         steps = steps_large if n % 2 == 0 else steps_large[::-1]
         if self.single:
-            single = [("airdates", lambda: self.cold(self.single, "single"))]
+            single = [("airdates", lambda: self.cold(self.single, "single", again=True))]
             if not self.args.no_peer:
                 single.insert(
                     0,
                     ("peer", lambda: self.record("peer-single", self.peer(self.single, "single"))),
                 )
-            steps += single if n % 2 == 0 else single[::-1]
+            for k in range(self.args.single_runs):
+                steps += single if (n + k) % 2 == 0 else single[::-1]
         for _name, step in steps:
             step()
 
@@ -948,6 +959,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the naive peer script (default: naive_peer.py next to the workload)",
     )
     p.add_argument("--rounds", type=int, default=5, help="rounds, alternating (default 5)")
+    p.add_argument(
+        "--single-runs",
+        type=int,
+        default=5,
+        help="pairs of single-show runs per round, alternating (default 5): a run of"
+        " 0.2 s varies by tens of milliseconds with the machine, so its median wants samples",
+    )
     p.add_argument("--quick", action="store_true", help="one round, for development")
     p.add_argument(
         "--no-check",
@@ -1007,6 +1025,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error(f"{GNU_TIME} not found")
     if args.rounds < 1:
         p.error("--rounds must be at least 1")
+    if args.single_runs < 1:
+        p.error("--single-runs must be at least 1")
     if args.single is not None and str(args.single) in ("", "."):
         args.single = None
     if args.peer is None:
@@ -1051,6 +1071,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
             "loadavg_after": os.getloadavg(),
         },
         "rounds": args.rounds,
+        "single_runs": args.single_runs,
         "edit": args.edit,
         "wrapper": args.wrapper,
         "duration_s": round(time.time() - started, 1),
