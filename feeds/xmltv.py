@@ -19,9 +19,10 @@ from schedule.site import Channel, Show
 
 __all__ = ["Programme", "guide_frame", "programme_entries", "programmes_text", "render_xmltv"]
 
-Programme = tuple[float, str, float, str]
+Programme = tuple[float, str, float, bytes]
 """One programme of a guide, as it sorts: its start (POSIX time), its id (show, original start
-as POSIX time), then its ``<programme>`` text. Plain values: a network keeps these pickled."""
+as POSIX time), then its ``<programme>`` text in UTF-8. Plain values: a network keeps these
+pickled, as the bytes the guide is written in (neither decoded when read back nor encoded again)."""
 
 _DOCTYPE = '<!DOCTYPE tv SYSTEM "xmltv.dtd">'
 _GENERATOR = "airdates"
@@ -64,7 +65,7 @@ def programme_entries(edition: Edition) -> list[Programme]:
             a.start.timestamp(),
             a.id.show,
             a.id.start.timestamp(),
-            programme_text(a, shows[a.show], channels[a.channel]),  # type: ignore[index]
+            programme_text(a, shows[a.show], channels[a.channel]).encode(),  # type: ignore[index]
         )
         for a in edition.window
         if not a.cancelled and a.channel in channels and a.show in shows

@@ -91,9 +91,14 @@ def built_in(renderer: Renderer) -> bool:
     return renderer.render.__qualname__ in _KNOWN
 
 
-def start_order(airing: Airing) -> tuple[datetime, str]:
-    """Return the sort key of a network's window: start, then id."""
-    return (airing.start, airing.uid)
+def start_order(airing: Airing) -> tuple[float, str]:
+    """Return the sort key of a network's window: start, then id.
+
+    The start as POSIX seconds, the same order as the instant's: two aware
+    datetimes of different zones are both converted on every comparison,
+    which made merging the index's airings (a few thousand) take 80 ms.
+    """
+    return (airing.start.timestamp(), airing.uid)
 
 
 class NetworkParts:
@@ -277,13 +282,15 @@ class NetworkParts:
         for _, group in itertools.groupby(parts, key=lambda part: part.channel):
             lists = [listed for part in group if (listed := part.programmes(self.folder))]
             if lists:
-                yield "".join(merged_programmes(lists)).encode()
+                yield b"".join(merged_programmes(lists))
         yield tail.encode()
 
     def _index_edition(
         self, parts: list[ShowPart], change_log: tuple[ScheduleChange, ...]
     ) -> Edition:
-        window = tuple(heapq.merge(*(part.index for part in parts), key=start_order))
+        # Sorted whole: the parts' runs in order make it a merge, done in C.
+        index = itertools.chain.from_iterable(part.index for part in parts)
+        window = tuple(sorted(index, key=start_order))
         return Edition(site=self.site, show=None, now=self.now, window=window, changes=change_log)
 
     def _feed_edition(
@@ -359,11 +366,11 @@ def _index_part(window: tuple[Airing, ...], now: datetime) -> tuple[Airing, ...]
     return tuple(kept)
 
 
-def _pair_order(pair: tuple[Airing, Revision]) -> tuple[datetime, str]:
+def _pair_order(pair: tuple[Airing, Revision]) -> tuple[float, str]:
     return start_order(pair[0])
 
 
-def _newest(part: ShowPart) -> tuple[datetime, str]:
+def _newest(part: ShowPart) -> tuple[float, str]:
     return part.newest  # type: ignore[return-value] - only parts with one are sorted
 
 

@@ -90,7 +90,7 @@ class ShowPart:
     bounds: tuple[Airing, ...]  # the window's earliest-starting and latest-ending airing
     index: tuple[Airing, ...]  # what the index page could list
     quiet: tuple[tuple[Airing, Revision], ...]  # the window's last-changed airing
-    newest: tuple[datetime, str] | None  # start and UID of its newest premiere, if any
+    newest: tuple[float, str] | None  # start (POSIX seconds) and UID of its newest premiere, if any
     stored: Stored
 
     def events(self, folder: Path) -> bytes:
@@ -234,7 +234,7 @@ def tidy(folder: Path, keep: Iterable[str]) -> None:
                     Path(entry.path).unlink()
 
 
-def merged_programmes(lists: Iterable[list[Programme]]) -> Iterator[str]:
+def merged_programmes(lists: Iterable[list[Programme]]) -> Iterator[bytes]:
     """Yield one channel's programmes from its shows' lists in the guide's order.
 
     A programme sorts as a tuple: by start, then by id, which is unique.
