@@ -8,11 +8,13 @@ from datetime import datetime
 from typing import Literal
 
 from schedule.airing import Airing
+from schedule.pickling import pickled_as_tuple
 from schedule.site import Show, Site
 
 __all__ = ["Edition", "Revision", "ScheduleChange"]
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Revision:
     """How often an airing's published content changed, and when it last did.
@@ -25,6 +27,7 @@ class Revision:
     changed: datetime
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScheduleChange:
     """One entry of the schedule's change log (``changes.rss``/``changes.atom``).
@@ -41,6 +44,7 @@ class ScheduleChange:
     text: str
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Edition:
     """Everything one output file is made from.

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from feeds.edition import Revision, ScheduleChange
 from feeds.wording import episode_label, episode_label_of, when
 from schedule.airing import Airing, AiringId
+from schedule.pickling import pickled_as_tuple
 from schedule.site import Channel, Show
 
 __all__ = [
@@ -81,6 +82,7 @@ class AiringRecord:
         return Revision(sequence=self.sequence, changed=self.changed)
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DraftChange:
     """A change-log entry found by this publish, before the state numbers it."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schedule.errors import OutputError
+from schedule.pickling import pickled_as_tuple
 
 __all__ = [
     "StagedFile",
@@ -41,6 +42,7 @@ _TEMP_SUFFIX = ".airdates-tmp"
 _WRITE_SIZE = 1 << 20
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Stamp:
     """What the manifest remembers of a written file: its hash and its inode's identity."""
@@ -51,6 +53,7 @@ class Stamp:
     inode: int
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StagedFile:
     """New bytes already durable in ``temp``, waiting to replace ``target``."""

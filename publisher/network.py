@@ -43,6 +43,7 @@ from publisher.parts import (
 )
 from schedule import timeline
 from schedule.airing import Airing
+from schedule.pickling import pickled_as_tuple
 from schedule.site import Show, Site, network_order
 
 __all__ = ["Gathered", "NetworkParts", "Rendered", "built_in", "start_order"]
@@ -61,6 +62,7 @@ Content = bytes | Iterable[bytes]
 Maker = Callable[[], Content]
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Gathered:
     """What a gatherer kept of its shows, small enough to pass between processes."""

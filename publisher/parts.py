@@ -42,6 +42,7 @@ from publisher.changes import digest_of
 from publisher.inputs import zone_file
 from publisher.shortcut import code_stamp
 from publisher.state import PartRow
+from schedule.pickling import pickled_as_tuple
 
 if TYPE_CHECKING:
     from feeds.edition import Revision
@@ -77,6 +78,7 @@ class PartError(Exception):
         self.path, self.show = path, show
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShowPart:
     """One show's share of the network files, and when it stops being valid."""
@@ -126,6 +128,7 @@ class ShowPart:
         return loaded
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Stored:
     """Where a show's events and programmes are: a file of the parts folder, and pieces of it."""

@@ -64,6 +64,7 @@ from publisher.state import HeldAirings, Parts, PublishRecord, State
 from schedule import timeline
 from schedule.airing import Airing
 from schedule.errors import OutputError
+from schedule.pickling import pickled_as_tuple
 from schedule.site import Show, Site, network_order
 
 __all__ = ["Report", "publish"]
@@ -132,6 +133,7 @@ class _Job:
     inputs: Snapshot | None = None
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _PassPart:
     """A rendering pass's findings, passed between processes."""
@@ -791,6 +793,7 @@ def _pipe_capacity(fd: int) -> int:
         return 4096
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Found:
     """What comparing some shows with the state found (see ``_Shows``)."""
@@ -801,6 +804,7 @@ class _Found:
     next_change: datetime
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _HelperResult:
     """What the second process hands back; its files wait, durable, in temp and part files."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["closest"]
 
 
 def closest(word: str, known: Iterable[str], *, cutoff: float = 0.6) -> str | None:
-    """Return the word of ``known`` nearest ``word``, if one is near enough (``difflib``'s ratio)."""
+    """Return the word of ``known`` nearest ``word``, if near enough (by ``difflib``'s ratio)."""
     # Imported here: only a config with a mistake needs it, and every run would pay for it.
     import difflib  # noqa: PLC0415
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from schedule.errors import RuleError
 from schedule.hints import closest
+from schedule.pickling import pickled_as_tuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -41,6 +42,7 @@ def _signed_order(value: int) -> tuple[bool, int]:
     return (value < 0, value)
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rule:
     """A normalised recurrence: which local days, at which local times.

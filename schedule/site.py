@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from schedule.pickling import pickled_as_tuple
 from schedule.rules import Rule
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
 ]
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Channel:
     """A broadcast channel (``[[channels]]``); ``xmltv_id`` is always filled in."""
@@ -35,6 +37,7 @@ class Channel:
     icon: str | None = None
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Platform:
     """Somewhere else a show is simulcast (``also_on``)."""
@@ -43,6 +46,7 @@ class Platform:
     url: str | None = None
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Segment:
     """One part of an episode (``segments``)."""
@@ -51,6 +55,7 @@ class Segment:
     summary: str = ""
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Recurrence:
     """One ``[[shows.airs]]`` entry: a rule bounded by local dates.
@@ -66,6 +71,7 @@ class Recurrence:
     rerun: bool = False
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Anchor:
     """Numbering anchor: the airing starting at local ``at`` is ``episode``."""
@@ -74,6 +80,7 @@ class Anchor:
     at: datetime
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Season:
     """Airings on or after local date ``first`` belong to season ``number``."""
@@ -83,6 +90,7 @@ class Season:
     anchor: Anchor | None = None
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EpisodeInfo:
     """Metadata for one episode, found by ``number`` (+ ``season``) or by local ``at``."""
@@ -96,6 +104,7 @@ class EpisodeInfo:
     segments: tuple[Segment, ...] = ()
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
     """An exception to the rules, found by original local ``at`` or by ``episode``.
@@ -113,6 +122,7 @@ class Change:
     duration: timedelta | None = None
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Extra:
     """A one-off airing outside the rules, at local ``at``."""
@@ -125,6 +135,7 @@ class Extra:
     numbered: bool = False
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Show:
     """One ``[[shows]]`` entry, validated; local datetimes are naive, in ``timezone``."""
@@ -148,6 +159,7 @@ class Show:
     source: str | None = None  # the config file the show was read from
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
     """The whole config. ``output`` and ``state`` are absolute paths, as text."""
