@@ -1,4 +1,4 @@
-"""What a publish pickles (the site, airings, parts) loads back equal, and Python's own format loads."""
+"""What a publish pickles (the site, airings, parts) loads back equal; Python's own state loads."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import dataclasses
 import pickle
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from feeds.edition import Revision
 from schedule import timeline
-from schedule.airing import Airing
 from schedule.loading import load_site
 from schedule.pickling import pickled_as_tuple
 from schedule.site import Channel, Site
+
+if TYPE_CHECKING:
+    from schedule.airing import Airing
 
 EXAMPLE = Path(__file__).parent.parent / "publisher" / "example_files" / "airdates.toml"
 NOW = datetime(2026, 1, 10, 12, tzinfo=UTC)
@@ -55,6 +58,7 @@ def test_python_s_own_pickles_still_load() -> None:
 
 
 def test_a_class_of_one_field_pickles_too() -> None:
+    """``attrgetter`` of one name returns the value itself; the state is still a tuple."""
     @pickled_as_tuple
     @dataclasses.dataclass(frozen=True, slots=True)
     class One:
