@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -102,11 +103,12 @@ def run() -> NoReturn:
     try:
         code = main()
         sys.stdout.flush()
-        sys.stderr.flush()
     except BrokenPipeError:
         # The reader went away (`airdates upcoming | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 141
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
     # Every file and the state are closed and durable by now, and airdates
     # registers nothing to run at exit: tearing down the interpreter (freeing
     # every module and object one by one) would only add to each cron run,

@@ -138,15 +138,22 @@ class Syncer:
     def __init__(self, workers: int = 4) -> None:
         """Start with no file pending; threads are started on first use."""
         self._workers = workers
+        self._threads: list[threading.Thread] = []
+        self._owner = 0  # the process the threads run in
+        self._start()
+
+    def _start(self) -> None:
+        """Start afresh: no file pending, no thread yet."""
         self._todo: queue.SimpleQueue[tuple[int, int] | None] = queue.SimpleQueue()
         self._done: queue.SimpleQueue[tuple[int, BaseException | None]] = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
-        self._owner = 0  # the process the threads run in: a forked child has none of them
+        self._threads = []
         self._pending: list[Path] = []
 
     def submit(self, fd: int, target: Path) -> None:
         """Fsync and close ``fd`` (a temp file of ``target``) in the background."""
         if self._owner != os.getpid():
+            if self._owner:  # a forked child: the threads, and the files pending, are the parent's
+                self._start()
             self._owner = os.getpid()
             self._threads = [
                 threading.Thread(target=self._work, name=f"airdates-fsync-{n}", daemon=True)

@@ -513,8 +513,8 @@ def _render_into(
         can_fork = rendering.stage and state.path != ":memory:"
         queue = _ShowQueue.of(order) if can_fork else None
         helper = None
-        # One show: a second process takes the pages instead.
-        alone = can_fork and len(site.shows) < _PARALLEL_SHOWS
+        # A network of one show: a second process makes the pages instead.
+        alone = can_fork and len(site.shows) == 1
         pages = _Pages.of(job.folder, rendering.manifest) if alone else None
         try:
             if queue is not None:
@@ -522,9 +522,11 @@ def _render_into(
                 # shows differ in cost, and a process takes longer to start.
                 order = queue
                 preload()
-                helper = _Helper(
-                    job, window, order=queue, shows=shows, rendering=rendering, network=network
-                )
+                with contextlib.suppress(_NoFork):  # this process then takes every show
+                    helper = _Helper(
+                        job, window, order=queue, shows=shows, rendering=rendering,
+                        network=network,
+                    )
             _publish_shows(
                 job, window, order=order, shows=shows, rendering=rendering, network=network,
                 pages=pages,
@@ -660,7 +662,12 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
         staged, _ = _staged_part(job.folder, rendering.manifest, partial(_take_all, entries=apart))
         return staged
 
-    forked: _Forked | None = _Forked(make_apart, job.folder)
+    try:
+        forked: _Forked | None = _Forked(make_apart, job.folder)
+    except _NoFork:
+        _take_all(rendering, entries)
+        meanwhile()
+        return made
     here = _Pass(job.folder, rendering.manifest, stage=True)
     here.syncer = rendering.syncer  # its files are made durable with the rest
     try:
@@ -782,7 +789,19 @@ class _ShowQueue:
 
 def _second_process_pays(shows: int) -> bool:
     """Tell whether a second process for ``shows`` shows' work saves more than it costs."""
-    return shows >= _PARALLEL_SHOWS and (os.cpu_count() or 1) >= 2  # noqa: PLR2004 - two
+    return shows >= _PARALLEL_SHOWS and _cores() >= 2  # noqa: PLR2004 - two
+
+
+def _cores() -> int:
+    """How many processors this process may run on (a container or ``taskset`` may allow fewer)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class _NoFork(Exception):  # noqa: N818 - not an error: the publish goes on in one process
+    """``os.fork`` failed; the work it would have shared is done here."""
 
 
 def _pipe_capacity(fd: int) -> int:
@@ -825,7 +844,12 @@ class _Forked:
         """Fork; the child runs ``task`` and exits. ``folder``: where it stages files."""
         self.folder = folder
         self._read_end, write_end = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError as error:  # a process limit, or no memory for one more
+            os.close(self._read_end)
+            os.close(write_end)
+            raise _NoFork from error
         if self.pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outputs
             os.close(self._read_end)
             _run_forked(task, write_end)
@@ -849,6 +873,8 @@ class _Forked:
         ending, value, path = outcome
         if ending == "done" and isinstance(value, kind):
             return value
+        if ending == "raised" and isinstance(value, BaseException):
+            raise value
         if ending == "part":
             raise PartError(str(value), str(path))
         if ending == "output":
@@ -881,12 +907,27 @@ def _run_forked(task: Callable[[], object], pipe: int) -> NoReturn:  # pragma: n
     except OutputError as error:
         outcome = ("output", str(error), error.path)
     except BaseException as error:  # noqa: BLE001 - every failure is reported to the parent
-        outcome = ("other", f"{type(error).__name__}: {error}", None)
+        outcome = _raised(error)
     try:
         with os.fdopen(pipe, "wb") as out:
             out.write(pickle.dumps(outcome))
     finally:
         os._exit(0)
+
+
+def _raised(error: BaseException) -> tuple[str, object, None]:  # pragma: no cover - child
+    """Report ``error``: the error itself when it pickles back whole, else its text.
+
+    So the parent raises what was raised (a config error exits 1 with its
+    message, as it would have without a second process).
+    """
+    try:
+        again = pickle.loads(pickle.dumps(error))  # noqa: S301 - its own bytes
+    except Exception:  # noqa: BLE001 - an error that cannot travel goes as text
+        again = None
+    if type(again) is type(error) and str(again) == str(error):
+        return ("raised", error, None)
+    return ("other", f"{type(error).__name__}: {error}", None)
 
 
 class _Helper:
@@ -936,9 +977,11 @@ class _Pages:
     importing Jinja2 and rendering the pages is still about half of a
     publish; a second process does it meanwhile. This one sends it each
     page's name, renderer and edition through a pipe, from one pickler, so
-    what the editions share (the site above all) goes once. It renders and
-    stages the pages as they come, and hands back its findings once the
-    pipe is closed.
+    what the editions share (the site above all) goes once: nothing sent is
+    changed afterwards (frozen values; a show's revisions are made for it).
+    It renders and stages the pages as they come, and hands back its
+    findings once told all were sent; a pipe that ends before that (this
+    process gone) is an abort, its pages discarded.
     """
 
     def __init__(self, folder: Path, manifest: Mapping[str, files.Stamp]) -> None:
@@ -965,9 +1008,12 @@ class _Pages:
     @classmethod
     def of(cls, folder: Path, manifest: Mapping[str, files.Stamp]) -> _Pages | None:
         """The pages process; None when there are no pages or no second core."""
-        if (os.cpu_count() or 1) < 2 or not any(cls.takes(r) for r in renderers()):  # noqa: PLR2004
+        if _cores() < 2 or not any(cls.takes(r) for r in renderers()):  # noqa: PLR2004
             return None
-        return cls(folder, manifest)
+        try:
+            return cls(folder, manifest)
+        except _NoFork:
+            return None
 
     @staticmethod
     def takes(renderer: Renderer) -> bool:
@@ -986,6 +1032,7 @@ class _Pages:
     def finish(self) -> _PassPart:
         """Return the pages' findings once all are durable; raise what the child raised."""
         with contextlib.suppress(BrokenPipeError):
+            self._pickler.dump(None)  # all sent: without it the child takes the end for an abort
             self._pipe.close()
         return self.forked.result(_PassPart)
 
@@ -1003,11 +1050,8 @@ def _render_sent(pipe: int, rendering: _Pass) -> None:  # pragma: no cover - run
     known = renderers()
     with open(pipe, "rb") as source:  # noqa: PTH123 - a descriptor
         sent = pickle.Unpickler(source)
-        while True:
-            try:
-                name, number, edition = sent.load()
-            except EOFError:
-                return
+        while (page := sent.load()) is not None:  # EOFError: this process was left alone
+            name, number, edition = page
             renderer = known[number]
             rendering.take(name, renderer, renderer.render(edition))
 

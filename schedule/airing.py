@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from schedule.pickling import pickled_as_tuple
 from schedule.site import Segment
 
 __all__ = ["Airing", "AiringId", "new_airing"]
@@ -14,7 +13,6 @@ __all__ = ["Airing", "AiringId", "new_airing"]
 _ID_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
-@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)
 class AiringId:
     """An airing's identity: its show and original start instant.
@@ -62,7 +60,6 @@ def _id_text(show: str, at: datetime) -> str:
         show, at.year, at.month, at.day, at.hour, at.minute, at.second)
 
 
-@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Airing:
     """One broadcast of one show.

@@ -28,6 +28,24 @@ class AirdatesError(Exception):
 
     exit_code = 1
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle as it is (a forked publishing process hands its errors back), not rebuilt.
+
+        ``Exception`` would call the class again with ``args``, which a
+        subclass's ``__init__`` reads differently (a location made twice).
+        """
+        return _restored, (type(self), self.args, self.__dict__)
+
+
+def _restored(
+    cls: type[AirdatesError], args: tuple[object, ...], state: dict[str, object]
+) -> AirdatesError:
+    """Return the error ``__reduce__`` pickled."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigError(AirdatesError):
     """One problem in a config file, with its location.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,37 @@ def test_remove_is_quiet_about_missing_files(tmp_path: Path) -> None:
     (tmp_path / "a").write_text("x")
     assert files.remove(tmp_path / "a")
     assert not files.remove(tmp_path / "a")
+
+
+def _waited(pid: int, seconds: float) -> int | None:
+    """Return child ``pid``'s exit code, or None (having killed it) if it ran past ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
+def test_a_syncer_in_use_when_the_process_forks_serves_the_child_alone(tmp_path: Path) -> None:
+    """The child's files are made durable by threads of its own; the parent's pending stay its."""
+    syncer = files.Syncer()
+    first = tmp_path / "first"
+    syncer.submit(os.open(first, os.O_WRONLY | os.O_CREAT, 0o600), first)  # pending at the fork
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 1
+        try:
+            second = tmp_path / "second"
+            syncer.submit(os.open(second, os.O_WRONLY | os.O_CREAT, 0o600), second)
+            syncer.wait()
+            syncer.close()
+            code = 0
+        finally:
+            os._exit(code)
+    assert _waited(pid, 20.0) == 0
+    syncer.wait()
+    syncer.close()

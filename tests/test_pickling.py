@@ -13,6 +13,7 @@ import pytest
 
 from feeds.edition import Revision
 from schedule import timeline
+from schedule.errors import ConfigError, ConfigErrors, OutputError, RuleError
 from schedule.loading import load_site
 from schedule.pickling import pickled_as_tuple
 from schedule.site import Channel, Site
@@ -66,3 +67,19 @@ def test_a_class_of_one_field_pickles_too() -> None:
 
     assert One(7).__getstate__() == (7,)  # type: ignore[attr-defined]
     assert copy.copy(One(7)) == One(7)
+
+
+def test_airdates_errors_pickle_as_they_are() -> None:
+    """A forked process hands its errors back: message, location and type survive."""
+    errors = [
+        ConfigError("cannot be read", file="airdates.toml", key="shows[x].title", line=3),
+        RuleError("no such day", word="Sundy", file="airdates.toml", key="shows[x].airs[0]"),
+        ConfigErrors([ConfigError("one"), ConfigError("two", file="f.toml")]),
+        OutputError("disk full", path="public/x.ics"),
+    ]
+    for error in errors:
+        loaded = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
+        assert type(loaded) is type(error)
+        assert str(loaded) == str(error)
+        assert loaded.exit_code == error.exit_code
+    assert pickle.loads(pickle.dumps(errors[1])).word == "Sundy"  # noqa: S301

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import io
 import os
+import pickle
 import shutil
 import sqlite3
 from datetime import UTC, datetime
@@ -20,6 +23,7 @@ from publisher import publish as publish_module
 from publisher.changes import _canonical, _canonical_airing, content_hash
 from publisher.cli import main
 from schedule import timeline
+from schedule.errors import ConfigError
 from schedule.loading import load_site
 
 # Three channels, zones across a change of clocks, a show on no channel, moves and cancellations.
@@ -191,6 +195,7 @@ def _published_in_two(
     """Publish the site in ``folder`` with a second process; return config, files and state."""
     monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
     monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
+    monkeypatch.setattr(publish_module, "_cores", lambda: 2)
     config = _config(folder)
     assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
     return config, _outputs(folder / "public"), _state_rows(folder)
@@ -213,7 +218,7 @@ def test_a_failure_in_the_second_process_changes_nothing(
 
     failing = dataclasses.replace(registry.renderer("json"), render=fails_late)
     monkeypatch.setitem(registry._REGISTRY, "json", failing)  # noqa: SLF001 - swap one in place
-    with pytest.raises(RuntimeError, match="no JSON today"):
+    with pytest.raises(ValueError, match="no JSON today"):  # its own type, from the child
         main(["publish", "-c", str(config), "--now", "2025-10-22T12:00:00+00:00"])
     assert _outputs(tmp_path / "public") == before
     assert _state_rows(tmp_path) == state
@@ -238,7 +243,7 @@ def test_the_pages_of_a_one_show_network_are_made_by_a_second_process(
 ) -> None:
     """One show: its page and the index come from a forked process; files and state are one's."""
     monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(publish_module, "_cores", lambda: 2)
     folder, noted = tmp_path / "site", tmp_path / "noted"
     folder.mkdir()
     _pages_noted(monkeypatch, noted)
@@ -271,7 +276,7 @@ def test_a_failure_in_the_pages_process_changes_nothing(
 ) -> None:
     """A page failing to render in the forked process fails the publish; files and state stay."""
     monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(publish_module, "_cores", lambda: 2)
     config = _config(tmp_path, count=1)
     assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
     before, state = _outputs(tmp_path / "public"), _state_rows(tmp_path)
@@ -285,11 +290,73 @@ def test_a_failure_in_the_pages_process_changes_nothing(
         return real(edition)
 
     monkeypatch.setattr(pages_module, "render_html", fails_apart)
-    with pytest.raises(RuntimeError, match="no pages today"):
+    with pytest.raises(ValueError, match="no pages today"):
         main(["publish", "-c", str(config), "--now", "2025-10-22T12:00:00+00:00"])
     assert _outputs(tmp_path / "public") == before
     assert _state_rows(tmp_path) == state
     assert not [p for p in (tmp_path / "public").iterdir() if p.name.startswith(".")]
+
+
+def test_a_config_error_in_the_second_process_is_reported_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An airdates error raised in a forked process exits as it would in one: code and message."""
+    config, before, _ = _published_in_two(tmp_path, monkeypatch)
+    real = registry.renderer("json").render
+    parent = os.getpid()
+
+    def fails_late(edition: Edition) -> bytes:
+        if edition.show is not None and os.getpid() != parent:
+            message = "cannot be read"
+            raise ConfigError(message, file="airdates.toml", key="shows[show-4].title")
+        return real(edition)
+
+    failing = dataclasses.replace(registry.renderer("json"), render=fails_late)
+    monkeypatch.setitem(registry._REGISTRY, "json", failing)  # noqa: SLF001 - swap one in place
+    err = io.StringIO()
+    code = main(["publish", "-c", str(config), "--now", "2025-10-22T12:00:00+00:00"], stderr=err)
+    assert code == 1
+    assert err.getvalue() == "airdates: airdates.toml: shows[show-4].title: cannot be read\n"
+    assert _outputs(tmp_path / "public") == before
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_no_fork_to_be_had_publishes_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """``fork`` failing (a process limit) costs the second process, not the publish."""
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
+    monkeypatch.setattr(publish_module, "_cores", lambda: 2)
+    results = []
+    for fork in (os.fork, None):
+        folder = tmp_path / ("forked" if fork else "alone")
+        folder.mkdir()
+        config = _config(folder, count=count)
+        with monkeypatch.context() as patch:
+            if fork is None:
+                patch.setattr(os, "fork", _no_fork)
+            assert main(["publish", "-c", str(config), "--now", "2025-10-20T12:00:00+00:00"]) == 0
+        results.append(_outputs(folder / "public"))
+    assert results[0] == results[1]
+    assert not [p for p in (tmp_path / "alone" / "public").iterdir() if p.name.startswith(".")]
+
+
+def _no_fork() -> int:
+    raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+
+def test_the_pages_process_left_alone_renders_nothing(tmp_path: Path) -> None:
+    """Its pipe ending before "all sent" (this process gone) is an abort, not the pages' end."""
+    rendering = publish_module._Pass(tmp_path, {}, stage=False)  # noqa: SLF001
+    read_end, write_end = os.pipe()
+    os.close(write_end)
+    with pytest.raises(EOFError):
+        publish_module._render_sent(read_end, rendering)  # noqa: SLF001
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "wb") as out:
+        pickle.dump(None, out)
+    publish_module._render_sent(read_end, rendering)  # noqa: SLF001 - told all were sent
+    assert rendering.names == []
 
 
 def test_spelled_out_canonical_airing_knows_every_field() -> None:
@@ -312,7 +379,7 @@ def test_a_failure_writing_the_network_calendar_apart_changes_nothing(
 
     parent = os.getpid()
     monkeypatch.setattr(network.NetworkParts, "_calendar", fails_apart)
-    with pytest.raises(RuntimeError, match="no calendar today"):
+    with pytest.raises(ValueError, match="no calendar today"):
         main(["publish", "-c", str(config), "--now", "2025-10-22T12:00:00+00:00"])
     assert _outputs(tmp_path / "public") == before
     assert _state_rows(tmp_path) == state
@@ -330,7 +397,7 @@ def test_two_processes_take_every_show_once(
     """
     if capacity is not None:
         monkeypatch.setattr(publish_module, "_pipe_capacity", lambda fd: capacity)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(publish_module, "_cores", lambda: 2)
     shows = [f"show-{i}" for i in range(count)]
     queue = publish_module._ShowQueue.of(shows)  # type: ignore[arg-type]  # noqa: SLF001
     assert queue is not None
@@ -353,13 +420,13 @@ def test_no_second_process_when_the_queue_would_not_fit_its_pipe(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A pipe smaller than claimed (a user over the kernel's pipe quota): no queue, and no wait."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(publish_module, "_cores", lambda: 2)
     monkeypatch.setattr(publish_module, "_pipe_capacity", lambda fd: 1 << 20)  # it holds 64 KiB
     shows = [f"show-{i}" for i in range(100_000)]
     assert publish_module._ShowQueue.of(shows) is None  # type: ignore[arg-type]  # noqa: SLF001
 
 
 def test_no_second_process_on_one_processor(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(publish_module, "_cores", lambda: 1)
     shows = [f"show-{i}" for i in range(1000)]
     assert publish_module._ShowQueue.of(shows) is None  # type: ignore[arg-type]  # noqa: SLF001
