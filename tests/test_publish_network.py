@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,6 +26,7 @@ from publisher.cli import main
 from schedule import timeline
 from schedule.errors import ConfigError
 from schedule.loading import load_site
+from tests.factories import make_airing, make_show
 
 # Three channels, zones across a change of clocks, a show on no channel, moves and cancellations.
 CONFIG = """\
@@ -118,6 +120,19 @@ def test_network_files_from_show_parts_equal_the_whole_edition(
     for name in ("schedule.ics", "xmltv.xml", "index.html", "all.rss", "all.atom", "all.json"):
         assert parts[name] == reference[name], name
     assert parts == reference
+
+
+def test_the_network_order_is_the_instants_on_a_fall_back_night() -> None:
+    """02:30 before the clocks go back comes before 02:15 after it, as the shows' own windows run."""
+    berlin = ZoneInfo("Europe/Berlin")
+    show = make_show(id="night", timezone=berlin)
+    other = make_show(id="late", timezone=ZoneInfo("America/New_York"))
+    first = make_airing(show, datetime(2025, 10, 26, 2, 30, tzinfo=berlin))  # 00:30 UTC
+    second = make_airing(show, datetime(2025, 10, 26, 2, 15, fold=1, tzinfo=berlin))  # 01:15 UTC
+    between = make_airing(other, datetime(2025, 10, 25, 20, 45, tzinfo=other.timezone))  # 00:45 UTC
+    for airings in ([first, second], [second, first]):
+        assert sorted(airings, key=network.start_order) == [first, second]
+    assert sorted([second, between, first], key=network.start_order) == [first, between, second]
 
 
 def test_index_part_keeps_what_the_index_reads() -> None:
