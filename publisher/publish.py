@@ -1007,7 +1007,7 @@ class _Pages:
 
     @classmethod
     def of(cls, folder: Path, manifest: Mapping[str, files.Stamp]) -> _Pages | None:
-        """The pages process; None when there are no pages or no second core."""
+        """Return the pages process; None when there are no pages or no second core."""
         if _cores() < 2 or not any(cls.takes(r) for r in renderers()):  # noqa: PLR2004
             return None
         try:
@@ -1048,8 +1048,8 @@ def _render_sent(pipe: int, rendering: _Pass) -> None:  # pragma: no cover - run
     import feeds.pages  # noqa: F401, PLC0415 - imported while the first page is on its way
 
     known = renderers()
-    with open(pipe, "rb") as source:  # noqa: PTH123 - a descriptor
-        sent = pickle.Unpickler(source)
+    with open(pipe, "rb") as source:
+        sent = pickle.Unpickler(source)  # noqa: S301 - what the parent sent
         while (page := sent.load()) is not None:  # EOFError: this process was left alone
             name, number, edition = page
             renderer = known[number]

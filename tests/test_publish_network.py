@@ -123,7 +123,7 @@ def test_network_files_from_show_parts_equal_the_whole_edition(
 
 
 def test_the_network_order_is_the_instants_on_a_fall_back_night() -> None:
-    """02:30 before the clocks go back comes before 02:15 after it, as the shows' own windows run."""
+    """02:30 before the clocks go back comes before 02:15 after it, as the shows' windows run."""
     berlin = ZoneInfo("Europe/Berlin")
     show = make_show(id="night", timezone=berlin)
     other = make_show(id="late", timezone=ZoneInfo("America/New_York"))
