@@ -973,9 +973,9 @@ class _Helper:
 class _Pages:
     """A forked process rendering the pages while this one renders every other file.
 
-    On a network too small for two processes taking shows (``_ShowQueue``),
-    importing Jinja2 and rendering the pages is still about half of a
-    publish; a second process does it meanwhile. This one sends it each
+    A network of one show has nothing to share between two processes taking
+    shows (``_ShowQueue``), yet importing Jinja2 and rendering the pages is
+    about a third of its publish; a second process does it meanwhile. This one sends it each
     page's name, renderer and edition through a pipe, from one pickler, so
     what the editions share (the site above all) goes once: nothing sent is
     changed afterwards (frozen values; a show's revisions are made for it).
