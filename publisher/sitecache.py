@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publisher import shortcut
+from publisher import files, shortcut
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -72,28 +72,15 @@ def load(config: str) -> Site | None:
 
 
 def store(site: Site, fingerprint: str) -> None:
-    """Keep ``site`` for the next publish whose inputs have ``fingerprint``.
-
-    Written whole under a temporary name (the state folder is locked, so one
-    name serves), then renamed; not synced, as losing it costs only a parse.
-    Keeping it is a saving, never the publish's failure: any error leaves it
-    unkept.
-    """
+    """Keep ``site`` for the next publish whose inputs have ``fingerprint`` (see ``_keep``)."""
     key = _key(fingerprint, site.source)
     if _off() or key is None:
         return
     path = Path(site.state) / CACHE_NAME
-    scratch = path.with_name(CACHE_NAME + ".tmp")
-    try:
-        with contextlib.suppress(OSError), path.open("rb") as kept:
-            if kept.read(len(_MAGIC) + _DIGEST) == _MAGIC + key:
-                return  # kept already (the site was read from it)
-        payload = pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL)
-        scratch.write_bytes(_MAGIC + key + hashlib.sha256(payload).digest() + payload)
-        scratch.replace(path)
-    except Exception:  # noqa: BLE001 - see the docstring
-        with contextlib.suppress(OSError):
-            scratch.unlink()
+    with contextlib.suppress(OSError), path.open("rb") as kept:
+        if kept.read(len(_MAGIC) + _DIGEST) == _MAGIC + key:
+            return  # kept already (the site was read from it)
+    _keep(path, _MAGIC + key, site)
 
 
 def tables(config: str) -> Parsed:
@@ -122,34 +109,39 @@ def keep_tables(site: Site, parsed: Parsed) -> None:
     """Keep what loading ``site`` used in its state folder, unless it is what was kept already.
 
     Any version of the file is right (see the module's docstring), so it is
-    written under a name of its own, then renamed over, lock or no lock; an
-    error leaves it as it was.
+    replaced lock or no lock (see ``_keep``).
     """
     shows = parsed.shows
     same = parsed.used.keys() == parsed.kept.keys() and shows.used.keys() == shows.kept.keys()
     if _off() or same:
         return
-    scratch = None
+    # Every show used is the site's (settled): their zones are the site's.
+    zones = sorted({site.timezone.key, *(show.timezone.key for show in site.shows)})
+    kept = {
+        "tables": parsed.used,
+        "shows": shows.pickled(),
+        "zones": zones,
+        "made_with": _made_with(zones),
+    }
+    _keep(Path(site.state) / TABLES_NAME, _TABLES_MAGIC, kept)
+
+
+def _keep(path: Path, magic: bytes, value: object) -> None:
+    """Put ``value`` pickled at ``path``, after ``magic`` and its SHA-256 (``_unpacked``'s form).
+
+    Written whole under a name of this process's own, then renamed over;
+    private (0600), as the config's text is in it; not synced, as losing it
+    costs only a parse. Keeping is a saving, never the publish's failure:
+    any error leaves the file as it was.
+    """
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        # Every show used is the site's (settled): their zones are the site's.
-        zones = sorted({site.timezone.key, *(show.timezone.key for show in site.shows)})
-        kept = {
-            "tables": parsed.used,
-            "shows": shows.pickled(),
-            "zones": zones,
-            "made_with": _made_with(zones),
-        }
-        payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-        # A name no other running process uses; private, as the config's text is in it.
-        scratch = Path(site.state) / f"{TABLES_NAME}.{os.getpid()}.tmp"
-        fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "wb") as out:  # noqa: PTH123 - a descriptor
-            out.write(_TABLES_MAGIC + hashlib.sha256(payload).digest() + payload)
-        scratch.replace(Path(site.state) / TABLES_NAME)
-    except Exception:  # noqa: BLE001 - keeping them is a saving, never the publish's failure
-        if scratch is not None:
-            with contextlib.suppress(OSError):
-                scratch.unlink()
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        files.write_file(scratch, magic + hashlib.sha256(payload).digest() + payload, durable=False)
+        scratch.replace(path)
+    except Exception:  # noqa: BLE001 - see the docstring
+        with contextlib.suppress(OSError):
+            scratch.unlink()
 
 
 def _made_with(zones: Iterable[str]) -> tuple[object, ...]:

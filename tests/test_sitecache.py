@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sqlite3
 import tomllib
@@ -377,3 +378,17 @@ def test_shows_made_by_other_code_or_zone_data_are_not_kept(
     shutil.copy(zoneinfo_file("Europe/Berlin"), berlin)
     monkeypatch.setattr(inputs, "TZPATH", (str(tmp_path / "zones"), *inputs.TZPATH))
     assert _load_kept(config)[1] == 0
+
+
+def test_what_is_kept_is_private_and_leaves_no_scratch_file(tmp_path: Path) -> None:
+    """The kept site and tables hold the config's text: 0600, whatever the umask; no temp left."""
+    folder = tmp_path / "site"
+    old = os.umask(0o022)
+    try:
+        _twice(folder)
+    finally:
+        os.umask(old)
+    state = folder / ".airdates"
+    for name in (sitecache.CACHE_NAME, sitecache.TABLES_NAME):
+        assert (state / name).stat().st_mode & 0o777 == 0o600, name
+    assert not [p.name for p in state.iterdir() if p.name.endswith(".tmp")]
