@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import operator
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -28,7 +27,7 @@ from zoneinfo import ZoneInfo
 from feeds.edition import Revision, ScheduleChange
 from feeds.wording import episode_label, episode_label_of, when
 from schedule.airing import Airing, AiringId
-from schedule.pickling import pickled_as_tuple
+from schedule.pickling import field_values, pickled_as_tuple
 from schedule.site import Channel, Show
 
 __all__ = [
@@ -422,16 +421,9 @@ _GETTERS: dict[type, Callable[[object], tuple[object, ...]] | None] = {}
 def _fields_of(kind: type) -> Callable[[object], tuple[object, ...]] | None:
     """Return a getter of a dataclass's field values (made once per class); None for others."""
     if kind not in _GETTERS:
-        names = [f.name for f in dataclasses.fields(kind)] if dataclasses.is_dataclass(kind) else []
-        _GETTERS[kind] = _getter(names) if names else None
+        plain = not dataclasses.is_dataclass(kind) or not dataclasses.fields(kind)
+        _GETTERS[kind] = None if plain else field_values(kind)
     return _GETTERS[kind]
-
-
-def _getter(names: list[str]) -> Callable[[object], tuple[object, ...]]:
-    if len(names) == 1:  # attrgetter of one name returns the value, not a tuple
-        (name,) = names
-        return lambda value: (getattr(value, name),)
-    return operator.attrgetter(*names)
 
 
 def _zone_name(moment: datetime) -> str | None:
@@ -443,8 +435,8 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-_AIRING_FIELDS = _getter([f.name for f in dataclasses.fields(Airing)])
-_ID_FIELDS = _getter([f.name for f in dataclasses.fields(AiringId)])
+_AIRING_FIELDS = field_values(Airing)
+_ID_FIELDS = field_values(AiringId)
 _FAST: dict[type, Callable[[Any], object]] = {
     datetime: _canonical_datetime,
     AiringId: _canonical_id,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from schedule.pickling import field_values
 from schedule.site import Segment
 
 __all__ = ["Airing", "AiringId", "new_airing"]
@@ -110,14 +111,14 @@ class Airing:
 
         A publish keeps each show's part of the network files pickled.
         """
-        return _airing_of, tuple(getter(self) for getter in _AIRING_GETTERS)
+        return _airing_of, _AIRING_VALUES(self)
 
 
 # The slot descriptors' setters, in field order: what the generated __init__ of a
 # frozen class reaches through object.__setattr__, one lookup per field.
 _ID_SETTERS = (AiringId.show.__set__, AiringId.start.__set__, AiringId._text.__set__)  # type: ignore[attr-defined]  # noqa: SLF001
 _AIRING_SETTERS = tuple(getattr(Airing, f.name).__set__ for f in fields(Airing))
-_AIRING_GETTERS = tuple(getattr(Airing, f.name).__get__ for f in fields(Airing))
+_AIRING_VALUES = field_values(Airing)
 _new = object.__new__
 
 

@@ -18,22 +18,25 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-__all__ = ["pickled_as_tuple"]
+__all__ = ["field_values", "pickled_as_tuple"]
 
 _T = TypeVar("_T", bound=type)
 
 
+def field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """Return a function giving the tuple of an instance's field values, in the fields' order."""
+    names = [field.name for field in dataclasses.fields(cls)]
+    if len(names) == 1:  # attrgetter of one name returns the value, not a tuple
+        only = operator.attrgetter(names[0])
+        return lambda obj: (only(obj),)
+    return operator.attrgetter(*names)
+
+
 def pickled_as_tuple(cls: _T) -> _T:
     """Make a frozen dataclass with slots pickle as the tuple of its field values."""
-    names = tuple(field.name for field in dataclasses.fields(cls))
     # The slots' own setters: a frozen class's fields are set past its __setattr__.
-    setters = tuple(getattr(cls, name).__set__ for name in names)
-    values: Callable[[Any], tuple[Any, ...]]
-    if len(names) == 1:
-        only = operator.attrgetter(names[0])
-        values = lambda obj: (only(obj),)  # noqa: E731 - attrgetter of one name returns no tuple
-    else:
-        values = operator.attrgetter(*names)
+    setters = tuple(getattr(cls, field.name).__set__ for field in dataclasses.fields(cls))
+    values = field_values(cls)
 
     def __getstate__(self: object) -> tuple[Any, ...]:  # noqa: N807 - the pickle protocol's name
         return values(self)
