@@ -653,18 +653,16 @@ def _publish_network(  # noqa: PLR0913 - one publish's parts, named
             left.append((renderer, make))
     entries = left
     apart = [entry for entry in entries if network.goes_apart(entry[0])] if split else []
-    if not apart:
-        _take_all(rendering, entries)
-        meanwhile()
-        return made
 
     def make_apart() -> _PassPart:  # pragma: no cover - runs in the forked child
         staged, _ = _staged_part(job.folder, rendering.manifest, partial(_take_all, entries=apart))
         return staged
 
-    try:
-        forked: _Forked | None = _Forked(make_apart, job.folder)
-    except _NoFork:
+    forked: _Forked | None = None
+    if apart:
+        with contextlib.suppress(_NoFork):  # no second process to be had: this one makes all
+            forked = _Forked(make_apart, job.folder)
+    if forked is None:
         _take_all(rendering, entries)
         meanwhile()
         return made
