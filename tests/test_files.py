@@ -110,3 +110,25 @@ def test_a_syncer_in_use_when_the_process_forks_serves_the_child_alone(tmp_path:
     assert _waited(pid, 20.0) == 0
     syncer.wait()
     syncer.close()
+
+
+def test_a_forked_child_is_not_answerable_for_the_parents_pending_files(tmp_path: Path) -> None:
+    """A file of the parent's failing after the fork fails the parent's wait, never the child's."""
+    syncer = files.Syncer()
+    broken = tmp_path / "broken"
+    syncer.submit(1 << 20, broken)  # no such descriptor: its fsync fails, whenever it runs
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 1
+        try:
+            own = tmp_path / "own"
+            syncer.submit(os.open(own, os.O_WRONLY | os.O_CREAT, 0o600), own)
+            syncer.wait()
+            syncer.close()
+            code = 0
+        finally:
+            os._exit(code)
+    assert _waited(pid, 20.0) == 0
+    with pytest.raises(OutputError, match="broken"):
+        syncer.wait()
+    syncer.close()
