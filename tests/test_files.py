@@ -91,23 +91,31 @@ def _waited(pid: int, seconds: float) -> int | None:
     return None
 
 
-def test_a_syncer_in_use_when_the_process_forks_serves_the_child_alone(tmp_path: Path) -> None:
-    """The child's files are made durable by threads of its own; the parent's pending stay its."""
-    syncer = files.Syncer()
-    first = tmp_path / "first"
-    syncer.submit(os.open(first, os.O_WRONLY | os.O_CREAT, 0o600), first)  # pending at the fork
+
+def _synced_in_a_child(syncer: files.Syncer, path: Path) -> int | None:
+    """Fork; the child makes a file of its own at ``path`` durable with ``syncer``.
+
+    Return the child's exit code (0: its wait returned), None if it hung.
+    """
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 1
         try:
-            second = tmp_path / "second"
-            syncer.submit(os.open(second, os.O_WRONLY | os.O_CREAT, 0o600), second)
+            syncer.submit(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), path)
             syncer.wait()
             syncer.close()
             code = 0
         finally:
             os._exit(code)
-    assert _waited(pid, 20.0) == 0
+    return _waited(pid, 20.0)
+
+
+def test_a_syncer_in_use_when_the_process_forks_serves_the_child_alone(tmp_path: Path) -> None:
+    """The child's files are made durable by threads of its own; the parent's pending stay its."""
+    syncer = files.Syncer()
+    first = tmp_path / "first"
+    syncer.submit(os.open(first, os.O_WRONLY | os.O_CREAT, 0o600), first)  # pending at the fork
+    assert _synced_in_a_child(syncer, tmp_path / "second") == 0
     syncer.wait()
     syncer.close()
 
@@ -117,18 +125,7 @@ def test_a_forked_child_is_not_answerable_for_the_parents_pending_files(tmp_path
     syncer = files.Syncer()
     broken = tmp_path / "broken"
     syncer.submit(1 << 20, broken)  # no such descriptor: its fsync fails, whenever it runs
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        code = 1
-        try:
-            own = tmp_path / "own"
-            syncer.submit(os.open(own, os.O_WRONLY | os.O_CREAT, 0o600), own)
-            syncer.wait()
-            syncer.close()
-            code = 0
-        finally:
-            os._exit(code)
-    assert _waited(pid, 20.0) == 0
+    assert _synced_in_a_child(syncer, tmp_path / "own") == 0
     with pytest.raises(OutputError, match="broken"):
         syncer.wait()
     syncer.close()
