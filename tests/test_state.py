@@ -12,7 +12,14 @@ from feeds.edition import ScheduleChange
 from publisher import state as state_module
 from publisher.changes import AiringRecord
 from publisher.files import Stamp
-from publisher.state import DB_NAME, SCHEMA_VERSION, PublishRecord, State, StateError
+from publisher.state import (
+    DB_NAME,
+    SCHEMA_VERSION,
+    HeldAirings,
+    PublishRecord,
+    State,
+    StateError,
+)
 
 NOW = datetime(2026, 1, 10, 4, 0, tzinfo=UTC)
 
@@ -192,3 +199,73 @@ def test_claimed_names_are_in_the_manifest(tmp_path: Path) -> None:
     stamp = Stamp(sha256="1" * 64, size=1, mtime_ns=1, inode=1)
     _commit(state, written={"new.ics": stamp})
     assert state.manifest("/srv/public") == {"new.ics": stamp}
+
+
+def _airings(count: int, show: str = "lets-meet") -> list[AiringRecord]:
+    return [
+        _airing(id=f"{show}/2026010{day % 9 + 1}T{day:06d}Z", show=show, sequence=day)
+        for day in range(count)
+    ]
+
+
+def _change_counter(path: Path) -> int:
+    """Return the SQLite file change counter: one more for every write transaction."""
+    return int.from_bytes(path.read_bytes()[24:28], "big")
+
+
+def test_held_records_reach_the_state_at_the_commit(tmp_path: Path) -> None:
+    """Records held by a second process and by this one are all in the state after the commit."""
+    scratch = tmp_path / "held.sqlite"
+    held = HeldAirings(scratch)
+    held.hold(_airings(40, "other"))
+    held.close()
+    state = State.open(tmp_path)
+    state.hold(_airings(30))
+    state.hold(_airings(5, "third"))
+    _commit(state, held=[scratch], updates=[_airing(id="third/20260101T000000Z", sequence=99)])
+    records = state.airings()
+    assert len(records) == 75
+    assert records["other/20260102T000001Z"].sequence == 1
+    assert records["lets-meet/20260109T000017Z"].show == "lets-meet"
+    # The updates given to the commit come after the held records: the later record wins.
+    assert records["third/20260101T000000Z"].sequence == 99
+
+
+def test_holding_many_records_is_one_transaction(tmp_path: Path) -> None:
+    """A second process holds a show's records in one write, not one per airing.
+
+    One transaction per record made holding a 1,000-show network's records
+    take seconds.
+    """
+    scratch = tmp_path / "held.sqlite"
+    held = HeldAirings(scratch)
+    before = _change_counter(scratch)
+    held.hold(_airings(200))
+    held.hold(_airings(100, "other"))
+    assert _change_counter(scratch) - before == 2
+    held.close()
+
+
+def test_records_held_by_the_publishing_process_go_in_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The publishing process holds a show's records in one transaction of the temp table."""
+    seen: list[tuple[str, bool]] = []
+    connect = state_module._connect
+
+    def traced(target: str, *, uri: bool = False) -> sqlite3.Connection:
+        connection = connect(target, uri=uri)
+        connection.set_trace_callback(
+            lambda statement: seen.append((statement, connection.in_transaction))
+        )
+        return connection
+
+    monkeypatch.setattr(state_module, "_connect", traced)
+    state = State.open(tmp_path)
+    state.hold(_airings(50))
+    inserts = [inside for statement, inside in seen if "INTO temp.held_airings" in statement]
+    assert len(inserts) == 50
+    assert all(inserts)
+    # A deferred transaction: holding does not lock the state for its readers.
+    assert not any(statement.startswith("BEGIN IMMEDIATE") for statement, _ in seen[-52:])
+    state.close()
