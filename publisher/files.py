@@ -40,6 +40,9 @@ __all__ = [
 # Temporary files end with this, so a run after a crash can tell them from anything else.
 _TEMP_SUFFIX = ".airdates-tmp"
 _WRITE_SIZE = 1 << 20
+# A piece at least this large is written as it is: copying it into the write
+# buffer first cost more than the write (a 165 MB calendar: 80-150 ms).
+_DIRECT_SIZE = 1 << 16
 
 
 @pickled_as_tuple
@@ -230,8 +233,13 @@ def stage_chunks(
         pending = bytearray()
         for chunk in chunks:
             digest.update(chunk)
+            if len(chunk) >= _DIRECT_SIZE:
+                _write_all(fd, pending)
+                pending.clear()
+                _write_all(fd, chunk)
+                continue
             pending += chunk
-            # A calendar comes in small pieces: one write per megabyte instead.
+            # Small pieces (a calendar's events) go out a megabyte at a time.
             if len(pending) >= _WRITE_SIZE:
                 _write_all(fd, pending)
                 pending.clear()

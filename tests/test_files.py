@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import time
@@ -44,6 +45,18 @@ def test_unchanged_trusts_a_matching_stamp_and_reads_otherwise(tmp_path: Path) -
     target.write_bytes(b"edit")
     assert not files.unchanged(target, b"same", digest, stamp)
     assert not files.unchanged(tmp_path / "missing", b"same", digest, None)
+
+
+def test_pieces_of_every_size_are_staged_in_order_with_their_digest(tmp_path: Path) -> None:
+    """A file staged piece by piece holds the pieces in order, small and large alike."""
+    pieces = [b"BEGIN:VCALENDAR\r\n", b"a" * 70_000, b"b" * 10, b"c" * (1 << 20), b"", b"d" * 5]
+    pieces += [bytes([65 + n % 26]) * 3_000 for n in range(400)]  # more than a megabyte of small
+    target = tmp_path / "schedule.ics"
+    staged, digest = files.stage_chunks(target, iter(pieces), 0o644)
+    whole = b"".join(pieces)
+    assert staged.temp.read_bytes() == whole
+    assert digest == hashlib.sha256(whole).hexdigest()
+    assert staged.temp.stat().st_mode & 0o777 == 0o644
 
 
 def test_stage_into_missing_folder_is_an_output_error(tmp_path: Path) -> None:
