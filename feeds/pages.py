@@ -117,6 +117,9 @@ def _environment() -> Environment:
 
 def _new_environment(compiled: FileSystemBytecodeCache) -> Environment:
     environment = Environment(
+        # A run renders a thousand pages from templates that do not change under
+        # it: without this, Jinja checks each template's file on every page.
+        auto_reload=False,
         bytecode_cache=compiled,
         loader=PackageLoader("feeds", "templates"),
         autoescape=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshal
+import os
 import pickle
 from pathlib import Path
 
@@ -77,3 +78,20 @@ def test_a_stale_compiled_template_is_not_used(
     pages._environment.cache_clear()
     monkeypatch.setattr("sys.dont_write_bytecode", True)
     assert _both() == first
+
+
+def test_a_run_reads_each_template_file_once(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the first page, the templates are not looked at again: a network renders a thousand."""
+    first = _both()
+    looked: list[str] = []
+    real = os.path.getmtime
+
+    def getmtime(path: str) -> float:
+        looked.append(path)
+        return real(path)
+
+    monkeypatch.setattr(os.path, "getmtime", getmtime)
+    assert _both() == first
+    assert looked == []
