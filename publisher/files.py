@@ -11,11 +11,13 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from schedule.errors import OutputError
 from schedule.pickling import pickled_as_tuple
 
 __all__ = [
+    "FilePiece",
     "StagedFile",
     "Stamp",
     "Syncer",
@@ -24,10 +26,11 @@ __all__ = [
     "ensure_folder",
     "file_mode",
     "holds",
+    "holds_pieces",
     "intact",
+    "pieces_digest",
     "remove",
     "sha256",
-    "sha256_of",
     "stage",
     "stage_chunks",
     "stamp_of",
@@ -70,11 +73,50 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_of(chunks: Iterable[bytes]) -> str:
-    """Return the hex SHA-256 of the bytes of ``chunks`` one after the other."""
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
+class FilePiece(NamedTuple):
+    """``size`` bytes at ``offset`` of the file at ``path``, whose SHA-256 is ``sha256``.
+
+    A file staged from pieces gets these copied by the kernel, never read
+    into memory: whoever hands one over vouches for the file and the digest.
+    """
+
+    path: str
+    offset: int
+    size: int
+    sha256: str
+
+
+class _PiecesDigest:
+    """The digest of a file written in pieces: the SHA-256 of its pieces' SHA-256s, in order.
+
+    Equal digests, equal bytes, so an unchanged file is still found
+    unchanged; a piece copied from another file brings its digest along and
+    is not read. The same bytes cut into other pieces give another digest:
+    the file is then written again, which is never wrong. Empty pieces do
+    not count.
+    """
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+
+    def add(self, piece: bytes | FilePiece) -> None:
+        """Take the next piece."""
+        if isinstance(piece, FilePiece):
+            if piece.size:
+                self._digest.update(bytes.fromhex(piece.sha256))
+        elif piece:
+            self._digest.update(hashlib.sha256(piece).digest())
+
+    def hexdigest(self) -> str:
+        """Return the digest of the pieces taken so far."""
+        return self._digest.hexdigest()
+
+
+def pieces_digest(pieces: Iterable[bytes | FilePiece]) -> str:
+    """Return the digest ``stage_chunks`` gives the file made of ``pieces``, writing nothing."""
+    digest = _PiecesDigest()
+    for piece in pieces:
+        digest.add(piece)
     return digest.hexdigest()
 
 
@@ -215,31 +257,44 @@ def stage(target: Path, data: bytes, mode: int, *, syncer: Syncer | None = None)
     The file is durable when this returns, or, with a ``syncer``, once its
     ``wait`` returns.
     """
-    return stage_chunks(target, (data,), mode, syncer=syncer)[0]
+    temp = _temp_for(target)
+
+    def write(fd: int) -> None:
+        _write_all(fd, data)
+        # The temp file was created 0600; a web server must be able to read the result.
+        os.fchmod(fd, mode)
+
+    _write_new(temp, write, named=target, syncer=syncer, durable=True)
+    return StagedFile(target=target, temp=temp)
 
 
 def stage_chunks(
-    target: Path, chunks: Iterable[bytes], mode: int, *, syncer: Syncer | None = None
+    target: Path,
+    chunks: Iterable[bytes | FilePiece],
+    mode: int,
+    *,
+    syncer: Syncer | None = None,
 ) -> tuple[StagedFile, str]:
     """Write ``chunks`` one after the other to a temporary file next to ``target``, as ``stage``.
 
-    Returns the staged file and the SHA-256 of its bytes: a file too large
-    to hold in memory is hashed as it is written.
+    Returns the staged file and its ``pieces_digest``: a file too large to
+    hold in memory is hashed as it is written. A ``FilePiece`` is copied from
+    its file; OutputError when that file is shorter than the piece.
     """
-    temp = target.with_name(f".{target.name}.{os.getpid()}{_TEMP_SUFFIX}")
-    digest = hashlib.sha256()
+    temp = _temp_for(target)
+    digest = _PiecesDigest()
 
     def write(fd: int) -> None:
         pending = bytearray()
         for chunk in chunks:
-            digest.update(chunk)
-            if len(chunk) >= _DIRECT_SIZE:
+            digest.add(chunk)
+            if isinstance(chunk, FilePiece) or len(chunk) >= _DIRECT_SIZE:
                 _write_all(fd, pending)
                 pending.clear()
-                _write_all(fd, chunk)
+                _write_piece(fd, chunk)
                 continue
             pending += chunk
-            # Small pieces (a calendar's events) go out a megabyte at a time.
+            # Small pieces go out a megabyte at a time.
             if len(pending) >= _WRITE_SIZE:
                 _write_all(fd, pending)
                 pending.clear()
@@ -249,6 +304,48 @@ def stage_chunks(
 
     _write_new(temp, write, named=target, syncer=syncer, durable=True)
     return StagedFile(target=target, temp=temp), digest.hexdigest()
+
+
+def _temp_for(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}{_TEMP_SUFFIX}")
+
+
+def _write_piece(fd: int, piece: bytes | FilePiece) -> None:
+    """Write ``piece``: bytes as they are, a FilePiece copied from its file by the kernel."""
+    if not isinstance(piece, FilePiece):
+        _write_all(fd, piece)
+        return
+    source = os.open(piece.path, os.O_RDONLY)
+    try:
+        offset, left = piece.offset, piece.size
+        while left:
+            copied = _copy_range(source, fd, left, offset)
+            if not copied:
+                msg = f"{piece.path}: shorter than {piece.size} bytes at {piece.offset}"
+                raise OutputError(msg, path=piece.path)
+            offset += copied
+            left -= copied
+    finally:
+        os.close(source)
+
+
+# errno values with which copy_file_range says it cannot copy between these
+# two files (another file system, a kernel or file system without it): the
+# bytes are then read and written.
+_NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL, errno.EPERM}
+
+
+def _copy_range(source: int, fd: int, size: int, offset: int) -> int:
+    """Copy up to ``size`` bytes at ``offset`` of ``source`` to ``fd``; return how many (0: EOF)."""
+    if hasattr(os, "copy_file_range"):
+        try:
+            return os.copy_file_range(source, fd, size, offset)
+        except OSError as error:
+            if error.errno not in _NO_KERNEL_COPY:
+                raise
+    data = os.pread(source, min(size, _WRITE_SIZE), offset)
+    _write_all(fd, data)
+    return len(data)
 
 
 def write_file(
@@ -289,22 +386,65 @@ def _write_new(
         syncer.submit(fd, named)
 
 
-def holds(path: Path, digest: str, remembered: Stamp | None) -> bool:
-    """Return True when the file at ``path`` holds bytes with SHA-256 ``digest``.
+def holds(path: Path, staged: Path, digest: str, remembered: Stamp | None) -> bool:
+    """Return True when the file at ``path`` already holds the bytes just ``staged``.
 
-    As ``unchanged``, for bytes not in memory: a matching stamp is trusted,
-    anything else is read and hashed.
+    As ``unchanged``, for a file staged in pieces (``digest`` its
+    ``pieces_digest``): a file with its recorded stamp holds the bytes it
+    was written with; anything else is compared with the staged file.
     """
     if remembered is not None and intact(path, remembered):
         return remembered.sha256 == digest  # the file holds the bytes airdates wrote
-    found = hashlib.sha256()
     try:
-        with path.open("rb") as file:
-            while block := file.read(1 << 20):
-                found.update(block)
+        if path.stat().st_size != staged.stat().st_size:
+            return False
+        with path.open("rb") as found, staged.open("rb") as made:
+            while block := made.read(_WRITE_SIZE):
+                if found.read(len(block)) != block:
+                    return False
     except OSError:
         return False
-    return found.hexdigest() == digest
+    return True
+
+
+def holds_pieces(
+    path: Path, pieces: Iterable[bytes | FilePiece], remembered: Stamp | None
+) -> tuple[str, bool]:
+    """Return the ``pieces_digest`` of ``pieces`` and whether the file at ``path`` holds them.
+
+    As ``holds``, without staging anything (a dry run): a file that is not
+    the one recorded is read and compared piece by piece.
+    """
+    if remembered is not None and intact(path, remembered):
+        digest = pieces_digest(pieces)
+        return digest, remembered.sha256 == digest
+    digest = _PiecesDigest()
+    try:
+        found: BinaryIO | None = path.open("rb")
+    except OSError:
+        found = None
+    with found or contextlib.nullcontext():
+        same = found is not None
+        for piece in pieces:
+            digest.add(piece)
+            if same and found is not None:
+                data = _bytes_of(piece)
+                same = found.read(len(data)) == data
+        same = same and found is not None and not found.read(1)
+    return digest.hexdigest(), same
+
+
+def _bytes_of(piece: bytes | FilePiece) -> bytes:
+    if not isinstance(piece, FilePiece):
+        return piece
+    try:
+        fd = os.open(piece.path, os.O_RDONLY)
+        try:
+            return os.pread(fd, piece.size, piece.offset)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise _output_error(Path(piece.path), error, "cannot read") from error
 
 
 def swap_in(staged: StagedFile) -> None:

@@ -5,7 +5,8 @@ little can be kept as each show is done:
 
 - ``schedule.ics``: every show's events, made once for the show's calendar,
   wait in the show's part file as that calendar holds them, and are copied
-  into the network calendar show by show; the calendar's head only needs,
+  into the network calendar show by show, by the kernel (``files.FilePiece``):
+  they never pass through memory; the calendar's head only needs,
   per show, its earliest start and latest end (which zones, and the years
   they cover);
 - ``xmltv.xml``: every show's programmes wait in its part file; a channel's
@@ -34,6 +35,7 @@ from pathlib import Path
 
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.registry import Renderer
+from publisher.files import FilePiece
 from publisher.parts import (
     PartWriter,
     ShowPart,
@@ -57,8 +59,9 @@ _KNOWN = frozenset({_ICS, _XMLTV, _HTML, *_FEEDS, *_CHANGES})
 _INDEX_REACH = timedelta(days=9)
 _UP_NEXT = 4  # the index's "up next" list (feeds/pages.py); more is harmless, fewer is not
 
-# A file's bytes: all at once, or piece by piece; and what makes them.
-Content = bytes | Iterable[bytes]
+# A file's bytes: all at once, or piece by piece (some copied from other files);
+# and what makes them.
+Content = bytes | Iterable[bytes | FilePiece]
 Maker = Callable[[], Content]
 
 
@@ -266,14 +269,17 @@ class NetworkParts:
 
     # ------------------------------------------------------------- the files
 
-    def _calendar(self, parts: list[ShowPart]) -> Iterator[bytes]:
+    def _calendar(self, parts: list[ShowPart]) -> Iterator[bytes | FilePiece]:
+        """Yield the network calendar: its frame around each show's events, copied from its part."""
         from feeds.ics import calendar_frame  # noqa: PLC0415 - only a network calendar needs it
 
         bounds = tuple(sorted((a for part in parts for a in part.bounds), key=start_order))
         head, end = calendar_frame(Edition(site=self.site, show=None, now=self.now, window=bounds))
         yield head
         for part in parts:  # in network order, as render_ics orders a network's events
-            yield part.events(self.folder)
+            events = part.events(self.folder)
+            if events is not None:
+                yield events
         yield end
 
     def _guide(self, parts: list[ShowPart]) -> Iterator[bytes]:

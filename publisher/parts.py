@@ -18,7 +18,10 @@ rendering the show when all of these hold:
 - ``now`` lies in ``[the publish that made it, its next change)``: no airing
   of the show started or ended and no day the outputs depend on turned;
 - each of the show's files is still the one airdates wrote (inode, size,
-  mtime, as the manifest remembers it) and the part file has its size.
+  mtime, as the manifest remembers it), and so is the part file (as its
+  part remembers it): the network calendar copies the show's events from
+  it without reading them. The programmes and premieres, which are read,
+  are checked against their CRC-32 as well.
 
 Anything else, or any doubt, renders the show as a cold publish would.
 """
@@ -42,6 +45,7 @@ from publisher.changes import digest_of
 from publisher.inputs import zone_file
 from publisher.shortcut import code_stamp
 from publisher.state import PartRow
+from schedule.errors import OutputError
 from schedule.pickling import pickled_as_tuple
 
 if TYPE_CHECKING:
@@ -95,16 +99,30 @@ class ShowPart:
     newest: tuple[float, str] | None  # start (POSIX seconds) and UID of its newest premiere, if any
     stored: Stored
 
-    def events(self, folder: Path) -> bytes:
-        """Return the show's calendar events, its part of the network calendar, as written there."""
-        piece = self.stored.events
-        if not piece[1]:
-            return b""
+    def intact(self, folder: Path) -> bool:
+        """Tell whether the part file is still the one written (size, modification time, inode).
+
+        The network calendar copies the show's events from it without reading
+        them, so the file is trusted as a published file is.
+        """
+        stored = self.stored
+        written = files.Stamp(
+            sha256="", size=stored.size, mtime_ns=stored.mtime_ns, inode=stored.inode
+        )
+        return files.intact(folder / stored.file, written)
+
+    def events(self, folder: Path) -> files.FilePiece | None:
+        """Return where the show's calendar events are, its part of the network calendar.
+
+        PartError when the part file is not ``intact``; None when the show has no events.
+        """
+        offset, size = self.stored.events
+        if not size:
+            return None
         path = folder / self.stored.file
-        try:
-            return _read(path, piece)
-        except Exception as error:  # whatever the damage, the part is not used
-            raise PartError(str(path), self.show) from error
+        if not self.intact(folder):
+            raise PartError(str(path), self.show)
+        return files.FilePiece(str(path), offset, size, self.stored.events_digest)
 
     def programmes(self, folder: Path) -> list[Programme]:
         """Return the show's guide programmes, in window order."""
@@ -135,7 +153,9 @@ class Stored:
 
     file: str  # a name in the parts folder (a dry run's: an absolute path elsewhere)
     size: int
-    events: _Piece  # the VEVENTs, as the show's calendar holds them
+    mtime_ns: int
+    inode: int
+    events: tuple[int, int]  # offset and size of the VEVENTs, as the show's calendar holds them
     programmes: _Piece  # a pickled list of programmes
     recent: _Piece  # a pickled list of (airing, revision), newest first
     # SHA-256 of the events and of the pickled programmes: equal digests, equal contents.
@@ -169,11 +189,17 @@ class PartWriter:
         durable = self.syncer is not None
         data = b"".join((body, listed, newest))
         files.write_file(path, data, syncer=self.syncer, durable=durable)
+        written = files.stamp_of(path, "")
+        if written is None:
+            msg = f"{path}: the part file just written cannot be found"
+            raise OutputError(msg, path=str(path))
         offset = len(body)
         return Stored(
             file=path.name if self.syncer is not None else str(path),
-            size=offset + len(listed) + len(newest),
-            events=(0, offset, zlib.crc32(body)),
+            size=written.size,
+            mtime_ns=written.mtime_ns,
+            inode=written.inode,
+            events=(0, offset),
             programmes=(offset, len(listed), zlib.crc32(listed)),
             recent=(offset + len(listed), len(newest), zlib.crc32(newest)),
             events_digest=hashlib.sha256(body).hexdigest(),

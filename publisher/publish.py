@@ -177,16 +177,20 @@ class _Pass:
         if self.stage:
             self._staged.append(files.stage(path, data, self.mode, syncer=self.syncer))
 
-    def take_chunks(self, name: str, renderer: Renderer, chunks: Iterable[bytes]) -> None:
+    def take_chunks(
+        self, name: str, renderer: Renderer, chunks: Iterable[bytes | files.FilePiece]
+    ) -> None:
         """As ``take``, for a file written piece by piece (staged, then kept only if it differs)."""
         path = self.folder / name
         self.names.append(name)
+        remembered = self.manifest.get(name)
         if self.stage:
             staged, digest = files.stage_chunks(path, chunks, self.mode, syncer=self.syncer)
+            same = files.holds(path, staged.temp, digest, remembered)
         else:
-            staged, digest = None, files.sha256_of(chunks)
-        remembered = self.manifest.get(name)
-        if files.holds(path, digest, remembered):
+            staged = None
+            digest, same = files.holds_pieces(path, chunks, remembered)
+        if same:
             if staged is not None:
                 files.discard([staged])
             self._restamp(name, path, digest, remembered)
@@ -608,7 +612,8 @@ def _reuse(
         state.part_rows(), network.digests, now=job.now, names=names, output=job.folder,
         manifest=rendering.manifest, parts=network.folder,
     )
-    found = state.parts(kept)
+    # A part file copied or touched since (its stamp changed) is made again with its show.
+    found = {show: part for show, part in state.parts(kept).items() if part.intact(network.folder)}
     for show_id, part in found.items():
         network.reuse(part)
         rendering.names += names[show_id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import signal
@@ -47,16 +48,104 @@ def test_unchanged_trusts_a_matching_stamp_and_reads_otherwise(tmp_path: Path) -
     assert not files.unchanged(tmp_path / "missing", b"same", digest, None)
 
 
+def _pieces_sha(pieces: list[bytes]) -> str:
+    """The digest of a file staged in pieces, worked out here: SHA-256 of their SHA-256s."""
+    return hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in pieces if p)).hexdigest()
+
+
 def test_pieces_of_every_size_are_staged_in_order_with_their_digest(tmp_path: Path) -> None:
     """A file staged piece by piece holds the pieces in order, small and large alike."""
     pieces = [b"BEGIN:VCALENDAR\r\n", b"a" * 70_000, b"b" * 10, b"c" * (1 << 20), b"", b"d" * 5]
     pieces += [bytes([65 + n % 26]) * 3_000 for n in range(400)]  # more than a megabyte of small
     target = tmp_path / "schedule.ics"
     staged, digest = files.stage_chunks(target, iter(pieces), 0o644)
-    whole = b"".join(pieces)
-    assert staged.temp.read_bytes() == whole
-    assert digest == hashlib.sha256(whole).hexdigest()
+    assert staged.temp.read_bytes() == b"".join(pieces)
+    assert digest == _pieces_sha(pieces) == files.pieces_digest(pieces)
     assert staged.temp.stat().st_mode & 0o777 == 0o644
+
+
+def _file_pieces(tmp_path: Path) -> tuple[list[bytes | files.FilePiece], bytes]:
+    """Pieces of a file staged from two part files and bytes of its own; the bytes expected."""
+    first, second = tmp_path / "a.1", tmp_path / "b.1"
+    first.write_bytes(b"EVENTS-A" * 20_000 + b"pickled")
+    second.write_bytes(b"EVENTS-B\r\n" * 3)
+    events_a, events_b = b"EVENTS-A" * 20_000, b"EVENTS-B\r\n" * 3
+    pieces: list[bytes | files.FilePiece] = [
+        b"BEGIN:VCALENDAR\r\n",
+        files.FilePiece(str(first), 0, len(events_a), hashlib.sha256(events_a).hexdigest()),
+        files.FilePiece(str(second), 10, 20, hashlib.sha256(events_b[10:30]).hexdigest()),
+        b"END:VCALENDAR\r\n",
+    ]
+    return pieces, b"BEGIN:VCALENDAR\r\n" + events_a + events_b[10:30] + b"END:VCALENDAR\r\n"
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_pieces_of_other_files_are_copied_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, kernel_copy: bool
+) -> None:
+    """A piece of another file is copied in at its place, by the kernel or, where it cannot, read.
+
+    The file's digest is the one its bytes give, taking each piece's
+    SHA-256 as given.
+    """
+    if not kernel_copy:
+        def cannot(*_: object) -> int:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", cannot)
+    pieces, expected = _file_pieces(tmp_path)
+    staged, digest = files.stage_chunks(tmp_path / "schedule.ics", pieces, 0o644)
+    assert staged.temp.read_bytes() == expected
+    head, _, _, end = pieces
+    parts = [head, expected[len(head) : -len(end) - 20], expected[-len(end) - 20 : -len(end)], end]
+    assert digest == _pieces_sha(parts) == files.pieces_digest(pieces)
+
+
+def test_a_piece_longer_than_its_file_fails_and_stages_nothing(tmp_path: Path) -> None:
+    """A part file cut short behind airdates' back: an OutputError naming it, no file left."""
+    source = tmp_path / "a.1"
+    source.write_bytes(b"x" * 100)
+    target = tmp_path / "schedule.ics"
+    piece = files.FilePiece(str(source), 50, 80, "0" * 64)
+    with pytest.raises(OutputError, match="a.1: shorter than"):
+        files.stage_chunks(target, [b"head", piece], 0o644)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.1"]
+
+
+def test_a_file_staged_in_pieces_is_kept_when_it_holds_the_same_bytes(tmp_path: Path) -> None:
+    """Trusted by its stamp while it is the file airdates wrote; compared byte for byte otherwise.
+
+    A dry run, which stages nothing, compares the pieces themselves and
+    comes to the same answers.
+    """
+    pieces, expected = _file_pieces(tmp_path)
+    target = tmp_path / "schedule.ics"
+    staged, digest = files.stage_chunks(target, pieces, 0o644)
+    files.swap_in(staged)
+    stamp = files.stamp_of(target, digest)
+    changed = [*pieces[:-1], b"END:VCALENDAR\r\nX"]
+    again, _ = files.stage_chunks(target, pieces, 0o644)
+    other, other_digest = files.stage_chunks(target.with_name("b.ics"), changed, 0o644)
+
+    assert files.holds(target, again.temp, digest, stamp)
+    assert files.holds_pieces(target, pieces, stamp) == (digest, True)
+    # Recorded with other bytes (the stamp is trusted: the file is not read).
+    assert not files.holds(target, other.temp, other_digest, stamp)
+    assert files.holds_pieces(target, changed, stamp) == (other_digest, False)
+    # Not recorded, or not the file airdates wrote: compared, whatever the digest.
+    time.sleep(0.01)
+    target.write_bytes(expected)
+    for remembered in (None, stamp):
+        assert files.holds(target, again.temp, "0" * 64, remembered)
+        assert files.holds_pieces(target, pieces, remembered) == (digest, True)
+        assert not files.holds(target, other.temp, other_digest, remembered)
+        assert files.holds_pieces(target, changed, remembered) == (other_digest, False)
+    target.write_bytes(expected + b"more")
+    assert not files.holds(target, again.temp, digest, None)
+    assert files.holds_pieces(target, pieces, None) == (digest, False)
+    target.unlink()
+    assert not files.holds(target, again.temp, digest, None)
+    assert files.holds_pieces(target, pieces, None) == (digest, False)
 
 
 def test_stage_into_missing_folder_is_an_output_error(tmp_path: Path) -> None:
