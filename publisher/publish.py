@@ -318,6 +318,7 @@ def _publish(job: _Job, state: State) -> Report:
     started = time.monotonic()
     files.ensure_folder(job.folder)
     files.clear_leftovers(job.folder)
+    sitecache.tidy(Path(job.site.state))
     manifest = state.manifest(str(job.folder))
     pinned: list[tuple[str, str | None]] = []
     plan, rendering = _render(

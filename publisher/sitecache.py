@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from schedule.site import Site
     from schedule.tomltables import Parsed
 
-__all__ = ["CACHE_NAME", "TABLES_NAME", "keep_tables", "load", "store", "tables"]
+__all__ = ["CACHE_NAME", "TABLES_NAME", "keep_tables", "load", "store", "tables", "tidy"]
 
 CACHE_NAME = "site.pickle"
 TABLES_NAME = "tables.pickle"
@@ -142,6 +142,22 @@ def _keep(path: Path, magic: bytes, value: object) -> None:
     except Exception:  # noqa: BLE001 - see the docstring
         with contextlib.suppress(OSError):
             scratch.unlink()
+
+
+def tidy(folder: Path) -> None:
+    """Delete the scratch files (see ``_keep``) a killed publish left in the state ``folder``.
+
+    Only a publish keeps anything, under the state's lock: a scratch file
+    of another process is a dead one's.
+    """
+    own = f".{os.getpid()}.tmp"
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            name = entry.name
+            kept = name.startswith((f"{CACHE_NAME}.", f"{TABLES_NAME}."))
+            if kept and name.endswith(".tmp") and not name.endswith(own):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _made_with(zones: Iterable[str]) -> tuple[object, ...]:

@@ -392,3 +392,20 @@ def test_what_is_kept_is_private_and_leaves_no_scratch_file(tmp_path: Path) -> N
     for name in (sitecache.CACHE_NAME, sitecache.TABLES_NAME):
         assert (state / name).stat().st_mode & 0o777 == 0o600, name
     assert not [p.name for p in state.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_killed_publishs_scratch_files_go_with_the_next_publish(tmp_path: Path) -> None:
+    """What a publish killed while keeping left behind is deleted by the next; nothing else is."""
+    folder = tmp_path / "site"
+    config = _twice(folder)
+    state = folder / ".airdates"
+    left = [f"{sitecache.TABLES_NAME}.4242.tmp", f"{sitecache.CACHE_NAME}.99999.tmp"]
+    for name in left:
+        (state / name).write_bytes(b"half a pickle")
+    (state / "notes.tmp").write_text("the operator's own")
+    config.write_text(config.read_text().replace("Night Owls", "Night Owls Live"))
+    _publish(config, LATER)
+    names = {p.name for p in state.iterdir()}
+    assert not names & set(left)
+    assert "notes.tmp" in names
+    assert {sitecache.CACHE_NAME, sitecache.TABLES_NAME} <= names
