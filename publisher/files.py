@@ -87,29 +87,43 @@ class FilePiece(NamedTuple):
 
 
 class _PiecesDigest:
-    """The digest of a file written in pieces: the SHA-256 of its pieces' SHA-256s, in order.
+    """The digest of a file written in pieces, copied pieces brought along with their digest.
 
-    Equal digests, equal bytes, so an unchanged file is still found
-    unchanged; a piece copied from another file brings its digest along and
-    is not read. The same bytes cut into other pieces give another digest:
-    the file is then written again, which is never wrong. Empty pieces do
-    not count.
+    The SHA-256 of, in order, each copied piece's SHA-256 and that of each
+    run of bytes between them: equal digests, equal bytes, so an unchanged
+    file is still found unchanged, and a copied piece is never read. The
+    same bytes with copied pieces elsewhere give another digest: the file is
+    then compared byte for byte (``holds``). Marked with ``_PIECES`` so that
+    a whole file's SHA-256, as an earlier airdates recorded, is told apart.
     """
 
     def __init__(self) -> None:
         self._digest = hashlib.sha256()
+        self._run: hashlib._Hash | None = None  # the bytes since the last copied piece
 
     def add(self, piece: bytes | FilePiece) -> None:
         """Take the next piece."""
         if isinstance(piece, FilePiece):
             if piece.size:
+                self._end_run()
                 self._digest.update(bytes.fromhex(piece.sha256))
         elif piece:
-            self._digest.update(hashlib.sha256(piece).digest())
+            if self._run is None:
+                self._run = hashlib.sha256()
+            self._run.update(piece)
 
     def hexdigest(self) -> str:
-        """Return the digest of the pieces taken so far."""
-        return self._digest.hexdigest()
+        """Return the digest of all the pieces; take no more after."""
+        self._end_run()
+        return _PIECES + self._digest.hexdigest()
+
+    def _end_run(self) -> None:
+        if self._run is not None:
+            self._digest.update(self._run.digest())
+            self._run = None
+
+
+_PIECES = "pieces:"
 
 
 def pieces_digest(pieces: Iterable[bytes | FilePiece]) -> str:
@@ -315,7 +329,10 @@ def _write_piece(fd: int, piece: bytes | FilePiece) -> None:
     if not isinstance(piece, FilePiece):
         _write_all(fd, piece)
         return
-    source = os.open(piece.path, os.O_RDONLY)
+    try:
+        source = os.open(piece.path, os.O_RDONLY)
+    except OSError as error:
+        raise _output_error(Path(piece.path), error, "cannot read") from error
     try:
         offset, left = piece.offset, piece.size
         while left:
@@ -339,10 +356,14 @@ def _copy_range(source: int, fd: int, size: int, offset: int) -> int:
     """Copy up to ``size`` bytes at ``offset`` of ``source`` to ``fd``; return how many (0: EOF)."""
     if hasattr(os, "copy_file_range"):
         try:
-            return os.copy_file_range(source, fd, size, offset)
+            copied = os.copy_file_range(source, fd, size, offset)
         except OSError as error:
             if error.errno not in _NO_KERNEL_COPY:
                 raise
+        else:
+            # Some file systems copy nothing short of the end: read, to be sure.
+            if copied:
+                return copied
     data = os.pread(source, min(size, _WRITE_SIZE), offset)
     _write_all(fd, data)
     return len(data)
@@ -391,10 +412,11 @@ def holds(path: Path, staged: Path, digest: str, remembered: Stamp | None) -> bo
 
     As ``unchanged``, for a file staged in pieces (``digest`` its
     ``pieces_digest``): a file with its recorded stamp holds the bytes it
-    was written with; anything else is compared with the staged file.
+    was written with; anything else (a digest of another kind included) is
+    compared with the staged file.
     """
-    if remembered is not None and intact(path, remembered):
-        return remembered.sha256 == digest  # the file holds the bytes airdates wrote
+    if _trusted(path, digest, remembered):
+        return remembered is not None and remembered.sha256 == digest
     try:
         if path.stat().st_size != staged.stat().st_size:
             return False
@@ -415,23 +437,39 @@ def holds_pieces(
     As ``holds``, without staging anything (a dry run): a file that is not
     the one recorded is read and compared piece by piece.
     """
-    if remembered is not None and intact(path, remembered):
+    if _trusted(path, _PIECES, remembered):
         digest = pieces_digest(pieces)
-        return digest, remembered.sha256 == digest
+        return digest, remembered is not None and remembered.sha256 == digest
     digest = _PiecesDigest()
     try:
         found: BinaryIO | None = path.open("rb")
     except OSError:
         found = None
+    same = found is not None
     with found or contextlib.nullcontext():
-        same = found is not None
         for piece in pieces:
             digest.add(piece)
             if same and found is not None:
                 data = _bytes_of(piece)
-                same = found.read(len(data)) == data
-        same = same and found is not None and not found.read(1)
+                try:
+                    same = found.read(len(data)) == data
+                except OSError:
+                    same = False
+        if same and found is not None:
+            try:
+                same = not found.read(1)
+            except OSError:
+                same = False
     return digest.hexdigest(), same
+
+
+def _trusted(path: Path, digest: str, remembered: Stamp | None) -> bool:
+    """Tell whether the recorded stamp vouches for the file, with a digest of ``digest``'s kind."""
+    return (
+        remembered is not None
+        and remembered.sha256.startswith(_PIECES) == digest.startswith(_PIECES)
+        and intact(path, remembered)
+    )
 
 
 def _bytes_of(piece: bytes | FilePiece) -> bytes:

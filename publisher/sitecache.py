@@ -150,12 +150,13 @@ def tidy(folder: Path) -> None:
     Only a publish keeps anything, under the state's lock: a scratch file
     of another process is a dead one's.
     """
-    own = f".{os.getpid()}.tmp"
+    own = str(os.getpid())
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            name = entry.name
-            kept = name.startswith((f"{CACHE_NAME}.", f"{TABLES_NAME}."))
-            if kept and name.endswith(".tmp") and not name.endswith(own):
+            kept, _, rest = entry.name.partition(".pickle.")
+            pid, dot, tmp = rest.partition(".")
+            scratch = f"{kept}.pickle" in (CACHE_NAME, TABLES_NAME) and (dot + tmp) == ".tmp"
+            if scratch and pid.isdigit() and pid != own:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
 

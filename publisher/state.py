@@ -22,6 +22,7 @@ steps from an empty file up to it, each applied in its own transaction):
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -599,7 +600,11 @@ def _atomically(db: sqlite3.Connection, begin: str) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.execute("ROLLBACK")
+        # SQLite ends the transaction itself on some errors (a full disk): then
+        # there is nothing to roll back, and the error to report is the first.
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
 

@@ -48,57 +48,96 @@ def test_unchanged_trusts_a_matching_stamp_and_reads_otherwise(tmp_path: Path) -
     assert not files.unchanged(tmp_path / "missing", b"same", digest, None)
 
 
-def _pieces_sha(pieces: list[bytes]) -> str:
-    """The digest of a file staged in pieces, worked out here: SHA-256 of their SHA-256s."""
-    return hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in pieces if p)).hexdigest()
+def _pieces_sha(*runs: bytes | str) -> str:
+    """A file's digest worked out here: bytes between copied pieces, and copied pieces' SHA-256s.
+
+    Each run of bytes (``bytes``) counts by its SHA-256; each copied piece
+    (``str``) by the SHA-256 it comes with.
+    """
+    digests = [bytes.fromhex(r) if isinstance(r, str) else hashlib.sha256(r).digest() for r in runs]
+    return "pieces:" + hashlib.sha256(b"".join(digests)).hexdigest()
 
 
 def test_pieces_of_every_size_are_staged_in_order_with_their_digest(tmp_path: Path) -> None:
-    """A file staged piece by piece holds the pieces in order, small and large alike."""
+    """A file staged piece by piece holds the pieces in order, small and large alike.
+
+    However its bytes are cut, a file without copied pieces has one digest.
+    """
     pieces = [b"BEGIN:VCALENDAR\r\n", b"a" * 70_000, b"b" * 10, b"c" * (1 << 20), b"", b"d" * 5]
     pieces += [bytes([65 + n % 26]) * 3_000 for n in range(400)]  # more than a megabyte of small
     target = tmp_path / "schedule.ics"
     staged, digest = files.stage_chunks(target, iter(pieces), 0o644)
-    assert staged.temp.read_bytes() == b"".join(pieces)
-    assert digest == _pieces_sha(pieces) == files.pieces_digest(pieces)
+    whole = b"".join(pieces)
+    assert staged.temp.read_bytes() == whole
+    assert digest == _pieces_sha(whole) == files.pieces_digest(pieces)
+    assert files.pieces_digest([whole[:7], whole[7:]]) == digest
+    assert files.pieces_digest([whole[:-1], b"!"]) != digest
     assert staged.temp.stat().st_mode & 0o777 == 0o644
+
+
+_EVENTS_A, _EVENTS_B = b"EVENTS-A" * 20_000, b"EVENTS-B\r\n" * 3
 
 
 def _file_pieces(tmp_path: Path) -> tuple[list[bytes | files.FilePiece], bytes]:
     """Pieces of a file staged from two part files and bytes of its own; the bytes expected."""
     first, second = tmp_path / "a.1", tmp_path / "b.1"
-    first.write_bytes(b"EVENTS-A" * 20_000 + b"pickled")
-    second.write_bytes(b"EVENTS-B\r\n" * 3)
-    events_a, events_b = b"EVENTS-A" * 20_000, b"EVENTS-B\r\n" * 3
+    first.write_bytes(_EVENTS_A + b"pickled")
+    second.write_bytes(_EVENTS_B)
     pieces: list[bytes | files.FilePiece] = [
         b"BEGIN:VCALENDAR\r\n",
-        files.FilePiece(str(first), 0, len(events_a), hashlib.sha256(events_a).hexdigest()),
-        files.FilePiece(str(second), 10, 20, hashlib.sha256(events_b[10:30]).hexdigest()),
+        files.FilePiece(str(first), 0, len(_EVENTS_A), hashlib.sha256(_EVENTS_A).hexdigest()),
+        files.FilePiece(str(second), 10, 20, hashlib.sha256(_EVENTS_B[10:30]).hexdigest()),
         b"END:VCALENDAR\r\n",
     ]
-    return pieces, b"BEGIN:VCALENDAR\r\n" + events_a + events_b[10:30] + b"END:VCALENDAR\r\n"
+    return pieces, b"BEGIN:VCALENDAR\r\n" + _EVENTS_A + _EVENTS_B[10:30] + b"END:VCALENDAR\r\n"
 
 
-@pytest.mark.parametrize("kernel_copy", [True, False])
+def _copies(
+    monkeypatch: pytest.MonkeyPatch, most: int | None, *, fail: int | None = None
+) -> list[int]:
+    """Spy on copy_file_range: it copies at most ``most`` bytes a call, or fails with ``fail``.
+
+    ``most`` 0: it copies nothing, as some file systems do short of the end.
+    Returns the sizes it copied.
+    """
+    copied: list[int] = []
+    real = os.copy_file_range
+
+    def spy(source: int, target: int, count: int, offset_src: int | None = None) -> int:
+        if fail is not None:
+            raise OSError(fail, os.strerror(fail))
+        done = real(source, target, count if most is None else min(count, most), offset_src)
+        copied.append(done)
+        return done
+
+    monkeypatch.setattr(os, "copy_file_range", spy)
+    return copied
+
+
+@pytest.mark.parametrize(
+    ("most", "fail"),
+    [(None, None), (7_777, None), (0, None), (None, errno.EXDEV), (None, errno.ENOSYS)],
+    ids=["whole", "bit by bit", "nothing", "another file system", "no such call"],
+)
 def test_pieces_of_other_files_are_copied_in(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, kernel_copy: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, most: int | None, fail: int | None
 ) -> None:
     """A piece of another file is copied in at its place, by the kernel or, where it cannot, read.
 
     The file's digest is the one its bytes give, taking each piece's
     SHA-256 as given.
     """
-    if not kernel_copy:
-        def cannot(*_: object) -> int:
-            raise OSError(errno.EXDEV, "Invalid cross-device link")
-
-        monkeypatch.setattr(os, "copy_file_range", cannot)
+    copied = _copies(monkeypatch, most, fail=fail)
     pieces, expected = _file_pieces(tmp_path)
     staged, digest = files.stage_chunks(tmp_path / "schedule.ics", pieces, 0o644)
     assert staged.temp.read_bytes() == expected
-    head, _, _, end = pieces
-    parts = [head, expected[len(head) : -len(end) - 20], expected[-len(end) - 20 : -len(end)], end]
-    assert digest == _pieces_sha(parts) == files.pieces_digest(pieces)
+    head, first, second, end = pieces
+    assert isinstance(first, files.FilePiece)
+    assert isinstance(second, files.FilePiece)
+    assert digest == _pieces_sha(head, first.sha256, second.sha256, end)
+    assert digest == files.pieces_digest(pieces)
+    # By the kernel when it can: every byte of both pieces.
+    assert sum(copied) == (0 if most == 0 or fail else len(_EVENTS_A) + 20)
 
 
 def test_a_piece_longer_than_its_file_fails_and_stages_nothing(tmp_path: Path) -> None:
@@ -107,9 +146,19 @@ def test_a_piece_longer_than_its_file_fails_and_stages_nothing(tmp_path: Path) -
     source.write_bytes(b"x" * 100)
     target = tmp_path / "schedule.ics"
     piece = files.FilePiece(str(source), 50, 80, "0" * 64)
-    with pytest.raises(OutputError, match="a.1: shorter than"):
+    with pytest.raises(OutputError, match=r"a\.1: shorter than"):
         files.stage_chunks(target, [b"head", piece], 0o644)
+    gone = files.FilePiece(str(tmp_path / "c.1"), 0, 10, "0" * 64)
+    with pytest.raises(OutputError, match=r"c\.1: cannot read"):
+        files.stage_chunks(target, [b"head", gone], 0o644)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.1"]
+
+
+def _touched(path: Path, data: bytes) -> None:
+    """Write ``data`` over the file at ``path``, giving it another modification time."""
+    info = path.stat()
+    path.write_bytes(data)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
 
 
 def test_a_file_staged_in_pieces_is_kept_when_it_holds_the_same_bytes(tmp_path: Path) -> None:
@@ -132,11 +181,15 @@ def test_a_file_staged_in_pieces_is_kept_when_it_holds_the_same_bytes(tmp_path: 
     # Recorded with other bytes (the stamp is trusted: the file is not read).
     assert not files.holds(target, other.temp, other_digest, stamp)
     assert files.holds_pieces(target, changed, stamp) == (other_digest, False)
+    # Recorded by an earlier airdates (the whole file's SHA-256): compared.
+    earlier = files.stamp_of(target, hashlib.sha256(expected).hexdigest())
+    assert files.holds(target, again.temp, digest, earlier)
+    assert files.holds_pieces(target, pieces, earlier) == (digest, True)
+    assert not files.holds(target, other.temp, other_digest, earlier)
     # Not recorded, or not the file airdates wrote: compared, whatever the digest.
-    time.sleep(0.01)
-    target.write_bytes(expected)
+    _touched(target, expected)
     for remembered in (None, stamp):
-        assert files.holds(target, again.temp, "0" * 64, remembered)
+        assert files.holds(target, again.temp, "pieces:" + "0" * 64, remembered)
         assert files.holds_pieces(target, pieces, remembered) == (digest, True)
         assert not files.holds(target, other.temp, other_digest, remembered)
         assert files.holds_pieces(target, changed, remembered) == (other_digest, False)

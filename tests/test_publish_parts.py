@@ -9,6 +9,7 @@ byte; which shows were expanded again is counted in the first twin.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -211,6 +212,14 @@ def _part_touched(folder: Path) -> None:
         os.utime(part, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
 
 
+def _part_replaced(folder: Path) -> None:
+    """Put a copy of show 8's part file in its place: same bytes and times, another inode."""
+    for part in (folder / ".airdates" / "parts").glob("show-8.*"):
+        copy = part.with_name("copy")
+        shutil.copy2(part, copy)
+        copy.replace(part)
+
+
 def _part_garbled(folder: Path) -> None:
     """Garble show 9's part keeping its stamp, and retitle show 5: the network files are made again.
 
@@ -231,15 +240,17 @@ def _part_garbled(folder: Path) -> None:
         (_part_gone, "show-5"),
         (_part_cut, "show-6"),
         (_part_touched, "show-4"),
+        (_part_replaced, "show-8"),
     ],
 )
 def test_a_show_whose_file_or_part_changed_is_published_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Edit, show: str
 ) -> None:
-    """A file edited behind airdates' back is repaired; a lost, cut or touched part is made again.
+    """A file edited behind airdates' back is repaired; a part lost, cut, touched, copied is redone.
 
-    A touched part file is not the one written: the network calendar would
-    copy its events unread, so its show is published again (and only that show).
+    A touched or copied part file is not the one written: the network
+    calendar would copy its events unread, so its show is published again
+    (and only that show).
     """
     folder, expanded = _twins(tmp_path, monkeypatch, edit, FIRST)
     assert expanded == {show}
@@ -285,6 +296,23 @@ def test_network_files_whose_parts_did_not_change_are_not_made_again(
     assert made == ["_calendar", "_guide"]
 
 
+def test_a_network_calendar_recorded_by_its_whole_digest_is_compared_not_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A calendar and guide an earlier airdates recorded (whole-file SHA-256) stay, if the same."""
+    _published(tmp_path, monkeypatch)
+    public = tmp_path / "public"
+    before = {name: (public / name).stat().st_ino for name in ("schedule.ics", "xmltv.xml")}
+    with sqlite3.connect(tmp_path / ".airdates" / "state.sqlite") as db:
+        for name in before:
+            whole = hashlib.sha256((public / name).read_bytes()).hexdigest()
+            db.execute("UPDATE manifest SET sha256 = ? WHERE name = ?", (whole, name))
+        db.execute("DELETE FROM network_keys")  # so both are made again
+    later = (datetime.fromisoformat(FIRST) + timedelta(hours=1)).isoformat()
+    assert _publish(tmp_path, later) == 0
+    assert {name: (public / name).stat().st_ino for name in before} == before
+
+
 def _network_file_tampered(folder: Path) -> None:
     (folder / "public" / "schedule.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     (folder / "public" / "xmltv.xml").unlink()
@@ -303,7 +331,9 @@ def test_a_network_file_changed_behind_airdates_back_is_made_again(
 def _part_rewritten(folder: Path) -> None:
     """Change show 3's title inside its part, keeping its size (not its time); retitle show 5."""
     for part in (folder / ".airdates" / "parts").glob("show-3.*"):
+        info = part.stat()
         part.write_bytes(part.read_bytes().replace(b"Show 3", b"Show X"))
+        os.utime(part, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
     _retitle(folder)
 
 

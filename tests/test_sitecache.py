@@ -402,10 +402,11 @@ def test_a_killed_publishs_scratch_files_go_with_the_next_publish(tmp_path: Path
     left = [f"{sitecache.TABLES_NAME}.4242.tmp", f"{sitecache.CACHE_NAME}.99999.tmp"]
     for name in left:
         (state / name).write_bytes(b"half a pickle")
-    (state / "notes.tmp").write_text("the operator's own")
+    for own in ("notes.tmp", f"{sitecache.CACHE_NAME}.bak.tmp"):
+        (state / own).write_text("the operator's own")
     config.write_text(config.read_text().replace("Night Owls", "Night Owls Live"))
     _publish(config, LATER)
     names = {p.name for p in state.iterdir()}
     assert not names & set(left)
-    assert "notes.tmp" in names
+    assert {"notes.tmp", f"{sitecache.CACHE_NAME}.bak.tmp"} <= names
     assert {sitecache.CACHE_NAME, sitecache.TABLES_NAME} <= names

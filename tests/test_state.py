@@ -269,3 +269,28 @@ def test_records_held_by_the_publishing_process_go_in_one_transaction(
     # A deferred transaction: holding does not lock the state for its readers.
     assert not any(statement.startswith("BEGIN IMMEDIATE") for statement, _ in seen[-52:])
     state.close()
+
+
+@pytest.mark.parametrize("where", ["scratch", "temp"])
+def test_a_full_disk_while_holding_is_reported_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """SQLite ends the transaction itself when the disk is full: the error says that, not more."""
+    connect = state_module._connect
+
+    def small(target: str, *, uri: bool = False) -> sqlite3.Connection:
+        connection = connect(target, uri=uri)
+        # A database that cannot grow past a few pages, as on a full disk.
+        connection.execute(f"PRAGMA {'temp' if where == 'temp' else 'main'}.max_page_count = 4")
+        return connection
+
+    if where == "scratch":
+        held = HeldAirings(tmp_path / "held.sqlite")
+        monkeypatch.setattr(held, "_db", small(str(tmp_path / "held.sqlite")))
+        hold = held.hold
+    else:
+        state = State.open(tmp_path)
+        monkeypatch.setattr(state, "_db", small(str(tmp_path / DB_NAME)))
+        hold = state.hold
+    with pytest.raises(StateError, match="database or disk is full"):
+        hold(_airings(2_000))
