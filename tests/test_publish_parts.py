@@ -24,6 +24,7 @@ import pytest
 from feeds import registry
 from feeds.edition import Edition
 from publisher import network
+from publisher import parts as parts_module
 from publisher import publish as publish_module
 from publisher.cli import main
 from publisher.state import State
@@ -263,13 +264,42 @@ def test_a_part_garbled_to_the_same_size_costs_a_full_publish(
 ) -> None:
     """Its bytes no longer load: the publish starts again reusing no part, and ends as a full one.
 
-    With ``split`` the calendar, which reads it, is made by a second process.
+    With ``split`` the shows are published by two processes.
     """
     if split:
         monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
     _, expanded = _twins(tmp_path, monkeypatch, _part_garbled, FIRST)
     # Every show is published again (by one process or two).
     assert len(expanded) == len(SHOWS)
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_a_part_that_fails_while_the_calendar_is_made_costs_a_full_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, split: bool
+) -> None:
+    """A part reused, then found not intact as its events are copied: the publish starts again.
+
+    With ``split`` the calendar is made by a second process, which reports it.
+    """
+    if split:
+        monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
+    once = tmp_path / "once"
+    real = parts_module.ShowPart.events
+
+    def events(part: parts_module.ShowPart, folder: Path) -> object:
+        if part.show == "show-9" and once.exists():
+            once.unlink()  # in whichever process makes the calendar
+            raise parts_module.PartError(str(folder), part.show)
+        return real(part, folder)
+
+    def retitled_once(folder: Path) -> None:
+        _retitle(folder)
+        once.touch()
+
+    monkeypatch.setattr(parts_module.ShowPart, "events", events)
+    _, expanded = _twins(tmp_path, monkeypatch, retitled_once, FIRST)
+    assert len(expanded) == len(SHOWS)
+    assert not once.exists()
 
 
 def test_network_files_whose_parts_did_not_change_are_not_made_again(
