@@ -480,9 +480,10 @@ def measure(argv: list[str], out_dir: Path, state_dir: Path | None, wrapper: str
     """Run ``argv`` to completion and measure it; raise BenchError if it fails.
 
     Wall time runs from spawning the wrapper to reaping it (GNU time adds about
-    a millisecond); everything earlier cases wrote is flushed to disk first. Peak RSS and CPU time are the command's own, from the
-    wrapper's wait4: ru_maxrss is the largest resident set of the command or of
-    any child it waited for, the figure ``/usr/bin/time -v`` prints. The summed
+    a millisecond); everything earlier cases wrote is flushed to disk first.
+    Peak RSS and CPU time are the command's own, from the wrapper's wait4:
+    ru_maxrss is the largest resident set of the command or of any child it
+    waited for, the figure ``/usr/bin/time -v`` prints. The summed
     RSS of the command's process tree is also sampled every 5 ms, which matters
     if it uses worker processes.
     """
