@@ -336,7 +336,7 @@ def _write_piece(fd: int, piece: bytes | FilePiece) -> None:
     try:
         offset, left = piece.offset, piece.size
         while left:
-            copied = _copy_range(source, fd, left, offset)
+            copied = _copy_range(source, fd, left, offset, piece.path)
             if not copied:
                 msg = f"{piece.path}: shorter than {piece.size} bytes at {piece.offset}"
                 raise OutputError(msg, path=piece.path)
@@ -352,8 +352,12 @@ def _write_piece(fd: int, piece: bytes | FilePiece) -> None:
 _NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL, errno.EPERM}
 
 
-def _copy_range(source: int, fd: int, size: int, offset: int) -> int:
-    """Copy up to ``size`` bytes at ``offset`` of ``source`` to ``fd``; return how many (0: EOF)."""
+def _copy_range(source: int, fd: int, size: int, offset: int, named: str) -> int:
+    """Copy up to ``size`` bytes at ``offset`` of ``source`` to ``fd``; return how many (0: EOF).
+
+    A failed read of ``source`` is an OutputError naming it (``named``); a
+    failed copy is the written file's, as the kernel cannot tell which end failed.
+    """
     if hasattr(os, "copy_file_range"):
         try:
             copied = os.copy_file_range(source, fd, size, offset)
@@ -364,7 +368,10 @@ def _copy_range(source: int, fd: int, size: int, offset: int) -> int:
             # Some file systems copy nothing short of the end: read, to be sure.
             if copied:
                 return copied
-    data = os.pread(source, min(size, _WRITE_SIZE), offset)
+    try:
+        data = os.pread(source, min(size, _WRITE_SIZE), offset)
+    except OSError as error:
+        raise _output_error(Path(named), error, "cannot read") from error
     _write_all(fd, data)
     return len(data)
 

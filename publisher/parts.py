@@ -111,18 +111,38 @@ class ShowPart:
         )
         return files.intact(folder / stored.file, written)
 
-    def events(self, folder: Path) -> files.FilePiece | None:
+    def events(self, folder: Path, *, fresh: bool = False) -> files.FilePiece | None:
         """Return where the show's calendar events are, its part of the network calendar.
 
-        PartError when the part file is not ``intact``; None when the show has no events.
+        PartError when the part file is not ``intact``; None when the show has
+        no events. A ``fresh`` part, written by this publish, is not checked:
+        its stamp was taken before the file was closed, and a file system may
+        set the modification time when it writes the data out.
         """
         offset, size = self.stored.events
         if not size:
             return None
         path = folder / self.stored.file
-        if not self.intact(folder):
+        if not fresh and not self.intact(folder):
             raise PartError(str(path), self.show)
         return files.FilePiece(str(path), offset, size, self.stored.events_digest)
+
+    def closed(self, folder: Path) -> ShowPart:
+        """Return this part, written by this publish, with its file's stamp as it is once closed.
+
+        The stamp is taken when the file is written; a file system that sets
+        the modification time when it writes the data out (some network and
+        FUSE mounts) would otherwise make the next publish find every new part
+        touched and redo its show. Only the time is taken over: a part file of
+        another size or inode is left for the next publish to find.
+        """
+        stored = self.stored
+        info = files.stamp_of(folder / stored.file, "")
+        if info is None or (info.size, info.inode) != (stored.size, stored.inode):
+            return self
+        if info.mtime_ns == stored.mtime_ns:
+            return self
+        return dataclasses.replace(self, stored=dataclasses.replace(stored, mtime_ns=info.mtime_ns))
 
     def programmes(self, folder: Path) -> list[Programme]:
         """Return the show's guide programmes, in window order."""

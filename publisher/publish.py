@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import fcntl
 import os
 import pickle
@@ -334,7 +335,10 @@ def _publish(job: _Job, state: State) -> Report:
             files.remove(job.folder / name)
         files.sync_folder(job.folder)
         if plan.parts is not None and plan.parts.made:
-            files.sync_folder(Path(job.site.state) / PARTS_FOLDER)
+            parts_folder = Path(job.site.state) / PARTS_FOLDER
+            files.sync_folder(parts_folder)
+            made = {show: part.closed(parts_folder) for show, part in plan.parts.made.items()}
+            plan = dataclasses.replace(plan, parts=Parts(made=made, shows=plan.parts.shows))
     except BaseException:
         for path in plan.held:
             path.unlink(missing_ok=True)
@@ -400,7 +404,15 @@ def _render(
     try:
         return _render_pass(job, state, stage=stage, reuse=True, meanwhile=meanwhile)
     except PartError:
+        pass
+    try:
         return _render_pass(job, state, stage=stage, reuse=False, meanwhile=meanwhile)
+    except PartError as error:  # written by this very pass: the state folder's disk is at fault
+        msg = (
+            f"{error.path}: the part of show {error.show} written by this publish cannot be "
+            "read back; check the disk that holds the state folder"
+        )
+        raise OutputError(msg, path=error.path) from None
 
 
 def _render_pass(

@@ -154,6 +154,23 @@ def test_a_piece_longer_than_its_file_fails_and_stages_nothing(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.1"]
 
 
+def test_a_piece_that_cannot_be_read_is_named_in_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read error in the file a piece is copied from names that file, not the one written."""
+    _copies(monkeypatch, None, fail=errno.EXDEV)  # read and written, not copied by the kernel
+    pieces, _ = _file_pieces(tmp_path)
+
+    def failing(*_: int) -> bytes:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "pread", failing)
+    with pytest.raises(OutputError, match=r"a\.1: cannot read: Input/output error") as raised:
+        files.stage_chunks(tmp_path / "schedule.ics", pieces, 0o644)
+    assert raised.value.path == str(tmp_path / "a.1")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.1", "b.1"]
+
+
 def _touched(path: Path, data: bytes) -> None:
     """Write ``data`` over the file at ``path``, giving it another modification time."""
     info = path.stat()

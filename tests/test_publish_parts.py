@@ -9,6 +9,7 @@ byte; which shows were expanded again is counted in the first twin.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -23,6 +24,7 @@ import pytest
 
 from feeds import registry
 from feeds.edition import Edition
+from publisher import files as files_module
 from publisher import network
 from publisher import parts as parts_module
 from publisher import publish as publish_module
@@ -286,11 +288,11 @@ def test_a_part_that_fails_while_the_calendar_is_made_costs_a_full_publish(
     once = tmp_path / "once"
     real = parts_module.ShowPart.events
 
-    def events(part: parts_module.ShowPart, folder: Path) -> object:
+    def events(part: parts_module.ShowPart, folder: Path, **how: bool) -> object:
         if part.show == "show-9" and once.exists():
             once.unlink()  # in whichever process makes the calendar
             raise parts_module.PartError(str(folder), part.show)
-        return real(part, folder)
+        return real(part, folder, **how)
 
     def retitled_once(folder: Path) -> None:
         _retitle(folder)
@@ -300,6 +302,55 @@ def test_a_part_that_fails_while_the_calendar_is_made_costs_a_full_publish(
     _, expanded = _twins(tmp_path, monkeypatch, retitled_once, FIRST)
     assert len(expanded) == len(SHOWS)
     assert not once.exists()
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_a_file_system_that_sets_the_time_when_it_closes_a_file_costs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, split: bool
+) -> None:
+    """Some mounts set a file's modification time when its data is written out, at close.
+
+    A part file written by this publish is copied into the network calendar
+    without its stamp checked, and its stamp is recorded as it is once
+    closed: the edit publishes the edited show alone and the network files
+    equal a full publish's (``_twins``).
+    """
+    if split:
+        monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
+    real = files_module._sync_and_close  # noqa: SLF001 - where a file is closed
+
+    def closed_later(fd: int) -> None:
+        info = os.fstat(fd)
+        os.utime(fd, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+        real(fd)
+
+    monkeypatch.setattr(files_module, "_sync_and_close", closed_later)
+    _, expanded = _twins(tmp_path, monkeypatch, _retitle, FIRST)
+    assert expanded == {"show-5"}
+
+
+def test_a_part_this_publish_wrote_and_cannot_read_back_is_an_output_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second pass reuses no part, so its failure is the disk's: exit 4, one line, no change."""
+    site = tmp_path / "site"
+    _published(site, monkeypatch)
+    before = _outputs(site / "public")
+    rows = _state_rows(site)
+    _retitle(site)
+
+    def unreadable(*_: object) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(parts_module, "_read", unreadable)
+    capsys.readouterr()
+    assert _publish(site, FIRST) == 4
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert "written by this publish cannot be read back" in lines[0]
+    assert str(site / ".airdates" / "parts") in lines[0]
+    assert _outputs(site / "public") == before
+    assert _state_rows(site) == rows
 
 
 def test_network_files_whose_parts_did_not_change_are_not_made_again(
