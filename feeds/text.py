@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["xml_safe"]
+__all__ = ["element", "xml_attribute", "xml_safe", "xml_text"]
 
 # XML 1.0 allows tab, newline and carriage return below 0x20, nothing in
 # 0x7F-0x84 or 0x86-0x9F is forbidden but discouraged; the surrogates and
@@ -21,3 +21,32 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_safe(text: str) -> str:
     """Return ``text`` without the characters XML 1.0 cannot carry."""
     return _NOT_XML.sub("", text)
+
+
+# libxml2's escaping, as lxml writes a document: in element text ``&``, ``<``,
+# ``>`` and carriage return; in an attribute value those, the quote, newline
+# and tab too (``&`` goes first).
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
+
+
+def xml_text(value: str) -> str:
+    """Escape XML-safe element text as libxml2 does."""
+    return _escaped(value, _TEXT_ESCAPES)
+
+
+def xml_attribute(value: str) -> str:
+    """Escape an XML-safe attribute value (for double quotes) as libxml2 does."""
+    return _escaped(value, _ATTRIBUTE_ESCAPES)
+
+
+def _escaped(value: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    for char, entity in escapes:
+        if char in value:
+            value = value.replace(char, entity)
+    return value
+
+
+def element(indent: str, tag: str, text: str) -> str:
+    """Return a line holding ``<tag>text</tag>`` (text escaped), as lxml pretty-prints it."""
+    return f"{indent}<{tag}>{xml_text(text)}</{tag}>\n"

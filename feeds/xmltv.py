@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from feeds.edition import Edition
-from feeds.text import xml_safe
+from feeds.text import xml_attribute, xml_safe, xml_text
 from feeds.wording import description_text, episode_label_of
 from schedule.airing import Airing
 from schedule.site import Channel, Show
@@ -113,16 +113,16 @@ class _ShowText:
     @classmethod
     def of(cls, show: Show, lang: str) -> _ShowText:
         """Prepare ``show``'s shared text."""
-        attribute = f' lang="{_attribute(lang)}"'
+        attribute = f' lang="{xml_attribute(lang)}"'
         categories = "".join(
-            f"<category{attribute}>{_text(xml_safe(c))}</category>{_CHILD}"
+            f"<category{attribute}>{xml_text(xml_safe(c))}</category>{_CHILD}"
             for c in show.categories
         )
-        icon = f'<icon src="{_attribute(xml_safe(show.image))}"/>{_CHILD}' if show.image else ""
+        icon = f'<icon src="{xml_attribute(xml_safe(show.image))}"/>{_CHILD}' if show.image else ""
         return cls(
             show,
             attribute,
-            f"<title{attribute}>{_text(xml_safe(show.title))}</title>{_CHILD}",
+            f"<title{attribute}>{xml_text(xml_safe(show.title))}</title>{_CHILD}",
             categories + icon,
             _url(xml_safe(show.link)) if show.link else "",
         )
@@ -164,26 +164,26 @@ def _write_channel(out: etree._IncrementalFileWriter, channel: Channel, lang: st
 def programme_text(airing: Airing, show: _ShowText, channel_id: str) -> str:
     """Return one ``<programme>`` as XML text; children in the order the XMLTV DTD demands.
 
-    Escaped as lxml escapes (``_text``, ``_attribute``); a test holds every
+    Escaped as lxml escapes (``xml_text``, ``xml_attribute``); a test holds every
     programme equal, byte for byte, to the element lxml serialises.
     """
     zone = show.show.timezone
     opening = (
         f'{_SIBLING}<programme start="{_stamp(airing.start, zone)}"'
-        f' stop="{_stamp(airing.end, zone)}" channel="{_attribute(channel_id)}">{_CHILD}'
+        f' stop="{_stamp(airing.end, zone)}" channel="{xml_attribute(channel_id)}">{_CHILD}'
     )
     parts = [opening, show.title]
     lang = show.lang
     if airing.title:
-        parts.append(f"<sub-title{lang}>{_text(xml_safe(airing.title))}</sub-title>{_CHILD}")
+        parts.append(f"<sub-title{lang}>{xml_text(xml_safe(airing.title))}</sub-title>{_CHILD}")
     description = description_text(airing, show.show)
     if description:
-        parts.append(f"<desc{lang}>{_text(xml_safe(description))}</desc>{_CHILD}")
+        parts.append(f"<desc{lang}>{xml_text(xml_safe(description))}</desc>{_CHILD}")
     parts.append(show.shared)
     parts.append(_url(xml_safe(airing.link)) if airing.link else show.link)
     number = airing.rerun_of if airing.rerun else airing.episode
     if number is not None:
-        label = _text(episode_label_of(airing.season, number))
+        label = xml_text(episode_label_of(airing.season, number))
         season = "" if airing.season is None else str(airing.season - 1)
         parts.append(
             f'<episode-num system="onscreen">{label}</episode-num>{_CHILD}'
@@ -199,30 +199,7 @@ def programme_text(airing: Airing, show: _ShowText, channel_id: str) -> str:
 
 
 def _url(link: str) -> str:
-    return f"<url>{_text(link)}</url>{_CHILD}"
-
-
-# libxml2's escaping: in element text ``&``, ``<``, ``>`` and carriage return; in
-# an attribute value those, the quote, newline and tab too (``&`` goes first).
-_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
-_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
-
-
-def _text(value: str) -> str:
-    """Escape element text as libxml2 does."""
-    return _escaped(value, _TEXT_ESCAPES)
-
-
-def _attribute(value: str) -> str:
-    """Escape an attribute value as libxml2 does."""
-    return _escaped(value, _ATTRIBUTE_ESCAPES)
-
-
-def _escaped(value: str, escapes: tuple[tuple[str, str], ...]) -> str:
-    for char, entity in escapes:
-        if char in value:
-            value = value.replace(char, entity)
-    return value
+    return f"<url>{xml_text(link)}</url>{_CHILD}"
 
 
 def _stamp(moment: datetime, zone: ZoneInfo) -> str:

@@ -15,12 +15,17 @@ import feedparser
 import jsonschema
 import pytest
 from feedgen.feed import FeedGenerator
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from feeds.atom import atom_document
 from feeds.changelog import change_entries, changes_head
 from feeds.edition import Edition, Revision
 from feeds.entries import Author, Entry, Head, airing_entries, airing_head
 from feeds.registry import renderer
+from feeds.rss import rss_document
+from feeds.text import xml_safe
 from schedule.site import Segment, Show
 from tests.factories import SHANGHAI, lets_meet_173, make_airing, make_edition, make_show, make_site
 from tests.golden import assert_golden
@@ -669,3 +674,49 @@ def test_entries_follow_a_change_of_clock_or_revision() -> None:
     revised = replace(edition, revisions={})
     assert airing_entries(revised) is not entries
     assert airing_entries(revised) == entries
+
+
+# Any text airdates may put in a feed: XML-safe (as every Entry and Head text
+# is), with the characters libxml2 escapes and a few it does not.
+_FEED_TEXT = st.text(
+    st.one_of(st.sampled_from('&<>"\'\r\n\t ]]>'), st.characters(codec="utf-8")), min_size=1
+).map(xml_safe).filter(str.strip)
+_MOMENTS = st.datetimes(  # hypothesis takes naive bounds and adds the zones itself
+    min_value=datetime(2000, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2099, 12, 31),  # noqa: DTZ001
+    timezones=st.sampled_from([UTC, NEW_YORK, SHANGHAI]),
+)
+
+
+@st.composite
+def _feed_values(draw: st.DrawFn) -> tuple[Head, tuple[Entry, ...]]:
+    def author() -> Author:
+        return Author(name=draw(_FEED_TEXT), uri=draw(st.none() | _FEED_TEXT))
+
+    head = Head(
+        id=draw(_FEED_TEXT), title=draw(_FEED_TEXT), description=draw(_FEED_TEXT),
+        home=draw(_FEED_TEXT), self_url=draw(_FEED_TEXT), language=draw(_FEED_TEXT),
+        updated=draw(_MOMENTS), ttl=draw(st.integers(1, 10_000)), author=author(),
+        hub=draw(st.none() | _FEED_TEXT), image=draw(st.none() | _FEED_TEXT),
+        categories=tuple(draw(st.lists(_FEED_TEXT, max_size=3, unique=True))),
+    )
+    entries = tuple(
+        Entry(
+            id=draw(_FEED_TEXT), title=draw(_FEED_TEXT), link=draw(_FEED_TEXT),
+            published=draw(_MOMENTS), updated=draw(_MOMENTS).astimezone(UTC),
+            content_html=draw(_FEED_TEXT),
+            tags=tuple(draw(st.lists(_FEED_TEXT, max_size=3, unique=True))),
+            author=draw(st.none() | st.builds(author)),
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    )
+    return head, entries
+
+
+@settings(max_examples=150, deadline=None)
+@given(_feed_values())
+def test_any_text_is_written_as_feedgen_writes_it(values: tuple[Head, tuple[Entry, ...]]) -> None:
+    """The text writers escape and indent every value exactly as feedgen's lxml documents do."""
+    head, entries = values
+    assert rss_document(head, entries) == feedgen_rss(head, entries)
+    assert atom_document(head, entries) == feedgen_atom(head, entries)
