@@ -358,10 +358,10 @@ def write_config(wl: Workload, folder: Path, edit: tuple[str, str] | None = None
 SETTLE_S = 2.1
 
 
-# ext4 without a journal skips an inode freed less than 60 s ago (5 min while
-# its inode table block is not yet written back: os.sync() first) when it
-# looks for a free one; see Bench.discard.
-TRASH_WAIT_S = 65
+# ext4 without a journal skips an inode freed less than 60 s ago when it looks
+# for a free one, 360 s while the inode's table block is dirty: and the timed
+# run's own first new file in a block dirties it again. See Bench.discard.
+TRASH_WAIT_S = 365
 # The trash is emptied before a round when less than this is free: a round
 # writes about 1 GB (the large network's files and state, the peer's files).
 TRASH_FREE_BYTES = 4 << 30
@@ -759,12 +759,12 @@ class Bench:
 
         A filesystem takes time to reuse what was just deleted: ext4 without a
         journal, as on this kind of machine, passes over every inode freed in
-        the last minute while it looks for a free one, so a run that follows
+        the last minutes while it looks for a free one, so a run that follows
         the deletion of the last run's 7,000 files creates each of its own
         files more slowly (about 2 s of a cold publish of the large network).
-        No real first publish follows such a deletion; the trash is emptied
-        between rounds, a minute before the next timed large run (see
-        ``empty_trash``), or at the end.
+        No real first publish follows such a deletion; the trash is emptied at
+        the end, or between rounds when the disk runs low, six minutes before
+        the next timed run (see ``empty_trash``).
         """
         if path.exists():
             path.rename(self.trash / str(self.discarded))
@@ -1142,12 +1142,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = run(args, tmp)
     except BenchError as exc:
+        shutil.rmtree(tmp / "trash", ignore_errors=True)
         print(f"network.py: {exc}", file=sys.stderr)
         print(f"network.py: temporary files kept in {tmp}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         shutil.rmtree(tmp, ignore_errors=True)
         return 130
+    shutil.rmtree(tmp / "trash", ignore_errors=True)  # earlier rounds' files: never kept
     if args.keep:
         print(f"temporary files kept in {tmp}", file=sys.stderr)
     else:
