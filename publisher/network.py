@@ -277,7 +277,7 @@ class NetworkParts:
         head, end = calendar_frame(Edition(site=self.site, show=None, now=self.now, window=bounds))
         yield head
         for part in parts:  # in network order, as render_ics orders a network's events
-            events = part.events(self.folder, fresh=self.made.get(part.show) is part)
+            events = part.events(self.folder)
             if events is not None:
                 yield events
         yield end

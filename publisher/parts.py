@@ -111,20 +111,17 @@ class ShowPart:
         )
         return files.intact(folder / stored.file, written)
 
-    def events(self, folder: Path, *, fresh: bool = False) -> files.FilePiece | None:
+    def events(self, folder: Path) -> files.FilePiece | None:
         """Return where the show's calendar events are, its part of the network calendar.
 
-        PartError when the part file is not ``intact``; None when the show has
-        no events. A ``fresh`` part, written by this publish, is not checked:
-        its stamp was taken before the file was closed, and a file system may
-        set the modification time when it writes the data out.
+        None when the show has no events. The events are copied unread: a
+        part is either written by this publish or, reused, found ``intact``
+        when it was taken (``publish._reuse``).
         """
         offset, size = self.stored.events
         if not size:
             return None
         path = folder / self.stored.file
-        if not fresh and not self.intact(folder):
-            raise PartError(str(path), self.show)
         return files.FilePiece(str(path), offset, size, self.stored.events_digest)
 
     def closed(self, folder: Path) -> ShowPart:

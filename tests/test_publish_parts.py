@@ -279,20 +279,22 @@ def test_a_part_garbled_to_the_same_size_costs_a_full_publish(
 def test_a_part_that_fails_while_the_calendar_is_made_costs_a_full_publish(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, split: bool
 ) -> None:
-    """A part reused, then found not intact as its events are copied: the publish starts again.
+    """A part that cannot be read back while the network files are made: the publish starts again.
 
-    With ``split`` the calendar is made by a second process, which reports it.
+    Its programmes are read back for the guide; the spy raises the same
+    error as the calendar is made, so that with ``split`` the second
+    process, which makes the calendar, is the one to report it.
     """
     if split:
         monkeypatch.setattr(publish_module, "_PARALLEL_SHOWS", 2)
     once = tmp_path / "once"
     real = parts_module.ShowPart.events
 
-    def events(part: parts_module.ShowPart, folder: Path, **how: bool) -> object:
+    def events(part: parts_module.ShowPart, folder: Path) -> object:
         if part.show == "show-9" and once.exists():
             once.unlink()  # in whichever process makes the calendar
             raise parts_module.PartError(str(folder), part.show)
-        return real(part, folder, **how)
+        return real(part, folder)
 
     def retitled_once(folder: Path) -> None:
         _retitle(folder)
