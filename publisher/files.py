@@ -271,15 +271,7 @@ def stage(target: Path, data: bytes, mode: int, *, syncer: Syncer | None = None)
     The file is durable when this returns, or, with a ``syncer``, once its
     ``wait`` returns.
     """
-    temp = _temp_for(target)
-
-    def write(fd: int) -> None:
-        _write_all(fd, data)
-        # The temp file was created 0600; a web server must be able to read the result.
-        os.fchmod(fd, mode)
-
-    _write_new(temp, write, named=target, syncer=syncer, durable=True)
-    return StagedFile(target=target, temp=temp)
+    return _stage(target, lambda fd: _write_all(fd, data), mode, syncer)
 
 
 def stage_chunks(
@@ -295,7 +287,6 @@ def stage_chunks(
     hold in memory is hashed as it is written. A ``FilePiece`` is copied from
     its file; OutputError when that file is shorter than the piece.
     """
-    temp = _temp_for(target)
     digest = _PiecesDigest()
 
     def write(fd: int) -> None:
@@ -313,15 +304,23 @@ def stage_chunks(
                 _write_all(fd, pending)
                 pending.clear()
         _write_all(fd, pending)
+
+    return _stage(target, write, mode, syncer), digest.hexdigest()
+
+
+def _stage(
+    target: Path, write: Callable[[int], None], mode: int, syncer: Syncer | None
+) -> StagedFile:
+    """Create the temporary file of ``target``, ``write`` its bytes, give it ``mode``."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}{_TEMP_SUFFIX}")
+
+    def written(fd: int) -> None:
+        write(fd)
         # The temp file was created 0600; a web server must be able to read the result.
         os.fchmod(fd, mode)
 
-    _write_new(temp, write, named=target, syncer=syncer, durable=True)
-    return StagedFile(target=target, temp=temp), digest.hexdigest()
-
-
-def _temp_for(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}{_TEMP_SUFFIX}")
+    _write_new(temp, written, named=target, syncer=syncer, durable=True)
+    return StagedFile(target=target, temp=temp)
 
 
 def _write_piece(fd: int, piece: bytes | FilePiece) -> None:
@@ -452,22 +451,21 @@ def holds_pieces(
         found: BinaryIO | None = path.open("rb")
     except OSError:
         found = None
-    same = found is not None
     with found or contextlib.nullcontext():
         for piece in pieces:
             digest.add(piece)
-            if same and found is not None:
-                data = _bytes_of(piece)
-                try:
-                    same = found.read(len(data)) == data
-                except OSError:
-                    same = False
-        if same and found is not None:
-            try:
-                same = not found.read(1)
-            except OSError:
-                same = False
+            if found is not None and not _reads(found, _bytes_of(piece)):
+                found = None  # differs: the rest is only hashed
+        same = found is not None and _reads(found, b"", end=True)
     return digest.hexdigest(), same
+
+
+def _reads(found: BinaryIO, data: bytes, *, end: bool = False) -> bool:
+    """Tell whether ``found`` goes on with ``data`` (with ``end``: ends there)."""
+    try:
+        return found.read(len(data) + end) == data
+    except OSError:
+        return False
 
 
 def _trusted(path: Path, digest: str, remembered: Stamp | None) -> bool:

@@ -43,6 +43,7 @@ __all__ = ["CACHE_NAME", "TABLES_NAME", "keep_tables", "load", "store", "tables"
 
 CACHE_NAME = "site.pickle"
 TABLES_NAME = "tables.pickle"
+_SCRATCH = ".tmp"  # a kept file is written as ``<name>.<pid>.tmp``, then renamed
 _MAGIC = b"airdates-site 1\n"
 # tomllib is part of Python: another Python may read the same text otherwise.
 _TABLES_MAGIC = f"airdates-tables 2 {sys.version}\n".encode()
@@ -134,7 +135,7 @@ def _keep(path: Path, magic: bytes, value: object) -> None:
     costs only a parse. Keeping is a saving, never the publish's failure:
     any error leaves the file as it was.
     """
-    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    scratch = path.with_name(f"{path.name}.{os.getpid()}{_SCRATCH}")
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         files.write_file(scratch, magic + hashlib.sha256(payload).digest() + payload, durable=False)
@@ -153,9 +154,8 @@ def tidy(folder: Path) -> None:
     own = str(os.getpid())
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            kept, _, rest = entry.name.partition(".pickle.")
-            pid, dot, tmp = rest.partition(".")
-            scratch = f"{kept}.pickle" in (CACHE_NAME, TABLES_NAME) and (dot + tmp) == ".tmp"
+            kept, _, pid = entry.name.removesuffix(_SCRATCH).rpartition(".")
+            scratch = entry.name.endswith(_SCRATCH) and kept in (CACHE_NAME, TABLES_NAME)
             if scratch and pid.isdigit() and pid != own:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
