@@ -356,7 +356,7 @@ def code_stamp() -> str:
             for name in sorted(names):
                 info = os.stat(os.path.join(folder, name))
                 parts.append(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}")
-    # Library upgrades rename their dist-info folder (lxml-6.1.3.dist-info, ...).
+    # Library upgrades rename their dist-info folder (jinja2-3.1.6.dist-info, ...).
     for entry in sys.path:
         if os.path.basename(entry) in ("site-packages", "dist-packages") and os.path.isdir(entry):
             parts += [entry, *sorted(os.listdir(entry))]
