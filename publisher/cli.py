@@ -296,19 +296,9 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         inputs.parsed = sitecache.tables(args.config)
         site = _load(args, err, inputs.parsed)
     now = current_time(args.now, site.timezone)
-    # The modules and the site live until the publish ends. Frozen, they are
-    # no longer walked by each full collection (a first publish of a thousand
-    # shows makes several), and a process forked to take half the shows does
-    # not copy their memory pages by writing to their collector headers.
-    # Thawed after: a caller running main() again must not keep this one's garbage.
-    gc.freeze()
-    try:
-        report = publish(
-            site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=log,
-            inputs=inputs,
-        )
-    finally:
-        gc.unfreeze()
+    report = publish(
+        site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=log, inputs=inputs
+    )
     for warning in report.warnings:
         print(f"airdates: warning: {warning}", file=err)
     print(report.summary(), file=out)

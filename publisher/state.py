@@ -130,9 +130,6 @@ _V3 = (
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
-_PAGE_SIZE = 16384  # octets, for a new state database
-_CACHE_KIB = 16384  # the most memory the state's page cache takes while a publish runs
-
 # A manifest row written before its file: the file may exist, with unknown bytes.
 _INTENT = Stamp(sha256="", size=-1, mtime_ns=-1, inode=-1)
 
@@ -227,14 +224,6 @@ class State:
         path = folder / DB_NAME
         with _translated(path):
             connection = _connect(str(path))
-            # A first publish of a large network writes some 200,000 airing
-            # records in its commit. With SQLite's defaults (4 KiB pages, a
-            # 2 MiB cache) that commit spilled pages to the WAL and read them
-            # back, 4 KiB per system call: 0.6 s at the end of a publish whose
-            # other core stood idle. The page size takes only on a new file;
-            # a state database made earlier keeps its own.
-            connection.execute(f"PRAGMA page_size={_PAGE_SIZE}")
-            connection.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
             connection.execute("PRAGMA journal_mode=WAL")
             # FULL: a commit that returned survives a power cut, so the state never runs ahead.
             connection.execute("PRAGMA synchronous=FULL")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import gc
 import io
 import os
 import sqlite3
@@ -22,7 +21,6 @@ from publisher import publish as publish_module
 from publisher.changes import former_context_digest
 from publisher.cli import main
 from publisher.lock import held
-from schedule.errors import OutputError
 
 AIRDATES = str(Path(sys.executable).with_name("airdates"))
 
@@ -208,26 +206,6 @@ def test_network_calendar_holds_each_shows_events_as_its_own_calendar_does(site:
     assert len(site.events("schedule.ics")) == sum(
         len(site.events(f"{s}.ics")) for s in ("lets-meet", "dialogue")
     )
-
-
-def test_publishes_run_in_one_process_leave_no_object_frozen(
-    site: Site, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A publish freezes what it loaded from the garbage collector and thaws it again.
-
-    A program calling ``main`` once a minute must not keep each run's
-    garbage for good, whether the publish succeeded or failed.
-    """
-    frozen = gc.get_freeze_count()
-    site.ok(NOW)
-    assert gc.get_freeze_count() == frozen
-
-    def full_disk(*_: object, **__: object) -> None:
-        raise OutputError("public/lets-meet.ics: cannot write: No space left on device")
-
-    monkeypatch.setattr(publish_module, "publish", full_disk)
-    code, _, err = site.publish("2026-01-11T12:00")
-    assert (code, gc.get_freeze_count()) == (4, frozen), err
 
 
 def test_republish_with_nothing_changed_writes_nothing(site: Site) -> None:

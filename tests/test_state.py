@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,27 +82,6 @@ def test_new_database_has_the_current_schema_in_wal_mode(tmp_path: Path) -> None
             name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
     assert {"airings", "changes", "manifest", "publishes", "pings", "schema_version"} <= tables
-
-
-def test_new_database_has_large_pages_and_an_older_one_keeps_its_own(tmp_path: Path) -> None:
-    """A new state database has 16 KiB pages; one made with SQLite's 4 KiB pages still works as it is."""
-    State.open(tmp_path).close()
-    with closing(sqlite3.connect(tmp_path / DB_NAME)) as db:
-        assert db.execute("PRAGMA page_size").fetchone() == (16384,)
-    older = tmp_path / "older"
-    older.mkdir()
-    with closing(sqlite3.connect(older / DB_NAME)) as db:
-        db.execute("PRAGMA page_size=4096")
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE made_earlier (x INTEGER)")
-    state = State.open(older)
-    _commit(state, updates=[_airing()])
-    state.close()
-    again = State.open(older)
-    assert again.airings() == {"lets-meet/20260103T100000Z": _airing()}
-    again.close()
-    with closing(sqlite3.connect(older / DB_NAME)) as db:
-        assert db.execute("PRAGMA page_size").fetchone() == (4096,)
 
 
 def test_reopening_keeps_the_data(tmp_path: Path) -> None:
