@@ -572,20 +572,34 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """Bring the schema up to SCHEMA_VERSION, one transaction per step."""
-    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = db.execute("SELECT version FROM schema_version").fetchone()
+    """Bring the schema up to SCHEMA_VERSION, every step in one transaction.
+
+    One: each commit waits for the disk, and a new state database (the first
+    publish of a site) took a commit per step.
+    """
+    if _schema_version(db) == len(_MIGRATIONS):
+        return
+    with _atomically(db, "BEGIN IMMEDIATE"):
+        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        for step in range(_schema_version(db), len(_MIGRATIONS)):  # read again, under the lock
+            for statement in _MIGRATIONS[step]:
+                db.execute(statement)
+        db.execute("DELETE FROM schema_version")
+        db.execute("INSERT INTO schema_version (version) VALUES (?)", (len(_MIGRATIONS),))
+
+
+def _schema_version(db: sqlite3.Connection) -> int:
+    """Return the database's schema version, 0 for a new one; StateError for a newer one."""
+    made = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    row = db.execute("SELECT version FROM schema_version").fetchone() if made else None
     version = 0 if row is None else int(row[0])
     if version > len(_MIGRATIONS):
         known = len(_MIGRATIONS)
         msg = f"the state database has schema version {version}; this airdates knows up to {known}"
         raise StateError(msg)
-    for step in range(version, len(_MIGRATIONS)):
-        with _atomically(db, "BEGIN IMMEDIATE"):
-            for statement in _MIGRATIONS[step]:
-                db.execute(statement)
-            db.execute("DELETE FROM schema_version")
-            db.execute("INSERT INTO schema_version (version) VALUES (?)", (step + 1,))
+    return version
 
 
 @contextmanager
