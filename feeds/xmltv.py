@@ -78,7 +78,8 @@ def guide_frame(edition: Edition) -> tuple[str, str]:
     """
     site = edition.site
     lang = xml_attribute(xml_safe(site.language))
-    root = "".join(f' {name}="{xml_attribute(value)}"' for name, value in _tv_attributes(edition).items())
+    attributes = _tv_attributes(edition).items()
+    root = "".join(f' {name}="{xml_attribute(value)}"' for name, value in attributes)
     channels = "".join(_channel_text(channel, lang) for channel in site.channels)
     return f"{_DECLARATION}{_DOCTYPE}\n<tv{root}>{channels}", "\n</tv>\n"
 

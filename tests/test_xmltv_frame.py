@@ -87,7 +87,9 @@ def test_guide_frame_is_what_lxml_writes(
     title: str, base_url: str, language: str, site_channels: list[Channel]
 ) -> None:
     """Byte for byte, whatever the text, with any number of channels (none included)."""
-    site = make_site(title=title, base_url=base_url, language=language, channels=tuple(site_channels))
+    site = make_site(
+        title=title, base_url=base_url, language=language, channels=tuple(site_channels)
+    )
     edition = Edition(site=site, show=None, now=NOW)
     assert guide_frame(edition) == _oracle(edition)
 
@@ -96,8 +98,13 @@ def test_guide_frame_parses_with_its_channels() -> None:
     """The head and tail make a well-formed guide that lists each channel, icon and url."""
     site = make_site(
         channels=(
-            Channel(id="a", name="A & B <TV>", xmltv_id="a.example.org", url="https://a.example.org/?x=1&y=2"),
-            Channel(id="b", name="Bé", xmltv_id="b.example.org", icon="https://b.example.org/i.png"),
+            Channel(
+                id="a", name="A & B <TV>", xmltv_id="a.example.org",
+                url="https://a.example.org/?x=1&y=2",
+            ),
+            Channel(
+                id="b", name="Bé", xmltv_id="b.example.org", icon="https://b.example.org/i.png"
+            ),
         )
     )
     head, tail = guide_frame(Edition(site=site, show=None, now=NOW))
