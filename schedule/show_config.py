@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import date, datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -395,7 +396,9 @@ def _show_value(value: object) -> str:
     if isinstance(value, tuple):
         season, number = value
         return f"{number} (season {season})" if season is not None else str(number)
-    return value.isoformat(sep=" ") if hasattr(value, "isoformat") else str(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _season_keys(season: Season) -> Iterable[tuple[str, object]]:

@@ -277,6 +277,13 @@ CASES = [
         "shows[lets-meet].numbering.episode",
     ),
     Case(
+        "two seasons from the same day",
+        VALID + "[[shows.seasons]]\nnumber = 2\nfrom = 2025-07-04\n"
+        "[[shows.seasons]]\nnumber = 3\nfrom = 2025-07-04\n",
+        "shows[lets-meet].seasons[1]",
+        "from 2025-07-04 is already given by entry 1",
+    ),
+    Case(
         "season anchor half given",
         VALID + "[[shows.seasons]]\nnumber = 2\nfrom = 2025-07-04\nepisode = 1\n",
         "shows[lets-meet].seasons[0].at",
