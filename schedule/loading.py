@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from schedule.config import load_config
@@ -206,7 +206,8 @@ def _walk_back(plan: Plan, origin: datetime, count: int, lo: datetime) -> dateti
 
 def _last_possible(plan: Plan) -> datetime | None:
     show = plan.show
-    if any(rec.last is None for rec in show.airs):
+    # A last day at the end of the calendar (until = 9999-12-31) is "no end".
+    if any(rec.last is None or rec.last == date.max for rec in show.airs):
         return None
     ends = [datetime.combine(rec.last, time()) + _DAY for rec in show.airs if rec.last is not None]
     ends += [e.at + _DAY for e in show.extras]

@@ -258,3 +258,24 @@ def test_check_finds_next_airings_years_ahead(
     assert [line.split()[1] for line in daily.splitlines() if "next:" in line] == [
         "2026-03-02", "2026-03-03", "2026-03-04"
     ]
+
+
+def test_a_rule_until_the_end_of_the_calendar_never_ends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``until = 9999-12-31`` (a common way to say "no end") is read as no end, not an error."""
+    example = Path(EXAMPLE).parent
+    for source in example.iterdir():
+        if source.is_file():
+            (tmp_path / source.name).write_bytes(source.read_bytes())
+    config = tmp_path / "airdates.toml"
+    text = config.read_text()
+    assert "# until = 2026-12-31" in text
+    config.write_text(text.replace("# until = 2026-12-31", "until = 9999-12-31"))
+    code, out, err = run(["check", "-c", str(config), "--now", "2026-01-10T12:00"], capsys)
+    assert (code, err) == (0, "")
+    assert "until 9999-12-31" in out
+    later = ["upcoming", "-c", str(config), "--now", "2030-01-10T12:00", "--days", "7"]
+    code, out, err = run(later, capsys)
+    assert code == 0, err
+    assert "lets-meet" in out
