@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import random
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from publisher.cli import main
 from schedule.errors import ConfigErrors
-from schedule.loading import load_site
+from schedule.loading import find_episode, load_site
+from schedule.plan import Plan, Segment
 from tests.test_config_errors import VALID
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "lets-meet" / "airdates.toml"
 
 
 def write(folder: Path, extra: str, name: str = "airdates.toml") -> str:
@@ -123,3 +128,61 @@ def test_errors_in_an_included_show_name_the_included_file(tmp_path: Path) -> No
     [error] = problems(str(main_path))
     assert error.file == str(included)
     assert error.key == "shows[late].changes[0].at"
+
+
+def _counted(plan: Plan) -> list[tuple[int | None, Segment, list[datetime]]]:
+    """List every numbered airing of each season up to 2400 (or the show's last possible day)."""
+    ends = [datetime(2400, 1, 1)]  # noqa: DTZ001 - a plan counts in the show's wall-clock time
+    if all(rec.last is not None for rec in plan.show.airs):
+        ends.append(max(
+            [datetime.combine(rec.last, time()) + timedelta(days=1) for rec in plan.show.airs]
+            + [extra.at + timedelta(days=1) for extra in plan.show.extras]
+        ))
+    counted = []
+    for segment in plan.segments:
+        stop = min([*(s.lo for s in plan.segments if s.lo > segment.lo), *ends])
+        starts = plan.numbered_starts(max(segment.lo, plan.earliest), stop)
+        counted.append((segment.season, segment, starts))
+    return counted
+
+
+def _episode_by_counting(
+    counted: list[tuple[int | None, Segment, list[datetime]]], season: int | None, number: int
+) -> datetime | None:
+    """Find an episode by counting along its season's numbered airings from its anchor."""
+    for segment_season, segment, starts in counted:
+        if season is not None and segment_season != season:
+            continue
+        if segment.anchor is not None:
+            index = starts.index(segment.anchor.at) + number - segment.anchor.episode
+        else:
+            index = number - 1
+        if 0 <= index < len(starts):
+            return starts[index]
+    return None
+
+
+def test_episodes_are_found_by_number_in_any_order_of_lookups() -> None:
+    """Each episode number leads to the airing counting gives, looked up in any order.
+
+    A spreadsheet's rows are checked on shared walks (one per season and
+    direction); the bundled example has a show numbered from an anchor, one
+    with two seasons (one anchored mid-season, so some numbers lie behind the
+    anchor) and one with extras; numbers run from before the first episode
+    to far ahead.
+    """
+    site, _ = load_site(str(EXAMPLE))
+    numbers = [*range(-2, 420), 2_000, 9_999]
+    random.Random(7).shuffle(numbers)  # noqa: S311 - an order, not a secret
+    found = 0
+    for show in site.shows:
+        plan = Plan(show)
+        counted = _counted(plan)
+        for season in {None, *(segment.season for segment in plan.segments)}:
+            walks: dict = {}
+            for number in numbers:
+                expected = _episode_by_counting(counted, season, number)
+                looked_up = find_episode(plan, season, number, any_season=True, walks=walks)
+                assert looked_up == expected, (show.id, season, number)
+                found += expected is not None
+    assert found > 1_000
