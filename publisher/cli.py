@@ -26,6 +26,7 @@ __all__ = ["main", "run"]
 
 _DEFAULT_CONFIG = "airdates.toml"
 _MAX_DAYS = 36_600  # a hundred years: more is a typo
+_MAX_WAIT = 86_400  # a day of waiting for another publish: more is a typo
 _GC_YOUNG = 50_000  # objects allocated between two collections of the young generation
 
 
@@ -53,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", parents=[common], help="render and write what changed")
     publish.add_argument("--output", help="output folder (default: site.output)")
     publish.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
-    publish.add_argument("--wait", type=float, default=60.0, help="seconds to wait for another publish (default 60)")
+    publish.add_argument("--wait", type=_seconds, default=60.0, help="seconds to wait for another publish (default 60)")
     publish.add_argument("-v", "--verbose", action="store_true", help="say what was written")
 
     serve = commands.add_parser("serve", parents=[common], help="serve the output folder for preview")
@@ -64,9 +65,25 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        msg = f"{text!r} is not a whole number"
+        raise argparse.ArgumentTypeError(msg) from None
     if not 1 <= value <= _MAX_DAYS:
         msg = f"must be from 1 to {_MAX_DAYS}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        msg = f"{text!r} is not a number of seconds"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 0 <= value <= _MAX_WAIT:  # NaN fails this too
+        msg = f"must be from 0 to {_MAX_WAIT} seconds"
         raise argparse.ArgumentTypeError(msg)
     return value
 
