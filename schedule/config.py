@@ -38,6 +38,7 @@ _TOML_END = re.compile(r"\s*\(at end of document\)$")
 # What tv_validate_file accepts as a channel id: DNS-like labels joined by dots.
 _XMLTV_ID = re.compile(r"[-a-zA-Z0-9]+(?:\.[-a-zA-Z0-9]+)+")
 _GLOB_CHARS = re.compile(r"[*?\[]")
+_MOST_FEED_ITEMS = 10_000  # entries in one feed: more is a typo, and no reader wants them
 _SITE_KEYS = (
     "title", "base_url", "timezone", "language", "description", "output", "state",
     "past", "future", "feed_items", "refresh", "hub", "include",
@@ -349,7 +350,7 @@ def _read_site(value: object, where: f.Where, context: _Context) -> dict[str, An
         "state": f.title,
         "past": f.duration(allow_zero=True),
         "future": f.duration(allow_zero=True),
-        "feed_items": f.integer(1),
+        "feed_items": f.integer(1, _MOST_FEED_ITEMS),
         "refresh": f.duration(),
         "hub": f.url,
         "include": f.array_of(lambda v, w: _include(v, w, context)),

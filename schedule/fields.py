@@ -204,8 +204,8 @@ def boolean(value: object, _where: Where) -> bool:
     return value
 
 
-def integer(minimum: int) -> Reader:
-    """Return a reader of whole numbers of at least ``minimum``."""
+def integer(minimum: int, maximum: int | None = None) -> Reader:
+    """Return a reader of whole numbers of at least ``minimum`` (and at most ``maximum``)."""
 
     def read(value: object, _where: Where) -> int:
         if isinstance(value, str) and value.strip().isdigit():
@@ -216,6 +216,9 @@ def integer(minimum: int) -> Reader:
             raise _type_error(msg_0, value)
         if value < minimum:
             msg_0 = f"must be {minimum} or more"
+            raise ConfigError(msg_0, value=value)
+        if maximum is not None and value > maximum:
+            msg_0 = f"must be {maximum:,} or less"
             raise ConfigError(msg_0, value=value)
         return value
 

@@ -105,6 +105,12 @@ CASES = [
         "site.feed_items",
     ),
     Case(
+        "feed_items past any feed reader",
+        VALID.replace('timezone = "Asia/Shanghai"', "feed_items = 99999999999999999999"),
+        "site.feed_items",
+        "must be 10,000 or less",
+    ),
+    Case(
         "unknown site zone",
         VALID.replace("Asia/Shanghai", "Asia/Shangai"),
         "site.timezone",
