@@ -24,6 +24,7 @@ __all__ = [
     "array_of",
     "boolean",
     "duration",
+    "folder",
     "integer",
     "language",
     "local_date",
@@ -193,6 +194,15 @@ def title(value: object, where: Where) -> str:
     if not read.strip():
         msg = "must not be empty"
         raise ConfigError(msg, value=value)
+    return read
+
+
+def folder(value: object, where: Where) -> str:
+    """Read a folder's path: something, and no NUL character (no file system takes one)."""
+    read = title(value, where)
+    if "\0" in read:
+        msg = "must not contain a NUL character"
+        raise ConfigError(msg, value=value, hint="remove the \\u0000 from the path")
     return read
 
 

@@ -105,6 +105,12 @@ CASES = [
         "site.feed_items",
     ),
     Case(
+        "output folder with a NUL",
+        VALID.replace('timezone = "Asia/Shanghai"', 'output = "pub\\u0000lic"'),
+        "site.output",
+        "must not contain a NUL character",
+    ),
+    Case(
         "feed_items past any feed reader",
         VALID.replace('timezone = "Asia/Shanghai"', "feed_items = 99999999999999999999"),
         "site.feed_items",
