@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -45,7 +45,12 @@ def covered_years(first: datetime, last: datetime) -> tuple[int, int]:
     by day, so files change only when their airings do, and one component per
     zone serves every file of a publish.
     """
-    return first.astimezone(UTC).year, last.astimezone(UTC).year
+    # Within the calendar datetime knows, a year short of each end: the first
+    # observance reaches back a year, and the last year ends at the next one's
+    # start. An airing in year 1 or 9999 falls outside the component.
+    lowest, highest = MINYEAR + 1, MAXYEAR - 1
+    first_year = min(max(first.astimezone(UTC).year, lowest), highest)
+    return first_year, min(max(last.astimezone(UTC).year, first_year), highest)
 
 
 def vtimezone(zone: ZoneInfo, first: datetime, last: datetime) -> bytes:

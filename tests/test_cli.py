@@ -297,3 +297,19 @@ def test_days_that_are_no_number_name_the_option(capsys: pytest.CaptureFixture[s
     assert code == 2
     assert "argument --days: 'x' is not a whole number" in err
     assert "_positive_int" not in err
+
+
+# Far ahead, a run walks every airing from the show's first to find the window's numbers: 3 s.
+@pytest.mark.parametrize("now", ["0001-06-01T00:00", "0002-01-01T00:00", "9999-06-01T00:00"])
+def test_a_now_at_the_ends_of_the_calendar_publishes_or_is_a_usage_error(
+    now: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Near year 1 or 9999 a publish works (nothing airs yet) or says on one line that a date is out."""
+    for source in Path(EXAMPLE).parent.iterdir():
+        if source.is_file():
+            (tmp_path / source.name).write_bytes(source.read_bytes())
+    code, _, err = run(["publish", "-c", str(tmp_path / "airdates.toml"), "--now", now], capsys)
+    assert code in {0, 2}
+    assert len(err.splitlines()) == (code == 2)
+    if code == 2:
+        assert "outside the years 1 to 9999" in err
