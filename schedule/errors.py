@@ -23,6 +23,12 @@ __all__ = [
 ]
 
 
+# The characters str.splitlines() breaks at, as escapes: "\u2028" for U+2028.
+_LINE_BREAKS = {
+    ord(c): c.encode("unicode_escape").decode()
+    for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+}
+
 class AirdatesError(Exception):
     """Base class: a problem airdates explains to its user in one line."""
 
@@ -77,18 +83,21 @@ class ConfigError(AirdatesError):
 
     def describe(self) -> str:
         """Return the one-line form: ``file:line:col: key: message (hint)``."""
-        where = self.file or "<config>"
+        where = (self.file or "<config>").translate(_LINE_BREAKS)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         text = f"{where}: "
         if self.key:
-            text += f"{self.key}: "
+            text += f"{self.key.translate(_LINE_BREAKS)}: "
         text += self.message
         if self.hint:
             text += f" ({self.hint})"
-        return " ".join(text.split("\n"))
+        # Every line break splitlines() knows (U+2028, U+0085, CR...): the CLI
+        # prints each line of an error on its own. In a file name or a key
+        # (TOML lets a quoted key hold any of them) each is written as its escape.
+        return " ".join(text.splitlines())
 
     def located(self, *, file: str | None = None, key_prefix: str | None = None) -> ConfigError:
         """Return a copy placed in ``file`` and under ``key_prefix`` (``shows[x]``)."""
