@@ -81,11 +81,17 @@ class Plan:
         return _slot(*sources[0]) if sources else None
 
     def numbered_starts(self, lo: datetime, hi: datetime) -> list[datetime]:
-        """Return the local starts of numbered, uncancelled slots in ``[lo, hi)``, ascending."""
-        starts: set[datetime] = {e.at for e in self.show.extras if e.numbered and lo <= e.at < hi}
-        for rec in self._premiere_rules():
-            starts.update(occurrences(rec.rule, rec.first, rec.last, lo, hi))
-        return sorted(starts - self.cancelled)
+        """Return the local starts of numbered, uncancelled slots in ``[lo, hi)``, ascending.
+
+        A start is numbered as the source that makes its slot (``sources``) is:
+        a rule's airing that an unnumbered extra takes the place of is not.
+        """
+        cancelled = self.cancelled
+        return [
+            at for at, source in self.sources(lo, hi)
+            if (source.numbered if isinstance(source, Extra) else not source.rerun)
+            and at not in cancelled
+        ]
 
     def previous_numbered(self, before: datetime) -> datetime | None:
         """Return the latest numbered, uncancelled start earlier than ``before``."""

@@ -313,3 +313,30 @@ def test_a_now_at_the_ends_of_the_calendar_publishes_or_is_a_usage_error(
     assert len(err.splitlines()) == (code == 2)
     if code == 2:
         assert "outside the years 1 to 9999" in err
+
+
+def test_an_extra_in_a_rule_airings_place_takes_its_number_only_when_numbered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An extra at a rule airing's time replaces it; the next premiere takes the number it left.
+
+    Unnumbered, the extra has no episode and numbering runs on 173, 174; numbered,
+    it is episode 174 itself. No number is skipped either way.
+    """
+    for numbered, expected in ((False, [173, None, 174]), (True, [173, 174, 175])):
+        config = tmp_path / f"numbered-{numbered}.toml"
+        config.write_text(
+            '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
+            'timezone = "Asia/Shanghai"\n'
+            '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
+            '[[shows.airs]]\nrule = "every Wednesday and Saturday at 6 PM"\nfrom = 2025-01-01\n'
+            "[shows.numbering]\nepisode = 173\nat = 2026-01-03T18:00:00\n"
+            '[[shows.extras]]\nat = 2026-01-07T18:00:00\ntitle = "Special in its place"\n'
+            f"numbered = {'true' if numbered else 'false'}\n"
+        )
+        argv = ["upcoming", "-c", str(config), "--json", "--from", "2026-01-03T00:00", "--days", "8"]
+        code, out, err = run(argv, capsys)
+        assert code == 0, err
+        rows = json.loads(out)
+        assert [row["episode"] for row in rows] == expected, rows
+        assert rows[1]["title"] == "Special in its place"
