@@ -126,6 +126,13 @@ def _check_anchors(plan: Plan, show: Show) -> list[ConfigError]:
         anchors.append(("numbering", show.numbering))
     anchors += [(f"seasons[{i}]", s.anchor) for i, s in enumerate(show.seasons) if s.anchor is not None]
     problems = []
+    for index, season in enumerate(show.seasons):
+        if season.anchor is not None and plan.segment(season.anchor.at).season != season.number:
+            problems.append(ConfigError(
+                f"this airing is not in season {season.number}, which starts on {season.first}",
+                key=_where(show, f"seasons[{index}].at"), value=str(season.anchor.at),
+                hint="anchor a season on one of its own airings",
+            ))
     for key, anchor in anchors:
         slot = plan.slot_at(anchor.at)
         if slot is None:

@@ -59,6 +59,11 @@ CASES = {
         "shows[lets-meet].numbering.at",
         "anchor the numbering on a premiere",
     ),
+    "season anchored on an airing of another season": (
+        "[[shows.seasons]]\nnumber = 2\nfrom = 2025-07-05\nepisode = 5\nat = 2025-01-01T18:00:00\n",
+        "shows[lets-meet].seasons[0].at",
+        "not in season 2, which starts on 2025-07-05",
+    ),
     "episode entry at no airing": (
         '[[shows.episodes]]\nat = 2026-01-05T18:00:00\ntitle = "x"\n',
         "shows[lets-meet].episodes[0].at",
