@@ -57,6 +57,7 @@ class _Context:
     parsed: Parsed | None = None  # what earlier loads made (schedule/tomltables.py)
     seen_shows: dict[str, str] = field(default_factory=dict)
     seen_channels: dict[str, str] = field(default_factory=dict)
+    seen_xmltv_ids: dict[str, str] = field(default_factory=dict)  # the channel id of each
     episode_files: set[str] = field(default_factory=set)  # absolute paths of those read
 
 
@@ -402,13 +403,24 @@ def _channel(value: object, where: f.Where, index: int, context: _Context) -> Ch
     )
     if "id" not in found or "name" not in found:
         return None
-    if found["id"] in context.seen_channels:
+    duplicate = found["id"] in context.seen_channels
+    if duplicate:
         hint = f"first used in {context.seen_channels[found['id']]}"
         place.child("id").report(
             f"duplicate channel id {found['id']!r}", value=found["id"], hint=hint
         )
     context.seen_channels.setdefault(found["id"], place.file)
+    given = "xmltv_id" in found
     found.setdefault("xmltv_id", f"{found['id']}.{context.host}")
+    if found["xmltv_id"] in context.seen_xmltv_ids and not duplicate:
+        # Two <channel> elements with one id: a guide reader keeps one and
+        # files every programme of both under it.
+        first = context.seen_xmltv_ids[found["xmltv_id"]]
+        (place.child("xmltv_id") if given else place.child("id")).report(
+            f"channel {first!r} already has XMLTV id {found['xmltv_id']!r}",
+            value=found["xmltv_id"], hint="give each channel its own xmltv_id",
+        )
+    context.seen_xmltv_ids.setdefault(found["xmltv_id"], found["id"])
     return Channel(**found)
 
 

@@ -206,6 +206,14 @@ CASES = [
         "channels[cqtv].id",
     ),
     Case(
+        "two channels with one XMLTV id",
+        SITE.replace('name = "Chongqing Satellite TV"\n', 'name = "Chongqing Satellite TV"\n'
+                     'xmltv_id = "cqtv.example.org"\n')
+        + '[[channels]]\nid = "cqtv2"\nname = "Two"\nxmltv_id = "cqtv.example.org"\n' + SHOW + AIRS,
+        "channels[cqtv2].xmltv_id",
+        "give each channel its own xmltv_id",
+    ),
+    Case(
         "channel does not exist",
         VALID.replace('channel = "cqtv"', 'channel = "cqvt"'),
         "shows[lets-meet].channel",
