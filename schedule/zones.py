@@ -15,12 +15,13 @@ _LONGEST_NAME = 64  # no zone name is longer; comparing long text would only cos
 # What an IANA name looks like: words of letters, digits, "_", "-", "+" joined by
 # "/", none of them "." or "..". Anything else never reaches the loader.
 _NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*\Z")
+_NOT_ZONES = frozenset({"posixrules", "localtime", "Factory"})
 
 
 @cache
 def _zones() -> frozenset[str]:
     """Every zone name this system knows (scanning tzdata once)."""
-    return frozenset(available_timezones())
+    return frozenset(available_timezones()) - _NOT_ZONES
 
 
 @cache
@@ -42,7 +43,7 @@ def zone_named(name: object) -> ZoneInfo:
     zone = _loaded(name)
     if zone is None:
         msg = f"unknown time zone {name!r}"
-        suggestion = nearest_zone(name)
+        suggestion = None if name in _NOT_ZONES else nearest_zone(name)
         hint = (
             f"did you mean {suggestion!r}?"
             if suggestion
@@ -71,9 +72,12 @@ def _special(name: str) -> bool:
 
     "posixrules" is a copy of another zone kept for old POSIX TZ strings;
     "right/..." zones count leap seconds (their clocks run 27 s apart from
-    everyone's) and "posix/..." duplicates the rest.
+    everyone's) and "posix/..." duplicates the rest. "localtime" is the
+    host's own zone (a link some systems keep beside the data): a calendar
+    naming it means a different zone on every machine. "Factory" is tzdata's
+    placeholder for "zone not set", abbreviated "-00".
     """
-    return name == "posixrules" or name.split("/", 1)[0] in ("right", "posix")
+    return name in _NOT_ZONES or name.split("/", 1)[0] in ("right", "posix")
 
 
 def nearest_zone(name: str) -> str | None:
