@@ -301,6 +301,10 @@ def duration(*, allow_zero: bool = False) -> Reader:
         if length < timedelta(0) or (length == timedelta(0) and not allow_zero):
             msg_0 = "must be longer than zero"
             raise ConfigError(msg_0, value=value)
+        if length % timedelta(seconds=1):
+            # iCalendar and XMLTV count whole seconds: "PT0.4S" ended where it began.
+            msg_0 = "must be whole seconds"
+            raise ConfigError(msg_0, value=value, hint="round it to a second")
         return length
 
     return read

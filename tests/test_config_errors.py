@@ -175,6 +175,18 @@ CASES = [
         "30 minutes",
     ),
     Case(
+        "duration shorter than a second",
+        VALID.replace('"30 minutes"', '"PT0.4S"'),
+        "shows[lets-meet].duration",
+        "must be whole seconds",
+    ),
+    Case(
+        "refresh in part of a second",
+        VALID.replace('timezone = "Asia/Shanghai"', 'refresh = "PT90.5S"'),
+        "site.refresh",
+        "must be whole seconds",
+    ),
+    Case(
         "duration without unit",
         VALID.replace('"30 minutes"', "30"),
         "shows[lets-meet].duration",
