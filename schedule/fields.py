@@ -240,9 +240,15 @@ def url(value: object, where: Where) -> str:
     read = text(value, where)
     try:
         parts = urlsplit(read)
+        parts.port  # noqa: B018 - read for its check: ValueError for "host:99999" or "host:abc"
     except ValueError:
         parts = urlsplit("")
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or _has_space(read):
+    if (
+        parts.scheme.lower() not in {"http", "https"}
+        or not (parts.hostname or "").strip(".")
+        or _has_space(read)
+        or "\\" in read  # browsers read "\" as "/": "example.org\evil.com" is another host
+    ):
         host = read.split("/", 1)[0]
         hint = (
             f'did you mean "https://{read}"?'

@@ -152,6 +152,21 @@ CASES = [
     ),
     Case("missing site title", VALID.replace('title = "Test site"\n', ""), "site.title"),
     Case(
+        "base_url with a port past 65535",
+        VALID.replace("https://feeds.example.org/tv/", "https://feeds.example.org:99999/tv/"),
+        "site.base_url",
+    ),
+    Case(
+        "base_url host only dots",
+        VALID.replace("https://feeds.example.org/tv/", "https://./"),
+        "site.base_url",
+    ),
+    Case(
+        "base_url with a backslash",
+        VALID.replace("https://feeds.example.org/tv/", "https://example.org\\\\evil.com/tv/"),
+        "site.base_url",
+    ),
+    Case(
         "missing base_url",
         VALID.replace('base_url = "https://feeds.example.org/tv/"\n', ""),
         "site.base_url",
