@@ -313,6 +313,8 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         inputs.parsed = sitecache.tables(args.config)
         site = _load(args, err, inputs.parsed)
     now = current_time(args.now, site.timezone)
+    if args.output is not None:
+        _check_output(args.output, site.state)
     report = publish(
         site, now=now, output=args.output, dry_run=args.dry_run, wait=args.wait, log=log, inputs=inputs
     )
@@ -320,6 +322,26 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"airdates: warning: {warning}", file=err)
     print(report.summary(), file=out)
     return 0
+
+
+class UsageError(AirdatesError):
+    """An option the run cannot work with (exit 2)."""
+
+    exit_code = 2
+
+
+def _check_output(output: str, state: str) -> None:
+    """Refuse an ``--output`` folder that holds the state folder, as the config's output may not.
+
+    Through symbolic links: a link named "public" to the state folder is the state folder.
+    """
+    folder, kept = os.path.realpath(output or "."), os.path.realpath(state)
+    if os.path.commonpath([folder, kept]) == folder:
+        msg = (
+            f"--output {output!r} holds the state folder {state}: its files would be"
+            " published, and the outputs mixed with them; choose a folder outside it"
+        )
+        raise UsageError(msg)
 
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -340,3 +340,23 @@ def test_an_extra_in_a_rule_airings_place_takes_its_number_only_when_numbered(
         rows = json.loads(out)
         assert [row["episode"] for row in rows] == expected, rows
         assert rows[1]["title"] == "Special in its place"
+
+
+@pytest.mark.parametrize("output", [".", "", ".airdates", "link-to-state"])
+def test_an_output_folder_holding_the_state_is_a_usage_error(
+    output: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--output .` would publish next to the config with the state inside: exit 2, nothing written."""
+    for source in Path(EXAMPLE).parent.iterdir():
+        if source.is_file():
+            (tmp_path / source.name).write_bytes(source.read_bytes())
+    (tmp_path / ".airdates").mkdir()
+    (tmp_path / "link-to-state").symlink_to(".airdates")
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    argv = ["publish", "-c", "airdates.toml", "--output", output, "--now", "2026-01-10T12:00"]
+    code, out, err = run(argv, capsys)
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1
+    assert "holds the state folder" in err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
