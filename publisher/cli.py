@@ -7,6 +7,7 @@ import contextlib
 import gc
 import json
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from publisher.clock import current_time, parse_time
-from schedule.errors import AirdatesError
+from schedule.errors import AirdatesError, ConfigError
 
 if TYPE_CHECKING:
     # Types only: importing the rules engine would slow every cron run the shortcut answers.
@@ -97,6 +98,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     except SystemExit as exit_:  # argparse has printed the usage error
         return int(exit_.code or 0)
     try:
+        if args.command != "init":
+            _refuse_special_file(args.config)
         return _COMMANDS[args.command](args, out, err)
     except AirdatesError as error:
         for line in str(error).splitlines():
@@ -322,6 +325,24 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"airdates: warning: {warning}", file=err)
     print(report.summary(), file=out)
     return 0
+
+
+def _refuse_special_file(config: str) -> None:
+    """Refuse a config that is a named pipe, a device or a socket, before anything reads it.
+
+    Reading a named pipe waits for a writer, for ever; /dev/zero never ends.
+    A missing file or a folder is left to the loader, which says so.
+    """
+    try:
+        mode = os.stat(config).st_mode
+    except (OSError, ValueError):
+        return
+    kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+    for test, kind in kinds:
+        if test(mode):
+            msg = f"cannot read the file: it is {kind}, not a file"
+            raise ConfigError(msg, file=config, hint="give the path of the config file itself")
 
 
 class UsageError(AirdatesError):

@@ -360,3 +360,23 @@ def test_an_output_folder_holding_the_state_is_a_usage_error(
     assert len(err.splitlines()) == 1
     assert "holds the state folder" in err
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device"])
+def test_a_config_that_is_a_pipe_or_a_device_is_refused_at_once(kind: str, tmp_path: Path) -> None:
+    """A named pipe would be waited on for ever, /dev/zero read until memory runs out: exit 1."""
+    config = tmp_path / "airdates.toml"
+    if kind == "named pipe":
+        os.mkfifo(config)
+    else:
+        config.symlink_to("/dev/zero")
+    command = str(Path(sys.executable).with_name("airdates"))
+    for verb in ("check", "publish"):
+        done = subprocess.run(  # noqa: S603 - the installed command
+            [command, verb, "-c", str(config)], capture_output=True, text=True, timeout=30, check=False
+        )
+        assert done.returncode == 1, done.stderr
+        assert done.stderr == (
+            f"airdates: {config}: cannot read the file: it is a {kind}, not a file"
+            " (give the path of the config file itself)\n"
+        )
