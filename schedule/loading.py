@@ -37,7 +37,16 @@ def load_site(path: str, parsed: Parsed | None = None) -> tuple[Site, tuple[str,
         if kept is not None and kept.is_settled(show):
             shows.append(show)  # made of the same table and settings as an earlier load's
             continue
-        settled, problems = _settle(show)
+        try:
+            settled, problems = _settle(show)
+        except OverflowError:
+            # A rule that never airs is walked until the calendar ends; so is a
+            # from, until or anchor at its very end.
+            settled, problems = show, [ConfigError(
+                "finding this show's airings ran past the years 1 to 9999",
+                key=_where(show, "airs"),
+                hint="check that each rule airs at all, and its from, until and the show's dates",
+            )]
         shows.append(settled)
         errors += [p.located(file=p.file or show.source or site.source) for p in problems]
         if kept is not None and not problems:

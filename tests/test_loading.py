@@ -191,3 +191,25 @@ def test_episodes_are_found_by_number_in_any_order_of_lookups() -> None:
                 assert looked_up == expected, (show.id, season, number)
                 found += expected is not None
     assert found > 1_000
+
+
+def test_a_numbered_rule_that_never_airs_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 30th of February every year: the walk to the anchor's episode ends with the calendar.
+
+    That is the show's config, named, exit 1; not a usage error about --now.
+    """
+    never = VALID.replace(
+        'rule = "every Wednesday and Saturday at 6 PM"',
+        'rrule = "FREQ=MONTHLY;INTERVAL=12;BYMONTHDAY=30;BYHOUR=18"',
+    ).replace("from = 2025-01-01", "from = 2025-02-01")
+    path = tmp_path / "airdates.toml"
+    path.write_text(never + "[[shows.episodes]]\nnumber = 3\ntitle = \"x\"\n", encoding="utf-8")
+    found = {e.key: e for e in problems(str(path))}
+    assert "shows[lets-meet].airs" in found, list(found)
+    assert "each rule airs at all" in (found["shows[lets-meet].airs"].hint or "")
+    assert main(["check", "-c", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "shows[lets-meet].airs" in err
