@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from schedule.config import load_config
@@ -118,15 +118,26 @@ def _check_moves(plan: Plan, show: Show) -> list[ConfigError]:
         target = change.move_to
         if target is None or target == at:
             continue
-        other = plan.slot_at(target)
-        away = plan.changes.get(target)
+        # A time in a spring-forward gap starts an hour later: onto the airing there, if any.
+        landing = target if plan.slot_at(target) is not None else _resolved(target, show)
+        other = plan.slot_at(landing) if landing != at else None
+        away = plan.changes.get(landing)
         if other is not None and away is None:
+            when = _when(target) if landing == target else (
+                f"{_when(target)}, which the clock change makes {landing:%H:%M}"
+            )
             problems.append(ConfigError(
-                f"moves onto another airing of this show ({_when(target)})",
+                f"moves onto another airing of this show ({when})",
                 key=_where(show, f"{change.key}.move_to"), value=str(target),
                 hint="cancel or move that airing too, or pick another time",
             ))
     return problems
+
+
+def _resolved(local: datetime, show: Show) -> datetime:
+    """Return the wall time ``local`` comes to in the show's zone (a gap's time moves on)."""
+    zone = show.timezone
+    return local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
 
 
 def _check_anchors(plan: Plan, show: Show) -> list[ConfigError]:

@@ -213,3 +213,20 @@ def test_a_numbered_rule_that_never_airs_is_a_config_error(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "shows[lets-meet].airs" in err
+
+
+def test_a_move_into_a_spring_forward_gap_onto_the_airing_after_it_is_an_error(tmp_path: Path) -> None:
+    """02:30 does not exist on 8 March 2026 in New York: it is 03:30, when the daily airing starts."""
+    path = tmp_path / "airdates.toml"
+    config = VALID.replace('timezone = "Asia/Shanghai"', 'timezone = "America/New_York"').replace(
+        'rule = "every Wednesday and Saturday at 6 PM"', 'rule = "daily at 3:30 am"'
+    )
+    for target, moved_onto in (("2026-03-08T02:30:00", True), ("2026-03-09T02:30:00", False)):
+        change = f"[[shows.changes]]\nat = 2026-03-07T03:30:00\nmove_to = {target}\n"
+        path.write_text(config + change, encoding="utf-8")
+        if not moved_onto:
+            load_site(str(path))
+            continue
+        found = {e.key: e for e in problems(str(path))}
+        error = found["shows[lets-meet].changes[0].move_to"]
+        assert "which the clock change makes 03:30" in error.message
