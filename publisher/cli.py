@@ -9,7 +9,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -65,28 +65,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"{text!r} is not a whole number"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not 1 <= value <= _MAX_DAYS:
-        msg = f"must be from 1 to {_MAX_DAYS}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+def _bounded(
+    kind: Callable[[str], float], low: float, high: float, *, what: str, unit: str = ""
+) -> Callable[[str], float]:
+    """Return an argparse type: ``kind`` of the text, from ``low`` to ``high``."""
+
+    def read(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            msg = f"{text!r} is not {what}"
+            raise argparse.ArgumentTypeError(msg) from None
+        if not low <= value <= high:  # NaN fails this too
+            msg = f"must be from {low} to {high}{unit}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return read
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        msg = f"{text!r} is not a number of seconds"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not 0 <= value <= _MAX_WAIT:  # NaN fails this too
-        msg = f"must be from 0 to {_MAX_WAIT} seconds"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+_positive_int = _bounded(int, 1, _MAX_DAYS, what="a whole number")
+_seconds = _bounded(float, 0, _MAX_WAIT, what="a number of seconds", unit=" seconds")
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

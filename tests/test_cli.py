@@ -28,6 +28,14 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, captured.out, captured.err
 
 
+def copy_example(folder: Path) -> Path:
+    """Copy the bundled example's files (config, spreadsheet) into ``folder``; return its config."""
+    for source in Path(EXAMPLE).parent.iterdir():
+        if source.is_file():
+            (folder / source.name).write_bytes(source.read_bytes())
+    return folder / "airdates.toml"
+
+
 def upcoming_json(capsys: pytest.CaptureFixture[str], *extra: str) -> list[dict]:
     """Return `upcoming --json` on the example as parsed JSON."""
     code, out, err = run(["upcoming", "-c", EXAMPLE, "--json", *extra], capsys)
@@ -264,11 +272,7 @@ def test_a_rule_until_the_end_of_the_calendar_never_ends(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``until = 9999-12-31`` (a common way to say "no end") is read as no end, not an error."""
-    example = Path(EXAMPLE).parent
-    for source in example.iterdir():
-        if source.is_file():
-            (tmp_path / source.name).write_bytes(source.read_bytes())
-    config = tmp_path / "airdates.toml"
+    config = copy_example(tmp_path)
     text = config.read_text()
     assert "# until = 2026-12-31" in text
     config.write_text(text.replace("# until = 2026-12-31", "until = 9999-12-31"))
@@ -305,10 +309,7 @@ def test_a_now_at_the_ends_of_the_calendar_publishes_or_is_a_usage_error(
     now: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Near year 1 or 9999 a publish works (nothing airs yet) or says on one line that a date is out."""
-    for source in Path(EXAMPLE).parent.iterdir():
-        if source.is_file():
-            (tmp_path / source.name).write_bytes(source.read_bytes())
-    code, _, err = run(["publish", "-c", str(tmp_path / "airdates.toml"), "--now", now], capsys)
+    code, _, err = run(["publish", "-c", str(copy_example(tmp_path)), "--now", now], capsys)
     assert code in {0, 2}
     assert len(err.splitlines()) == (code == 2)
     if code == 2:
@@ -347,9 +348,7 @@ def test_an_output_folder_holding_the_state_is_a_usage_error(
     output: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`--output .` would publish next to the config with the state inside: exit 2, nothing written."""
-    for source in Path(EXAMPLE).parent.iterdir():
-        if source.is_file():
-            (tmp_path / source.name).write_bytes(source.read_bytes())
+    copy_example(tmp_path)
     (tmp_path / ".airdates").mkdir()
     (tmp_path / "link-to-state").symlink_to(".airdates")
     monkeypatch.chdir(tmp_path)
