@@ -29,6 +29,7 @@ _LINE_BREAKS = {
     for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 }
 
+
 class AirdatesError(Exception):
     """Base class: a problem airdates explains to its user in one line."""
 

@@ -118,7 +118,8 @@ def _check_moves(plan: Plan, show: Show) -> list[ConfigError]:
         target = change.move_to
         if target is None or target == at:
             continue
-        # A time in a spring-forward gap starts an hour later: onto the airing there, if any.
+        # A time in a spring-forward gap starts when the clock change makes it (an
+        # hour later, or half an hour at Lord Howe): onto the airing there, if any.
         landing = target if plan.slot_at(target) is not None else _resolved(target, show)
         other = plan.slot_at(landing) if landing != at else None
         away = plan.changes.get(landing)
