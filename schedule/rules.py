@@ -111,8 +111,8 @@ def _rule_problem(rule: Rule) -> str | None:  # noqa: PLR0911 - one return per k
         return "a rule needs at least one time of day"
     if any(t.second or t.microsecond or t.tzinfo for t in rule.times):
         return "times of day are local and whole minutes"
-    if rule.interval < 1:
-        return "interval must be 1 or more"
+    if not 1 <= rule.interval <= _MAX_INTERVAL:
+        return f"interval must be from 1 to {_MAX_INTERVAL}"
     if any(not 0 <= d <= 6 for d in rule.weekdays):  # noqa: PLR2004 - Sunday
         return "weekdays run from 0 (Monday) to 6 (Sunday)"
     if (rule.positions or rule.monthdays) and rule.freq != "MONTHLY":
@@ -172,7 +172,8 @@ _FREQ_HINTS = {
 }
 _KNOWN_PARTS = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYHOUR", "BYMINUTE", "BYSECOND", "WKST")
 _BYDAY_ITEM = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
-_NUMBER = re.compile(r"[+-]?\d{1,4}")
+_MAX_INTERVAL = 10_000  # days, weeks or months between airings: more is a typo
+_NUMBER = re.compile(r"[+-]?\d{1,5}")  # five digits: up to _MAX_INTERVAL
 
 
 def parse_rrule(text: str) -> Rule:
@@ -230,7 +231,7 @@ def _parse_rrule_line(line: str, text: str) -> Rule:
         raise _rrule_error(line, text, "is not an RRULE value", hint=hint)
     parts = _rrule_parts(body, text)
     freq = _rrule_freq(parts, text)
-    interval = _rrule_int(parts, "INTERVAL", default="1", low=1, high=10_000, text=text)
+    interval = _rrule_int(parts, "INTERVAL", default="1", low=1, high=_MAX_INTERVAL, text=text)
     _check_wkst(parts, freq, interval, text)
     _rrule_seconds(parts, text)
     weekdays, positions = _rrule_byday(parts, freq, text)
@@ -584,7 +585,7 @@ def _classify(token: _Token, text: str) -> _Word:  # noqa: PLR0911 - one return 
         return _Word("ordinal", token, number=_ORDINAL_WORDS[word])
     if _NUMERIC_ORDINAL.fullmatch(word):
         return _Word("ordinal", token, number=int(word[:-2]))
-    if word.isdigit() and len(word) <= 4:  # noqa: PLR2004 - no interval needs five digits
+    if word.isdigit() and len(word) <= len(str(_MAX_INTERVAL)):
         return _Word("number", token, number=int(word))
     if word in _UNITS:
         unit, standalone = _UNITS[word]
@@ -682,9 +683,13 @@ def _interval_at(words: list[_Word], index: int, unit: str, text: str) -> int | 
         return 2
     counts = word.kind == "number" or (word.kind == "ordinal" and after_every)
     if counts and following is not None and following.kind == "unit" and following.unit == unit:
-        if word.number < 1:
+        if not 1 <= word.number <= _MAX_INTERVAL:
             written = word.token.text
-            hint = f"the interval counts from 1: 'every {unit}', 'every 2 {unit}s'"
+            hint = (
+                f"the interval counts from 1: 'every {unit}', 'every 2 {unit}s'"
+                if word.number < 1
+                else f"the interval goes up to {_MAX_INTERVAL} {unit}s"
+            )
             message = f"{written!r} is not an interval"
             raise RuleError(message, word=written, value=text, hint=hint)
         return word.number

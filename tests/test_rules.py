@@ -246,6 +246,7 @@ def test_rrule_values_are_read_and_normalised(text: str, expected: str) -> None:
         ("FREQ=DAILY;BYHOUR=9;BYMINUTE=60", "BYMINUTE=60", None),
         ("FREQ=DAILY;BYHOUR=9;BYSECOND=30", "BYSECOND=30", "BYSECOND=0"),
         ("FREQ=DAILY;INTERVAL=0;BYHOUR=9", "INTERVAL=0", None),
+        ("FREQ=DAILY;INTERVAL=10001;BYHOUR=9", "INTERVAL=10001", None),
         ("FREQ=DAILY;INTERVAL=two;BYHOUR=9", "INTERVAL=TWO", None),
         ("FREQ=DAILY;BYHOURS=9", "BYHOURS=9", "did you mean 'BYHOUR'?"),
         ("FREQ=DAILY;FREQ=WEEKLY;BYHOUR=9", "FREQ=WEEKLY", None),
@@ -320,6 +321,8 @@ def test_unreadable_words_are_quoted_with_the_nearest_word(
         ("on the 0th of every month at 8 PM", "0th"),
         ("every 0 weeks on Monday at 9 PM", "0"),
         ("every 0 days at 9 PM", "0"),
+        ("every 10001 weeks on Monday at 9 PM", "10001"),
+        ("every 123456 days at 9 PM", "123456"),
         ("sixth Monday of every month at 9 PM", "sixth"),
         ("6th Monday of every month at 9 PM", "6th"),
         ("second Monday at 9 PM", "second"),
@@ -451,3 +454,10 @@ def test_any_text_gives_a_rule_or_a_rule_error(text: str) -> None:
             assert error.value == text  # noqa: PT017 - the error of either parser is expected
         else:
             assert parse_rrule(parsed.to_rrule()) == parsed
+
+
+def test_the_longest_interval_reads_alike_in_words_and_as_an_rrule() -> None:
+    """10,000 weeks is the most either spelling takes, and both take it (it was 9,999 in words)."""
+    assert parse_rule("every 10000 weeks on Monday at 9 PM") == parse_rrule(
+        "FREQ=WEEKLY;INTERVAL=10000;BYDAY=MO;BYHOUR=21;BYMINUTE=0"
+    )
