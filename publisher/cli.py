@@ -330,11 +330,16 @@ def _refuse_special_file(config: str) -> None:
     """Refuse a config that is a named pipe, a device or a socket, before anything reads it.
 
     Reading a named pipe waits for a writer, for ever; /dev/zero never ends.
-    A missing file or a folder is left to the loader, which says so.
+    A missing file or a folder is left to the loader, which says so. A pipe
+    the shell opened (``-c /dev/stdin``, ``-c <(...)``) has its writer and
+    an end: it is read.
     """
     try:
         mode = os.stat(config).st_mode
+        opened = os.path.basename(os.path.realpath(config)).startswith("pipe:")
     except (OSError, ValueError):
+        return
+    if opened:
         return
     kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
              (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))

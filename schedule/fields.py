@@ -247,7 +247,7 @@ def url(value: object, where: Where) -> str:
         parts.scheme.lower() not in {"http", "https"}
         or not (parts.hostname or "").strip(".")
         or _has_space(read)
-        or "\\" in read  # browsers read "\" as "/": "example.org\evil.com" is another host
+        or "\\" in parts.netloc  # browsers read "\" as "/": "example.org\evil.com" is another host
     ):
         host = read.split("/", 1)[0]
         hint = (

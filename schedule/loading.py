@@ -138,7 +138,10 @@ def _check_moves(plan: Plan, show: Show) -> list[ConfigError]:
 def _resolved(local: datetime, show: Show) -> datetime:
     """Return the wall time ``local`` comes to in the show's zone (a gap's time moves on)."""
     zone = show.timezone
-    return local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    try:
+        return local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:  # at the very ends of the calendar, where no clock changes
+        return local
 
 
 def _check_anchors(plan: Plan, show: Show) -> list[ConfigError]:
@@ -245,8 +248,11 @@ class _Walk:
 
     def nth(self, index: int) -> datetime | None:
         """Return the ``index``-th start walked to (0: the first), or None when there is none."""
-        while len(self.found) <= index and self._further():
-            pass
+        try:
+            while len(self.found) <= index and self._further():
+                pass
+        except OverflowError:  # the calendar ends: no airing is that far
+            self.bound, self.edge = self.edge, self.edge
         return self.found[index] if index < len(self.found) else None
 
     def _further(self) -> bool:

@@ -48,6 +48,7 @@ class Plan:
         self.cancelled = frozenset(at for at, c in self.changes.items() if c.cancel is not None)
         self.moves = tuple((at, c) for at, c in self.changes.items() if c.move_to is not None)
         self.extras: dict[datetime, Extra] = {e.at: e for e in show.extras}
+        self._unnumbered_extras = frozenset(e.at for e in show.extras if not e.numbered)
         self.info_by_at: dict[datetime, EpisodeInfo] = {i.at: i for i in show.episodes if i.at}
         self.info_by_number: dict[tuple[int | None, int], EpisodeInfo] = {
             (i.season, i.number): i for i in show.episodes if i.number is not None and i.at is None
@@ -83,22 +84,21 @@ class Plan:
     def numbered_starts(self, lo: datetime, hi: datetime) -> list[datetime]:
         """Return the local starts of numbered, uncancelled slots in ``[lo, hi)``, ascending.
 
-        A start is numbered as the source that makes its slot (``sources``) is:
-        a rule's airing that an unnumbered extra takes the place of is not.
+        A premiere rule's start that an unnumbered extra takes the place of
+        (``sources``: the extra wins) is not numbered.
         """
-        cancelled = self.cancelled
-        return [
-            at for at, source in self.sources(lo, hi)
-            if (source.numbered if isinstance(source, Extra) else not source.rerun)
-            and at not in cancelled
-        ]
+        starts: set[datetime] = {e.at for e in self.show.extras if e.numbered and lo <= e.at < hi}
+        for rec in self._premiere_rules():
+            starts.update(occurrences(rec.rule, rec.first, rec.last, lo, hi))
+        return sorted(starts - self.cancelled - self._unnumbered_extras)
 
     def previous_numbered(self, before: datetime) -> datetime | None:
         """Return the latest numbered, uncancelled start earlier than ``before``."""
         best: datetime | None = None
+        skipped = self.cancelled | self._unnumbered_extras
         for rec in self._premiere_rules():
             for at in occurrences_before(rec.rule, rec.first, rec.last, before):
-                if at not in self.cancelled:
+                if at not in skipped:
                     best = at if best is None or at > best else best
                     break
         numbered_extras = (e.at for e in self.show.extras if e.numbered and e.at < before)

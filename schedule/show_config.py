@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from schedule import fields as f

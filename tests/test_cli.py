@@ -379,3 +379,42 @@ def test_a_config_that_is_a_pipe_or_a_device_is_refused_at_once(kind: str, tmp_p
             f"airdates: {config}: cannot read the file: it is a {kind}, not a file"
             " (give the path of the config file itself)\n"
         )
+
+
+def test_a_rerun_after_an_extra_in_a_premieres_place_repeats_the_episode_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Monday's premiere gives way to a special; Tuesday's rerun repeats the last episode aired."""
+    config = tmp_path / "airdates.toml"
+    config.write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
+        'timezone = "Asia/Shanghai"\n'
+        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
+        '[[shows.airs]]\nrule = "every Monday at 8 PM"\nfrom = 2025-01-01\n'
+        '[[shows.airs]]\nrule = "every Tuesday at 9 PM"\nfrom = 2025-01-01\nrerun = true\n'
+        "[shows.numbering]\nepisode = 10\nat = 2026-01-05T20:00:00\n"
+        '[[shows.extras]]\nat = 2026-01-12T20:00:00\ntitle = "Special"\n'
+    )
+    argv = ["upcoming", "-c", str(config), "--json", "--from", "2026-01-05T00:00", "--days", "16"]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    rows = {row["start"][:16]: row for row in json.loads(out)}
+    assert rows["2026-01-12T20:00"]["episode"] is None  # the special
+    assert rows["2026-01-13T21:00"]["rerun_of"] == 10
+    assert rows["2026-01-19T20:00"]["episode"] == 11
+
+
+def test_a_config_piped_in_by_the_shell_is_read(tmp_path: Path) -> None:
+    """`... | airdates check -c /dev/stdin`: a pipe with a writer and an end is not a named pipe."""
+    config = (
+        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
+        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+    )
+    command = str(Path(sys.executable).with_name("airdates"))
+    done = subprocess.run(  # noqa: S603 - the installed command
+        [command, "check", "-c", "/dev/stdin", "--now", "2026-01-10T12:00"],
+        input=config, capture_output=True, text=True, timeout=30, check=False, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("/dev/stdin: ok, 1 shows")

@@ -384,3 +384,13 @@ def test_seasons_extras_and_anchor(tmp_path: Path) -> None:
         (timedelta(minutes=30), True),
         (timedelta(hours=1), False),
     ]
+
+
+def test_a_link_with_a_backslash_past_its_host_is_kept(tmp_path: Path) -> None:
+    """Only a backslash in the host is refused (a browser reads it as "/"); one in a query is text."""
+    from tests.test_config_errors import VALID  # noqa: PLC0415 - the shared valid config
+
+    link = "https://example.org/search?q=a\\\\b"
+    path = tmp_path / "airdates.toml"
+    path.write_text(VALID.replace('channel = "cqtv"', f'channel = "cqtv"\nlink = "{link}"'))
+    assert load_config(str(path)).shows[0].link == "https://example.org/search?q=a\\b"

@@ -167,6 +167,11 @@ CASES = [
         "site.base_url",
     ),
     Case(
+        "link with a backslash in its host",
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nlink = "https://example.org\\\\evil.com/x?q=a\\\\b"'),
+        "shows[lets-meet].link",
+    ),
+    Case(
         "missing base_url",
         VALID.replace('base_url = "https://feeds.example.org/tv/"\n', ""),
         "site.base_url",

@@ -196,9 +196,9 @@ def test_episodes_are_found_by_number_in_any_order_of_lookups() -> None:
 def test_a_numbered_rule_that_never_airs_is_a_config_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The 30th of February every year: the walk to the anchor's episode ends with the calendar.
+    """The 30th of February every year: the walk to episode 3 ends with the calendar.
 
-    That is the show's config, named, exit 1; not a usage error about --now.
+    That is the row looking for it, named, exit 1; not a usage error about --now.
     """
     never = VALID.replace(
         'rule = "every Wednesday and Saturday at 6 PM"',
@@ -207,12 +207,12 @@ def test_a_numbered_rule_that_never_airs_is_a_config_error(
     path = tmp_path / "airdates.toml"
     path.write_text(never + "[[shows.episodes]]\nnumber = 3\ntitle = \"x\"\n", encoding="utf-8")
     found = {e.key: e for e in problems(str(path))}
-    assert "shows[lets-meet].airs" in found, list(found)
-    assert "each rule airs at all" in (found["shows[lets-meet].airs"].hint or "")
+    assert list(found) == ["shows[lets-meet].episodes[0].number"]
+    assert "no airing is episode 3" in found["shows[lets-meet].episodes[0].number"].message
     assert main(["check", "-c", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "shows[lets-meet].airs" in err
+    assert "--now" not in err
 
 
 def test_a_move_into_a_spring_forward_gap_onto_the_airing_after_it_is_an_error(tmp_path: Path) -> None:
@@ -230,3 +230,23 @@ def test_a_move_into_a_spring_forward_gap_onto_the_airing_after_it_is_an_error(t
         found = {e.key: e for e in problems(str(path))}
         error = found["shows[lets-meet].changes[0].move_to"]
         assert "which the clock change makes 03:30" in error.message
+
+
+def test_an_episode_past_a_finished_rule_is_named_though_reruns_run_on(tmp_path: Path) -> None:
+    """The premieres stop in March, reruns never do: looking for episode 40 ends with the calendar.
+
+    That is "no airing is episode 40" on the change, not a run past the year 9999,
+    and the show's other mistakes are still reported beside it.
+    """
+    config = VALID.replace("from = 2025-01-01", "from = 2025-01-01\nuntil = 2025-03-30") + (
+        '[[shows.airs]]\nrule = "every Sunday at 9 PM"\nfrom = 2025-01-01\nrerun = true\n'
+        "[shows.numbering]\nepisode = 1\nat = 2025-01-01T18:00:00\n"
+        "[[shows.changes]]\nepisode = 40\ncancel = true\n"
+        "[[shows.changes]]\nat = 2025-01-02T18:00:00\ncancel = true\n"
+    )
+    path = tmp_path / "airdates.toml"
+    path.write_text(config, encoding="utf-8")
+    found = {e.key: e for e in problems(str(path))}
+    assert "no airing is episode 40" in found["shows[lets-meet].changes[0].episode"].message
+    assert "shows[lets-meet].changes[1].at" in found
+    assert "shows[lets-meet].airs" not in found
