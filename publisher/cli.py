@@ -363,7 +363,7 @@ def _check_output(output: str, state: str) -> None:
     folder, kept = os.path.realpath(output or "."), os.path.realpath(state)
     if os.path.commonpath([folder, kept]) == folder:
         msg = (
-            f"--output {output!r} holds the state folder {state}: its files would be"
+            f"--output {output!r} holds the state folder {state!r}: its files would be"
             " published, and the outputs mixed with them; choose a folder outside it"
         )
         raise UsageError(msg)

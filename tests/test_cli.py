@@ -418,3 +418,17 @@ def test_a_config_piped_in_by_the_shell_is_read(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("/dev/stdin: ok, 1 shows")
+
+
+def test_an_output_holding_a_state_folder_with_a_newline_is_named_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state folder's name is quoted as Python writes it: a newline in it stays "\\n"."""
+    config = copy_example(tmp_path)
+    config.write_text(config.read_text().replace('state = ".airdates"', 'state = "st\\nate"'))
+    monkeypatch.chdir(tmp_path)
+    argv = ["publish", "-c", "airdates.toml", "--output", ".", "--now", "2026-01-10T12:00"]
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert "st\\nate'" in err
