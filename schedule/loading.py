@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from schedule.config import load_config
 from schedule.errors import ConfigError, ConfigErrors
 from schedule.plan import Plan, Segment
+from schedule.recurrence import resolve
 from schedule.site import Anchor, Change, Show, Site
 
 if TYPE_CHECKING:
@@ -137,9 +138,8 @@ def _check_moves(plan: Plan, show: Show) -> list[ConfigError]:
 
 def _resolved(local: datetime, show: Show) -> datetime:
     """Return the wall time ``local`` comes to in the show's zone (a gap's time moves on)."""
-    zone = show.timezone
     try:
-        return local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        return resolve(local, show.timezone).replace(tzinfo=None)
     except OverflowError:  # at the very ends of the calendar, where no clock changes
         return local
 
@@ -174,7 +174,7 @@ def _check_episodes(plan: Plan, show: Show) -> list[ConfigError]:
     problems = []
     # One walk per season and direction for every row: a spreadsheet of 8,000
     # episodes, each walked to from its season's start, took 26 s to check.
-    walks: dict[tuple[datetime, datetime, bool], _Walk] = {}
+    walks: _Walks = {}
     for index, info in enumerate(show.episodes):
         key = f"episodes[{index}]"
         if info.at is not None:
@@ -197,7 +197,7 @@ def find_episode(
     number: int,
     *,
     any_season: bool = False,
-    walks: dict[tuple[datetime, datetime, bool], _Walk] | None = None,
+    walks: _Walks | None = None,
 ) -> datetime | None:
     """Return the local start of episode ``number`` (of ``season``), or None if no airing is.
 
@@ -212,23 +212,30 @@ def find_episode(
     return None
 
 
-def _find_in_segment(
-    plan: Plan, segment: Segment, number: int, walks: dict[tuple[datetime, datetime, bool], _Walk]
-) -> datetime | None:
-    bounds = [s.lo for s in plan.segments if s.lo > segment.lo]
-    last = _last_possible(plan)
-    hi = min([*bounds, last]) if last is not None else min(bounds, default=None)
-    lo = max(segment.lo, plan.earliest)
+def _find_in_segment(plan: Plan, segment: Segment, number: int, walks: _Walks) -> datetime | None:
     if segment.anchor is not None:
         origin, offset = segment.anchor.at, number - segment.anchor.episode
     else:
-        origin, offset = lo, number - 1
+        origin, offset = max(segment.lo, plan.earliest), number - 1
     forward = offset >= 0
-    walk = walks.get((segment.lo, origin, forward))
+    walk = walks.get((segment.lo, forward))
     if walk is None:
-        walk = _Walk(plan, origin, hi if forward else lo, forward=forward)
-        walks[segment.lo, origin, forward] = walk
+        walk = _Walk(plan, origin, _walk_bound(plan, segment, forward=forward), forward=forward)
+        walks[segment.lo, forward] = walk
     return walk.nth(offset if forward else -offset - 1)
+
+
+def _walk_bound(plan: Plan, segment: Segment, *, forward: bool) -> datetime | None:
+    """Return where a walk through ``segment`` stops.
+
+    Ahead: the next season's start or the day after the last possible airing
+    (None: no end). Back: the season's start.
+    """
+    if not forward:
+        return max(segment.lo, plan.earliest)
+    later = [s.lo for s in plan.segments if s.lo > segment.lo]
+    last = _last_possible(plan)
+    return min([*later, last]) if last is not None else min(later, default=None)
 
 
 class _Walk:
@@ -273,6 +280,10 @@ class _Walk:
             self.edge = start
         self.span *= 2
         return True
+
+
+# The walks of one plan, by the start of the season walked through and direction.
+_Walks = dict[tuple[datetime, bool], _Walk]
 
 
 def _last_possible(plan: Plan) -> datetime | None:
