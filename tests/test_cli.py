@@ -285,21 +285,22 @@ def test_a_rule_until_the_end_of_the_calendar_never_ends(
     assert "lets-meet" in out
 
 
-@pytest.mark.parametrize("wait", ["nan", "-5", "inf", "1e9", "soon"])
-def test_a_wait_that_is_no_number_of_seconds_is_a_usage_error(
-    wait: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        # --wait nan would wait for the lock for ever, --wait -5 give up before trying.
+        *((["publish", "-c", EXAMPLE, "--dry-run", "--wait", wait], "--wait")
+          for wait in ("nan", "-5", "inf", "1e9", "soon")),
+        (["upcoming", "-c", EXAMPLE, "--days", "x"], "argument --days: 'x' is not a whole number"),
+    ],
+)
+def test_an_option_value_out_of_its_range_names_the_option(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`--wait nan` would wait for the lock for ever, `--wait -5` give up before trying: exit 2."""
-    code, _, err = run(["publish", "-c", EXAMPLE, "--dry-run", "--wait", wait], capsys)
+    """Exit 2, naming the option and the value, not a function of airdates'."""
+    code, _, err = run(argv, capsys)
     assert code == 2
-    assert "--wait" in err
-
-
-def test_days_that_are_no_number_name_the_option(capsys: pytest.CaptureFixture[str]) -> None:
-    """A usage error names the option and the value, not a function of airdates'."""
-    code, _, err = run(["upcoming", "-c", EXAMPLE, "--days", "x"], capsys)
-    assert code == 2
-    assert "argument --days: 'x' is not a whole number" in err
+    assert said in err
     assert "_positive_int" not in err
 
 
