@@ -45,6 +45,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from publisher.clock import current_time
+from publisher.dbpaths import database_uri, folder_text, folder_value
 from schedule.errors import AirdatesError
 
 __all__ = [
@@ -132,9 +133,8 @@ def last_recipe(config: str) -> tuple[str, dict[str, Any]] | None:
         if not os.path.isfile(os.path.join(state, _DB_NAME)):
             continue  # a first publish: nothing to connect to
         try:
-            with contextlib.closing(sqlite3.connect(
-                f"file:{os.path.join(state, _DB_NAME)}?mode=ro", uri=True, timeout=5.0
-            )) as db:
+            uri = database_uri(os.path.join(state, _DB_NAME), "ro")
+            with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=5.0)) as db:
                 recipe = _recipe_for(db, state, config)
         except (OSError, sqlite3.Error, ValueError):
             continue
@@ -217,7 +217,7 @@ def _hit(  # noqa: PLR0913 - the command's options, passed through
         folder is None
         or last is None
         or last[6] is None
-        or not folder == last[2] == recipe["folder"]
+        or not folder == folder_text(last[2]) == recipe["folder"]
     ):
         return None
     moment = current_time(now, ZoneInfo(recipe["zone"])).astimezone(UTC)
@@ -274,7 +274,8 @@ def _stored_recipe(db: sqlite3.Connection) -> dict[str, Any] | None:
 def _outputs_intact(db: sqlite3.Connection, folder: str, files: int) -> bool:
     """Tell whether every output file is still the one airdates wrote (size, mtime, inode)."""
     rows = db.execute(
-        "SELECT name, size, mtime_ns, inode FROM manifest WHERE folder = ?", (folder,)
+        "SELECT name, size, mtime_ns, inode FROM manifest WHERE folder = ?",
+        (folder_value(folder),),
     ).fetchall()
     if len(rows) != files:
         return False
@@ -326,7 +327,7 @@ def fingerprint(recipe: dict[str, Any], *, since_ns: int | None = None) -> str |
     """
     digest = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode())
     for path in recipe["files"]:
-        digest.update(path.encode() + b"\0")
+        digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
         try:
             with open(path, "rb") as file:  # noqa: PTH123 - the stat and the bytes of one open file
                 info = os.fstat(file.fileno())

@@ -205,4 +205,5 @@ def _key(fingerprint: str, config: str) -> bytes | None:
         folder = Path.cwd()
     except OSError:
         return None
-    return hashlib.sha256(f"{fingerprint}\0{config}\0{folder}".encode()).digest()
+    key = f"{fingerprint}\0{config}\0{folder}"
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()

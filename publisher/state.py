@@ -34,6 +34,7 @@ from typing import Any, cast
 
 from feeds.edition import ScheduleChange
 from publisher.changes import AiringRecord, ChangeKind
+from publisher.dbpaths import database_uri, folder_text, folder_value
 from publisher.files import Stamp
 from schedule.errors import OutputError
 
@@ -223,7 +224,8 @@ class State:
         """Open (creating and migrating) the database in the state folder."""
         path = folder / DB_NAME
         with _translated(path):
-            connection = _connect(str(path))
+            # A URI, so that ATTACH may name the held databases by theirs (commit).
+            connection = _connect(database_uri(path, "rwc"), uri=True)
             connection.execute("PRAGMA journal_mode=WAL")
             # FULL: a commit that returned survives a power cut, so the state never runs ahead.
             connection.execute("PRAGMA synchronous=FULL")
@@ -235,7 +237,7 @@ class State:
         """Open the state database read-only, beside the publish that holds it open for writing."""
         path = folder / DB_NAME
         with _translated(path):
-            connection = _connect(f"file:{path}?mode=ro", uri=True)
+            connection = _connect(database_uri(path, "ro"), uri=True)
         return cls(connection, str(path))
 
     @classmethod
@@ -324,7 +326,7 @@ class State:
         """Return the keys the network files in ``folder`` were made with, by name."""
         with _translated(self.path):
             query = "SELECT name, key FROM network_keys WHERE folder = ?"
-            return dict(self._db.execute(query, (folder,)).fetchall())
+            return dict(self._db.execute(query, (folder_value(folder),)).fetchall())
 
     def part_files(self) -> set[str]:
         """Return the part files the recorded parts name."""
@@ -372,7 +374,7 @@ class State:
         with _translated(self.path):
             rows = self._db.execute(
                 "SELECT name, sha256, size, mtime_ns, inode FROM manifest WHERE folder = ?",
-                (folder,),
+                (folder_value(folder),),
             )
             return {name: Stamp(sha256=s, size=z, mtime_ns=m, inode=i) for name, s, z, m, i in rows}
 
@@ -403,7 +405,8 @@ class State:
         A crash after the write but before the commit still leaves them in the
         manifest, so a later publish may delete them when their show goes.
         """
-        rows = [(folder, name, *_stamp_row(_INTENT)) for name in names]
+        value = folder_value(folder)
+        rows = [(value, name, *_stamp_row(_INTENT)) for name in names]
         if rows:
             with self._transaction() as db:
                 db.executemany(
@@ -435,7 +438,9 @@ class State:
         """
         with _translated(self.path):
             for number, path in enumerate(held):
-                self._db.execute(f"ATTACH DATABASE ? AS held{number}", (str(path),))
+                # As a URI: SQLite takes a name as UTF-8 text, and a path need not be.
+                uri = database_uri(path, "rw")
+                self._db.execute(f"ATTACH DATABASE ? AS held{number}", (uri,))
         try:
             self._commit(
                 record, updates, changes, written, deleted, pings, len(held), parts, keys or {}
@@ -457,9 +462,10 @@ class State:
         parts: Parts | None,
         keys: Mapping[str, str | None],
     ) -> None:
+        folder = folder_value(record.folder)
         with self._transaction() as db:
             _record_parts(db, parts)
-            _record_keys(db, record.folder, keys)
+            _record_keys(db, folder, keys)
             if self._holding:
                 db.execute("INSERT OR REPLACE INTO airings SELECT * FROM temp.held_airings")
                 db.execute("DELETE FROM temp.held_airings")
@@ -480,11 +486,11 @@ class State:
             db.executemany(
                 "INSERT OR REPLACE INTO manifest (folder, name, sha256, size, mtime_ns, inode)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                ((record.folder, name, *_stamp_row(stamp)) for name, stamp in written.items()),
+                ((folder, name, *_stamp_row(stamp)) for name, stamp in written.items()),
             )
             db.executemany(
                 "DELETE FROM manifest WHERE folder = ? AND name = ?",
-                ((record.folder, n) for n in deleted),
+                ((folder, n) for n in deleted),
             )
             db.executemany(
                 "INSERT OR IGNORE INTO pings (url, since) VALUES (?, ?)",
@@ -542,7 +548,9 @@ def _record_parts(db: sqlite3.Connection, parts: Parts | None) -> None:
     )
 
 
-def _record_keys(db: sqlite3.Connection, folder: str, keys: Mapping[str, str | None]) -> None:
+def _record_keys(
+    db: sqlite3.Connection, folder: str | bytes, keys: Mapping[str, str | None]
+) -> None:
     db.executemany(
         "DELETE FROM network_keys WHERE folder = ? AND name = ?",
         ((folder, name) for name, key in keys.items() if key is None),
@@ -561,7 +569,7 @@ def _snapshot_source(path: Path) -> sqlite3.Connection:
     (the copy itself writes nothing). A file the user may not write is
     opened read-only all the same, as ``mode=rw`` documents.
     """
-    return _connect(f"file:{path}?mode=rw", uri=True)
+    return _connect(database_uri(path, "rw"), uri=True)
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
@@ -702,7 +710,7 @@ def _stamp_row(stamp: Stamp) -> tuple[object, ...]:
 def _publish_row(record: PublishRecord) -> tuple[object, ...]:
     return (
         _utc(record.at),
-        record.folder,
+        folder_value(record.folder),
         _utc(record.window[0]),
         _utc(record.window[1]),
         record.files,
@@ -733,7 +741,7 @@ def _publish_record(row: Sequence[object]) -> PublishRecord:
     ) = row
     return PublishRecord(
         at=_time(str(at)),
-        folder=str(folder),
+        folder=folder_text(folder),
         window=(_time(str(start)), _time(str(stop))),
         files=int(str(files)),
         written=int(str(written)),

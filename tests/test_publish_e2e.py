@@ -357,6 +357,39 @@ def test_config_moved_or_named_another_way_changes_no_event(
     assert _contents(moved) == before
 
 
+@pytest.mark.parametrize("shortcut", ["", "1"], ids=["fingerprint", "every-airing"])
+def test_a_folder_named_in_another_encoding_publishes_like_any(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shortcut: str
+) -> None:
+    """A folder whose name is not UTF-8 (Latin-1 "café") holds a config like any other.
+
+    The state keeps the output folder's path; such a path is not text, and
+    once broke every publish with a traceback. "#", "?" and "%" in it must not
+    lead a dry run's copy of the state to another file.
+    """
+    monkeypatch.setenv("AIRDATES_NO_SHORTCUT", shortcut)
+    (tmp_path / "plain").mkdir()
+    plain = Site(tmp_path / "plain")
+    latin = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9 #1?%25"))
+    latin.mkdir()
+    site = Site(latin)
+    plain.ok(NOW)
+    site.ok(NOW)
+    assert _contents(site) == _contents(plain)
+    before = site.files()
+    summary = site.ok(NOW)
+    assert summary.startswith(f"{len(before)} files: 0 written, {len(before)} unchanged; ")
+    assert site.files() == before
+    code, out, _ = site.publish(NOW, "--dry-run")  # a copy of the state, read through a URI
+    dry = summary.rstrip().replace(" written", " would be written") + " (dry run)"
+    assert (code, out.splitlines()[-1]) == (0, dry), out
+    assert site.files() == before
+    elsewhere = Path(os.fsdecode(bytes(tmp_path) + b"/out\xff"))
+    code, _, err = site.publish(NOW, "--output", str(elsewhere))
+    assert code == 0, err
+    assert {p.name: p.read_bytes() for p in elsewhere.iterdir()} == _contents(plain)
+
+
 def test_records_hashed_with_the_config_path_are_still_unchanged(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:

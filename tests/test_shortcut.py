@@ -331,6 +331,24 @@ def test_a_state_folder_set_in_the_config_is_found(tmp_path: Path) -> None:
     assert _hit(config, MOMENTS[1]) is not None
 
 
+@pytest.mark.parametrize("name", ["radio #1", "what?", "50%25", "caf\udce9"])
+def test_a_folder_name_a_uri_would_misread_still_hits(tmp_path: Path, name: str) -> None:
+    """The state is found in a folder named with "#", "?", "%" or bytes that are not UTF-8.
+
+    Opened by a URI, such a path used to name another file (SQLite cuts a
+    URI at "?" and "#" and decodes "%"), which read-write modes created
+    beside the folder.
+    """
+    folder = tmp_path / name
+    folder.mkdir()
+    config = _write_site(folder)
+    _publish(config, MOMENTS[0])
+    assert _hit(config, MOMENTS[1]) is not None
+    out = _publish(config, MOMENTS[1], "--dry-run")
+    assert out.startswith("nothing would change")
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
 def test_an_input_changed_while_it_was_read_leaves_no_recipe(tmp_path: Path) -> None:
     """A config edited between the snapshot and the end of the publish records no recipe."""
     config = _write_site(tmp_path)
