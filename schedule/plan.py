@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from schedule.recurrence import occurrences, occurrences_before
+from schedule.recurrence import occurrences, occurrences_before, resolve_utc
 from schedule.site import Anchor, Change, EpisodeInfo, Extra, Recurrence, Show
 
 __all__ = ["Counts", "Plan", "Segment", "Slot", "Source", "first_date", "plan_of"]
 
 _EPOCH = datetime(1, 1, 1)  # noqa: DTZ001 - local wall-clock times are naive by design
 _TICK = timedelta(microseconds=1)
+_DAY = timedelta(days=1)
+_SECOND_DAY = _EPOCH + _DAY
+_NO_JUMP = timedelta(0)
 
 Source = Recurrence | Extra  # what makes a slot: a rule's occurrence or a one-off
 
@@ -85,12 +88,38 @@ class Plan:
         """Return the local starts of numbered, uncancelled slots in ``[lo, hi)``, ascending.
 
         A premiere rule's start that an unnumbered extra takes the place of
-        (``sources``: the extra wins) is not numbered.
+        (``sources``: the extra wins) is not numbered, nor one that a slot in
+        a spring-forward gap takes (``shadowed``).
         """
         starts: set[datetime] = {e.at for e in self.show.extras if e.numbered and lo <= e.at < hi}
         for rec in self._premiere_rules():
             starts.update(occurrences(rec.rule, rec.first, rec.last, lo, hi))
-        return sorted(starts - self.cancelled - self._unnumbered_extras)
+        found = sorted(starts - self.cancelled - self._unnumbered_extras)
+        offset = self.show.timezone.utcoffset
+        # Only a start within a day after a clock change can be shadowed: one comparison each.
+        return [
+            at for at in found
+            if at < _SECOND_DAY or offset(at) == offset(at - _DAY) or not self.shadowed(at)
+        ]
+
+    def shadowed(self, at: datetime) -> bool:
+        """Tell whether an earlier slot, in a spring-forward gap, starts at the instant of ``at``.
+
+        The gap's 02:30 is the 03:30 after it: one instant, one airing, and
+        the earlier local time is the one listed (timeline's expansion), so
+        the slot at ``at`` does not air and takes no number.
+        """
+        if at < _SECOND_DAY:
+            return False  # no day before it to change the clock
+        offset = self.show.timezone.utcoffset
+        jump = offset(at) - offset(at - _DAY)  # type: ignore[operator]  # a zone has offsets
+        if jump <= _NO_JUMP:
+            return False
+        earlier = at - jump
+        zone = self.show.timezone
+        if resolve_utc(earlier, zone) != resolve_utc(at, zone):
+            return False
+        return bool(self.sources(earlier, earlier + _TICK))
 
     def previous_numbered(self, before: datetime) -> datetime | None:
         """Return the latest numbered, uncancelled start earlier than ``before``."""
@@ -98,12 +127,12 @@ class Plan:
         skipped = self.cancelled | self._unnumbered_extras
         for rec in self._premiere_rules():
             for at in occurrences_before(rec.rule, rec.first, rec.last, before):
-                if at not in skipped:
+                if at not in skipped and not self.shadowed(at):
                     best = at if best is None or at > best else best
                     break
         numbered_extras = (e.at for e in self.show.extras if e.numbered and e.at < before)
         for at in numbered_extras:
-            if at not in self.cancelled and (best is None or at > best):
+            if at not in self.cancelled and (best is None or at > best) and not self.shadowed(at):
                 best = at
         return best
 

@@ -257,3 +257,68 @@ def test_an_airing_lasts_its_duration_across_a_clock_change(
     [airing] = airings_between(show, start, start + timedelta(hours=4))
     assert airing.start.astimezone(UTC) == start_utc
     assert airing.end.astimezone(UTC) - airing.start.astimezone(UTC) == timedelta(minutes=minutes)
+
+
+def _rule(text: str, *, first: date = date(2026, 3, 1), rerun: bool = False) -> Recurrence:
+    return Recurrence(rule=parse_rule(text), text=text, first=first, rerun=rerun)
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_a_slot_the_clock_change_merges_into_another_takes_no_number() -> None:
+    """02:30 daily and 03:30 on Sundays: on 8 March 2026 both are 03:30 EDT, one airing.
+
+    The earlier local time is the airing listed; the other slot does not air,
+    so the numbers go on 9, 10 rather than skipping one. A rerun after it
+    repeats the merged airing's number.
+    """
+    show = lets_meet(
+        timezone=NEW_YORK, numbering=None,
+        airs=(_rule("every day at 2:30 AM"), _rule("every Sunday at 3:30 AM"),
+              _rule("every Sunday at 5 AM", rerun=True)),
+    )
+    start = datetime(2026, 3, 5, tzinfo=NEW_YORK)
+    airings = airings_between(show, start, start + timedelta(days=5))
+    numbered = [(a.start.isoformat(), a.episode) for a in airings if not a.rerun]
+    assert numbered == [
+        ("2026-03-05T02:30:00-05:00", 6),
+        ("2026-03-06T02:30:00-05:00", 7),
+        ("2026-03-07T02:30:00-05:00", 8),
+        ("2026-03-08T03:30:00-04:00", 9),
+        ("2026-03-09T02:30:00-04:00", 10),
+    ]
+    [rerun] = [a for a in airings if a.rerun]
+    assert (rerun.start.isoformat(), rerun.rerun_of) == ("2026-03-08T05:00:00-04:00", 9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    zone=st.sampled_from(["America/New_York", "Australia/Lord_Howe", "Europe/Berlin",
+                          "Pacific/Chatham", "Pacific/Apia"]),
+    # Around the night's clock changes (Chatham's is at 02:45), where slots collide.
+    times=st.lists(st.tuples(st.integers(1, 4), st.sampled_from([0, 15, 30, 45])),
+                   min_size=2, max_size=4, unique=True),
+    weekly=st.lists(st.booleans(), min_size=4, max_size=4),
+    year=st.sampled_from([2011, 2025, 2026]),
+)
+def test_numbers_count_every_numbered_airing_across_clock_changes(
+    zone: str, times: list[tuple[int, int]], weekly: list[bool], year: int
+) -> None:
+    """Whatever rules collide in a spring-forward gap, the episodes are 1 to n, each once.
+
+    Counted independently: n is the number of premiere airings listed. (Apia
+    skipped a whole day at the end of 2011.) Numbers follow the local times
+    of the slots: a slot the gap pushes past another's start keeps the
+    number before it.
+    """
+    rules = []
+    for (hour, minute), on_sunday in zip(times, weekly, strict=False):
+        days = "every Sunday" if on_sunday else "every day"
+        rules.append(_rule(f"{days} at {hour:02}:{minute:02}", first=date(year, 1, 1)))
+    show = lets_meet(timezone=ZoneInfo(zone), numbering=None, airs=tuple(rules))
+    start = datetime(year, 1, 1, tzinfo=ZoneInfo(zone))
+    airings = airings_between(show, start, datetime(year + 1, 1, 1, tzinfo=ZoneInfo(zone)))
+    instants = [a.start.astimezone(UTC) for a in airings]
+    assert instants == sorted(set(instants))  # one airing per instant
+    assert sorted(a.episode for a in airings) == list(range(1, len(airings) + 1))
