@@ -75,11 +75,23 @@ def _platforms(show: Show) -> str | None:
     return "Also on: " + ", ".join(p.name for p in show.also_on) + "."
 
 
+def _summary(airing: Airing, show: Show) -> str:
+    """Return what the airing is about: its own summary; without one, or segments, its show's.
+
+    A TV guide or a calendar then describes every airing, not only the few
+    episodes a spreadsheet covers ("Also on: ..." alone says nothing of it).
+    """
+    if airing.summary or airing.segments:
+        return airing.summary
+    return show.description
+
+
 def description_text(airing: Airing, show: Show) -> str:
     """Return the plain-text description: notices, summary, segments, platforms."""
-    if not (airing.summary or airing.segments or show.also_on or _has_notices(airing)):
+    summary = _summary(airing, show)
+    if not (summary or airing.segments or show.also_on or _has_notices(airing)):
         return ""  # most airings of a big schedule say nothing more than their title
-    blocks = ["\n".join(_notices(airing)), airing.summary]
+    blocks = ["\n".join(_notices(airing)), summary]
     blocks += [f"{s.title}: {s.summary}" if s.summary else s.title for s in airing.segments]
     blocks.append(_platforms(show) or "")
     return "\n\n".join(block for block in blocks if block)
@@ -88,8 +100,9 @@ def description_text(airing: Airing, show: Show) -> str:
 def description_html(airing: Airing, show: Show) -> str:
     """Return the same description as an HTML fragment, every text escaped."""
     parts = [f"<p><strong>{escape(n)}</strong></p>" for n in _notices(airing)]
-    if airing.summary:
-        parts.append(f"<p>{escape(airing.summary)}</p>")
+    summary = _summary(airing, show)
+    if summary:
+        parts.append(f"<p>{escape(summary)}</p>")
     if airing.segments:
         items = "".join(
             f"<li><strong>{escape(s.title)}</strong>{': ' + escape(s.summary) if s.summary else ''}</li>"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import feedparser
+import icalendar
 import jsonschema
 import pytest
 from feedgen.feed import FeedGenerator
@@ -722,3 +723,17 @@ def test_any_text_is_written_as_feedgen_writes_it(values: tuple[Head, tuple[Entr
     head, entries = values
     assert rss_document(head, entries) == feedgen_rss(head, entries)
     assert atom_document(head, entries) == feedgen_atom(head, entries)
+
+
+def test_calendar_and_feeds_describe_an_episode_without_a_summary_by_its_show() -> None:
+    """The calendar event and the feed entry say what the show is about, not only where else."""
+    show = make_show()
+    site = make_site(shows=(show,))
+    airing = make_airing(show, datetime(2026, 1, 7, 18, 0))
+    edition = make_edition(site, (airing,), datetime(2026, 1, 8, tzinfo=UTC), show=show)
+    about = "The first all-English international programme from Chongqing."
+    [event] = icalendar.Calendar.from_ical(renderer("ics").render(edition)).walk("VEVENT")
+    assert str(event["DESCRIPTION"]) == f"{about}\n\nAlso on: WeChat Channels, YouTube."
+    [entry] = feedparser.parse(renderer("rss").render(edition)).entries
+    assert about in entry.summary
+    assert "Also on" in entry.summary

@@ -388,3 +388,26 @@ def test_golden_guide() -> None:
     assert_golden(GOLDEN / "guide.xml", render_xmltv(_golden_edition()))
 
 
+
+
+def test_an_episode_without_a_summary_is_described_by_its_show() -> None:
+    """Guide software shows ``desc`` as the synopsis: the show's, when the episode has none.
+
+    Its own summary wins; a move is still said first, the platforms last.
+    """
+    site, lets_meet, news = _two_channel_site()
+    plain = make_airing(news, datetime(2026, 1, 5, 19, 0))
+    own = make_airing(news, datetime(2026, 1, 6, 19, 0), summary="Flood defences, a year on.")
+    moved = make_airing(
+        lets_meet, datetime(2026, 1, 8, 20, 0),
+        moved_from=datetime(2026, 1, 7, 18, 0, tzinfo=SHANGHAI),
+    )
+    guide = _guide(site, (plain, own, moved))
+    descs = {p.get("start"): p.findtext("desc") for p in _programmes(guide)}
+    assert descs == {
+        "20260105190000 +0800": "The day in Chongqing.",
+        "20260106190000 +0800": "Flood defences, a year on.",
+        "20260108200000 +0800": "Moved from Wed 7 Jan 2026 18:00.\n\n"
+        "The first all-English international programme from Chongqing.\n\n"
+        "Also on: WeChat Channels, YouTube.",
+    }
