@@ -152,11 +152,12 @@ def _kept_site(args: argparse.Namespace) -> Site | None:
 
 
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from publisher.example import write_example  # noqa: PLC0415
+    from publisher.example import ExampleExists, write_example  # noqa: PLC0415
 
-    written = write_example(Path(args.dir))
-    if written is None:
-        print(f"airdates: {Path(args.dir) / _DEFAULT_CONFIG} exists; choose another folder", file=err)
+    try:
+        written = write_example(Path(args.dir))
+    except ExampleExists as found:
+        print(f"airdates: {found.path} exists; nothing written (choose another folder)", file=err)
         return 1
     print(f"wrote {written}; try: airdates check -c {written}", file=out)
     return 0

@@ -134,6 +134,35 @@ def test_init_writes_a_config_that_checks(tmp_path: Path, capsys: pytest.Capture
     assert run(["init", str(folder)], capsys)[0] == 1
 
 
+def test_init_never_overwrites_a_file_of_the_users(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder holding a spreadsheet named like the example's: nothing is written, one line."""
+    folder = tmp_path / "network"
+    folder.mkdir()
+    own = folder / "lets-meet-episodes.csv"
+    own.write_text("number,title\n1,MY OWN DATA\n")
+    code, _, err = run(["init", str(folder)], capsys)
+    assert code == 1
+    assert own.read_text() == "number,title\n1,MY OWN DATA\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["lets-meet-episodes.csv"]
+    assert len(err.splitlines()) == 1
+    assert str(own) in err
+
+
+@pytest.mark.parametrize("where", ["a-file", "a-file/below"])
+def test_init_into_a_folder_it_cannot_make_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """A path that is a file, or lies below one: exit 4 with one line, not a traceback."""
+    (tmp_path / "a-file").write_text("mine")
+    code, _, err = run(["init", str(tmp_path / where)], capsys)
+    assert code == 4
+    assert len(err.splitlines()) == 1
+    assert err.startswith("airdates: cannot write the example to ")
+    assert (tmp_path / "a-file").read_text() == "mine"
+
+
 def test_installed_command_lists_the_example() -> None:
     """The installed `airdates` command prints the example's airings as JSON."""
     command = Path(sys.executable).parent / "airdates"
