@@ -17,6 +17,12 @@ __all__ = ["COLUMNS", "parse_episodes_csv"]
 
 COLUMNS = ("number", "title", "season", "summary", "link")
 _REQUIRED = ("number", "title")
+# What the csv module's complaints mean for the person who typed the file.
+_CSV_ERRORS = {
+    "unexpected end of data": "opens a quote that is never closed",
+    "',' expected after '\"'": "has a quote that ends a cell before the cell ends",
+}
+_QUOTING = 'a cell with a quote in it is quoted whole, its quotes doubled: "say ""hi"""'
 
 
 def parse_episodes_csv(text: str, where: Where) -> tuple[EpisodeInfo, ...]:
@@ -43,15 +49,21 @@ def parse_episodes_csv(text: str, where: Where) -> tuple[EpisodeInfo, ...]:
 
 
 def _rows(text: str, where: Where) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line, cells) for each non-blank row, recording a CSV that cannot be read."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """Yield (line, cells) for each non-blank row, recording a CSV that cannot be read.
+
+    Strict: a quote left open would otherwise swallow every row after it into
+    one cell, and ``"Bad" title`` would lose its quotes, without a word.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     while True:
+        first = reader.line_num + 1  # where the row begins: a quoted cell may span lines
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            where.report(f"not a readable CSV: {error}", line=reader.line_num)
+            said = _CSV_ERRORS.get(str(error), f"cannot be read as CSV: {error}")
+            where.report(f"the row on line {first} {said}", hint=_QUOTING, line=first)
             return
         if any(cell.strip() for cell in cells):
             yield reader.line_num, cells

@@ -250,6 +250,25 @@ def test_episodes_file_rows_become_episode_metadata(tmp_path: Path) -> None:
     assert (second.number, second.season, second.summary, second.link) == (2, 3, "", None)
 
 
+def test_quoted_cells_keep_their_commas_quotes_and_line_breaks(tmp_path: Path) -> None:
+    """What a spreadsheet writes when a cell holds a comma, a quote or a line break is read back."""
+    write(
+        tmp_path,
+        'number,title,summary\r\n1,"Say ""hi"", again","Two\r\nlines"\r\n2,Plain,\r\n',
+        "eps.csv",
+    )
+    site = load(
+        tmp_path,
+        SITE
+        + SHOW.replace(
+            'duration = "30 minutes"\n', 'duration = "30 minutes"\nepisodes_file = "eps.csv"\n'
+        ),
+    )
+    first, second = site.shows[0].episodes
+    assert (first.title, first.summary) == ('Say "hi", again', "Two\r\nlines")
+    assert (second.number, second.title) == (2, "Plain")
+
+
 def test_episode_entries_win_over_the_spreadsheet(tmp_path: Path) -> None:
     """A [[shows.episodes]] entry overrides the fields its CSV row also gives, and keeps the rest."""
     write(tmp_path, "number,title,summary\n7,Old title,Row summary\n", "eps.csv")

@@ -446,6 +446,24 @@ CASES = [
         others={"eps.csv": "number,title\n1,One\n4,Four, the return\n"},
     ),
     Case(
+        "csv quote never closed",  # would swallow the rows after it into one title
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        "shows[lets-meet].episodes_file",
+        "opens a quote that is never closed",
+        file="eps.csv",
+        line=3,
+        others={"eps.csv": 'number,title\n1,One\n2,"Two, the return\n3,Three\n4,Four\n'},
+    ),
+    Case(
+        "csv quote inside a cell",  # would lose its quotes
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        "shows[lets-meet].episodes_file",
+        'its quotes doubled: "say ""hi"""',
+        file="eps.csv",
+        line=2,
+        others={"eps.csv": 'number,title\n1,"One" more\n'},
+    ),
+    Case(
         "csv row with only a number",
         VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
         "shows[lets-meet].episodes_file",
