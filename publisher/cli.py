@@ -19,6 +19,7 @@ from schedule.errors import AirdatesError, ConfigError
 
 if TYPE_CHECKING:
     # Types only: importing the rules engine would slow every cron run the shortcut answers.
+    from publisher.inputs import Snapshot
     from schedule.airing import Airing
     from schedule.site import Show, Site
     from schedule.tomltables import Parsed
@@ -298,6 +299,10 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     # A dry run always says what would change; a real one only with -v.
     log = err if args.verbose else (out if args.dry_run else None)
+    if _piped(args.config):
+        # Read once, by the loader: no shortcut, no recipe (the next run's
+        # bytes cannot be compared with these), nothing kept to load faster.
+        return _publish_site(args, _load(args, err), None, out, err, log)
     hit = shortcut.republish(args.config, output=args.output, now=args.now, dry_run=args.dry_run)
     if hit is not None:
         if log is not None:
@@ -305,7 +310,6 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(hit.summary(), file=out)
         return 0
     from publisher.inputs import Snapshot  # noqa: PLC0415
-    from publisher.publish import publish  # noqa: PLC0415
 
     # Before the config is read, so the recorded fingerprint is of what was read.
     inputs = Snapshot(args.config)
@@ -315,6 +319,19 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         inputs.parsed = sitecache.tables(args.config)
         site = _load(args, err, inputs.parsed)
+    return _publish_site(args, site, inputs, out, err, log)
+
+
+def _publish_site(  # noqa: PLR0913 - the command's streams, passed through
+    args: argparse.Namespace,
+    site: Site,
+    inputs: Snapshot | None,
+    out: TextIO,
+    err: TextIO,
+    log: TextIO | None,
+) -> int:
+    from publisher.publish import publish  # noqa: PLC0415
+
     now = current_time(args.now, site.timezone)
     if args.output is not None:
         _check_output(args.output, site.state)
@@ -325,6 +342,14 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"airdates: warning: {warning}", file=err)
     print(report.summary(), file=out)
     return 0
+
+
+def _piped(config: str) -> bool:
+    """Tell whether the config is the shell's pipe (``-c /dev/stdin``), which reads only once."""
+    try:
+        return stat.S_ISFIFO(os.stat(config).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _refuse_special_file(config: str) -> None:

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from publisher.cli import main
@@ -448,6 +449,34 @@ def test_a_config_piped_in_by_the_shell_is_read(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("/dev/stdin: ok, 1 shows")
+
+
+def test_a_config_piped_in_by_the_shell_publishes(tmp_path: Path) -> None:
+    """`... | airdates publish -c /dev/stdin`: read once, published, and the same on a second run.
+
+    The config used to be read a second time for the inputs' fingerprint: the
+    pipe was empty by then, and every run failed with "site: missing".
+    """
+    config = (
+        f'[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
+        f'output = "{tmp_path / "public"}"\nstate = "{tmp_path / "state"}"\n'
+        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+    )
+    command = str(Path(sys.executable).with_name("airdates"))
+    argv = [command, "publish", "-c", "/dev/stdin", "--now", "2026-01-10T12:00"]
+    first, again = (
+        subprocess.run(  # noqa: S603 - the installed command
+            argv, input=config, capture_output=True, text=True, timeout=30, check=False
+        )
+        for _ in range(2)
+    )
+    assert (first.returncode, first.stderr) == (0, "")
+    assert first.stdout.startswith("13 files: 13 written, 0 unchanged;")
+    assert (again.returncode, again.stderr) == (0, "")
+    assert again.stdout.startswith("13 files: 0 written, 13 unchanged;")
+    calendar = icalendar.Calendar.from_ical((tmp_path / "public" / "s.ics").read_bytes())
+    assert len(calendar.walk("VEVENT")) > 0
 
 
 def test_an_output_holding_a_state_folder_with_a_newline_is_named_on_one_line(
