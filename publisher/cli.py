@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", parents=[common], help="serve the output folder for preview")
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0: any)")
     serve.add_argument("--output", help="folder to serve (default: site.output)")
     return parser
 
@@ -87,6 +87,7 @@ def _bounded(
 
 _positive_int = _bounded(int, 1, _MAX_DAYS, what="a whole number")
 _seconds = _bounded(float, 0, _MAX_WAIT, what="a number of seconds", unit=" seconds")
+_port = _bounded(int, 0, 65535, what="a port number")
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

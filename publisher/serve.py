@@ -238,8 +238,8 @@ def _not_modified(
         return False
     try:
         since = email.utils.parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError):
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        return int(mtime) <= since.timestamp()
+    except (TypeError, ValueError, OverflowError):  # a date no clock reads: the file is sent
         return False
-    if since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
-    return int(mtime) <= since.timestamp()

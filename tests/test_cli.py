@@ -322,6 +322,9 @@ def test_a_rule_until_the_end_of_the_calendar_never_ends(
         *((["publish", "-c", EXAMPLE, "--dry-run", "--wait", wait], "--wait")
           for wait in ("nan", "-5", "inf", "1e9", "soon")),
         (["upcoming", "-c", EXAMPLE, "--days", "x"], "argument --days: 'x' is not a whole number"),
+        # It used to reach the socket and say a date was out of range.
+        *((["serve", "-c", EXAMPLE, "--port", port], "argument --port: must be from 0 to 65535")
+          for port in ("99999", "-1")),
     ],
 )
 def test_an_option_value_out_of_its_range_names_the_option(

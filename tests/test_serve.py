@@ -124,6 +124,19 @@ def test_validators_and_conditional_requests(port: int, site_folder: Path) -> No
     )
 
 
+@pytest.mark.parametrize(
+    "since",
+    [
+        "Mon, 01 Jan 99999999999999999999 00:00:00 GMT",  # past what a C long holds
+        "yesterday",
+    ],
+)
+def test_a_date_no_clock_reads_is_ignored(port: int, since: str) -> None:
+    """An If-Modified-Since that is no date the server can compare gets the file, not a reset."""
+    status, _, body = _request(port, "/lets-meet.ics", headers={"If-Modified-Since": since})
+    assert (status, body) == (200, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+
+
 def test_replaced_file_gets_a_new_etag(port: int, site_folder: Path) -> None:
     """A file replaced the way publish replaces it (rename) no longer matches the old ETag."""
     _, headers, _ = _request(port, "/lets-meet.rss")
