@@ -365,9 +365,10 @@ def _base_url(value: object, where: f.Where) -> str:
     """Read ``base_url``: an absolute http(s) URL of a folder, so it always ends in "/"."""
     read = f.url(value, where)
     parts = urlsplit(read)
-    if parts.query or parts.fragment:
+    # An empty one too: "https://example.org/t/?" would put every file name after the "?".
+    if parts.query or parts.fragment or "?" in read or "#" in read:
         msg = "must not have a query (?...) or a fragment (#...)"
-        raise ConfigError(msg, value=read)
+        raise ConfigError(msg, value=read, hint="end it with the folder's path")
     return read if read.endswith("/") else read + "/"
 
 

@@ -156,6 +156,15 @@ CASES = [
         VALID.replace("https://feeds.example.org/tv/", "https://feeds.example.org:99999/tv/"),
         "site.base_url",
     ),
+    *(
+        Case(
+            f"base_url ending in an empty {part}",  # every link would end up after it
+            VALID.replace("https://feeds.example.org/tv/", f"https://feeds.example.org/tv/{mark}"),
+            "site.base_url",
+            "must not have a query (?...) or a fragment (#...)",
+        )
+        for part, mark in (("query", "?"), ("fragment", "#"))
+    ),
     Case(
         "base_url host only dots",
         VALID.replace("https://feeds.example.org/tv/", "https://./"),
