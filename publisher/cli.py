@@ -382,15 +382,22 @@ class UsageError(AirdatesError):
 
 
 def _check_output(output: str, state: str) -> None:
-    """Refuse an ``--output`` folder that holds the state folder, as the config's output may not.
+    """Refuse an ``--output`` folder holding the state folder or inside it, as ``output`` may not.
 
     Through symbolic links: a link named "public" to the state folder is the state folder.
     """
     folder, kept = os.path.realpath(output or "."), os.path.realpath(state)
-    if os.path.commonpath([folder, kept]) == folder:
+    common = os.path.commonpath([folder, kept])
+    if common == folder:
         msg = (
             f"--output {output!r} holds the state folder {state!r}: its files would be"
             " published, and the outputs mixed with them; choose a folder outside it"
+        )
+        raise UsageError(msg)
+    if common == kept:
+        msg = (
+            f"--output {output!r} is inside the state folder {state!r}: its files would be"
+            " taken for the state's own and removed; choose a folder outside it"
         )
         raise UsageError(msg)
 

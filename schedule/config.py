@@ -375,14 +375,25 @@ def _base_url(value: object, where: f.Where) -> str:
 def _check_state_folder(
     value: object, found: Mapping[str, Any], where: f.Where, folder: str
 ) -> None:
-    """Report a state folder inside the output folder (it would be published)."""
+    """Report a state folder inside the output folder (it would be published), or the reverse.
+
+    An output folder inside the state folder (``.airdates/parts``, say) has
+    its files taken for the state's own and removed.
+    """
     output = _absolute(folder, found.get("output", "public"))
     state = _absolute(folder, found.get("state", ".airdates"))
-    if os.path.commonpath([output, state]) == output:
+    common = os.path.commonpath([output, state])
+    if common == output:
         key = "state" if isinstance(value, dict) and "state" in value else "output"
         hint = 'keep it outside the output folder, e.g. state = ".airdates" next to the config'
         where.child(key).report(
             "the state folder is inside the output folder", value=state, hint=hint
+        )
+    elif common == state:
+        key = "output" if isinstance(value, dict) and "output" in value else "state"
+        hint = 'keep them apart, e.g. output = "public" and state = ".airdates" next to the config'
+        where.child(key).report(
+            "the output folder is inside the state folder", value=output, hint=hint
         )
 
 

@@ -377,11 +377,26 @@ def test_an_extra_in_a_rule_airings_place_takes_its_number_only_when_numbered(
         assert rows[1]["title"] == "Special in its place"
 
 
-@pytest.mark.parametrize("output", [".", "", ".airdates", "link-to-state"])
+@pytest.mark.parametrize(
+    ("output", "said"),
+    [
+        *((output, "holds the state folder") for output in (".", "", ".airdates", "link-to-state")),
+        # The state's tidying would remove the outputs as stray part files.
+        *((output, "is inside the state folder")
+          for output in (".airdates/parts", "link-to-state/x")),
+    ],
+)
 def test_an_output_folder_holding_the_state_is_a_usage_error(
-    output: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    output: str,
+    said: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """`--output .` would publish next to the config with the state inside: exit 2, nothing written."""
+    """`--output .` would publish next to the config with the state inside: exit 2, nothing written.
+
+    So would an output folder inside the state folder.
+    """
     copy_example(tmp_path)
     (tmp_path / ".airdates").mkdir()
     (tmp_path / "link-to-state").symlink_to(".airdates")
@@ -391,7 +406,7 @@ def test_an_output_folder_holding_the_state_is_a_usage_error(
     code, out, err = run(argv, capsys)
     assert (code, out) == (2, "")
     assert len(err.splitlines()) == 1
-    assert "holds the state folder" in err
+    assert said in err
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
 
 

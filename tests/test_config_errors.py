@@ -192,6 +192,12 @@ CASES = [
         "outside the output folder",
     ),
     Case(
+        "output inside state",  # its files would be tidied away as the state's own
+        VALID.replace('timezone = "Asia/Shanghai"', 'output = ".airdates/parts"'),
+        "site.output",
+        "the output folder is inside the state folder",
+    ),
+    Case(
         "hub not a URL",
         VALID.replace('timezone = "Asia/Shanghai"', 'hub = "hub.example.org"'),
         "site.hub",
