@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -430,21 +430,10 @@ def merge_episodes(
         merged[_identity(episode)] = episode
     for episode in from_config:
         row = merged.get(_identity(episode))
-        merged[_identity(episode)] = episode if row is None else _overlay(row, episode)
+        merged[_identity(episode)] = episode if row is None else episode.over(row)
     return tuple(merged.values())
 
 
 def _identity(episode: EpisodeInfo) -> tuple[object, ...]:
     """Which airing an entry describes."""
     return (episode.season, episode.number, episode.at)
-
-
-def _overlay(row: EpisodeInfo, entry: EpisodeInfo) -> EpisodeInfo:
-    """Return ``row`` with every field ``entry`` sets replaced by ``entry``'s."""
-    return replace(
-        row,
-        title=entry.title if entry.title is not None else row.title,
-        summary=entry.summary or row.summary,
-        link=entry.link if entry.link is not None else row.link,
-        segments=entry.segments or row.segments,
-    )

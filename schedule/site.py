@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -102,6 +102,16 @@ class EpisodeInfo:
     summary: str = ""
     link: str | None = None
     segments: tuple[Segment, ...] = ()
+
+    def over(self, other: EpisodeInfo) -> EpisodeInfo:
+        """Return ``other`` with every field this one sets replaced by this one's."""
+        return replace(
+            other,
+            title=self.title if self.title is not None else other.title,
+            summary=self.summary or other.summary,
+            link=self.link if self.link is not None else other.link,
+            segments=self.segments or other.segments,
+        )
 
 
 @pickled_as_tuple

@@ -232,11 +232,18 @@ def _airing(
 
 
 def _info(plan: Plan, at: datetime, season: int | None, number: int | None) -> EpisodeInfo:
-    """Return the metadata for an airing: by its start first, then by its number."""
+    """Return the metadata for an airing: what its start gives, over what its number gives.
+
+    An entry found by ``at`` sets some fields; the episode's row found by
+    its number (a spreadsheet's, say) fills in the others, as an entry by
+    ``number`` does (schedule/show_config.py's ``merge_episodes``).
+    """
     found = plan.info_by_at.get(at)
-    if found is not None:
-        return found
-    if number is None:
-        return _NO_INFO
-    # An entry without a season matches the number in whichever season it falls.
-    return plan.info_by_number.get((season, number)) or plan.info_by_number.get((None, number), _NO_INFO)
+    by_number = None
+    if number is not None:
+        # An entry without a season matches the number in whichever season it falls.
+        numbered = plan.info_by_number
+        by_number = numbered.get((season, number)) or numbered.get((None, number))
+    if found is None:
+        return by_number or _NO_INFO
+    return found if by_number is None else found.over(by_number)

@@ -322,3 +322,24 @@ def test_numbers_count_every_numbered_airing_across_clock_changes(
     instants = [a.start.astimezone(UTC) for a in airings]
     assert instants == sorted(set(instants))  # one airing per instant
     assert sorted(a.episode for a in airings) == list(range(1, len(airings) + 1))
+
+
+def test_an_entry_by_start_fills_in_over_the_episodes_row_by_number() -> None:
+    """A title given by ``at`` keeps the summary the spreadsheet's row gives that episode.
+
+    As an entry given by ``number`` does; before, the row was dropped whole.
+    """
+    row = EpisodeInfo(number=174, title="Row title", summary="Row summary", link="https://x.org/174")
+    by_start = EpisodeInfo(at=datetime(2026, 1, 7, 18, 0), title="Title by start")
+    show = lets_meet(episodes=(row, by_start))
+    airing = by_day(show, local(2026, 1, 7), local(2026, 1, 8))[date(2026, 1, 7)]
+    assert airing.episode == 174
+    assert (airing.title, airing.summary, airing.link) == (
+        "Title by start", "Row summary", "https://x.org/174"
+    )
+    rerun = Recurrence(rule=parse_rule("every Thursday at 10:00"), text="every Thursday at 10:00",
+                       first=date(2025, 1, 1), rerun=True)
+    repeat = by_day(replace(show, airs=(*show.airs, rerun)), local(2026, 1, 8), local(2026, 1, 9))
+    assert (repeat[date(2026, 1, 8)].title, repeat[date(2026, 1, 8)].summary) == (
+        "Title by start", "Row summary"
+    )
