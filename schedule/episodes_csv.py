@@ -135,7 +135,8 @@ def _episode(
         return None
     title = row.get("title", "").strip() or None
     return EpisodeInfo(
-        number=number, season=season, title=title, summary=row.get("summary", "").strip(), link=link
+        number=number, season=season, title=title, summary=row.get("summary", "").strip(),
+        link=link, origin=(where.file, line),
     )
 
 

@@ -10,7 +10,7 @@ from schedule.config import load_config
 from schedule.errors import ConfigError, ConfigErrors
 from schedule.plan import Plan, Segment
 from schedule.recurrence import resolve
-from schedule.site import Anchor, Change, Show, Site
+from schedule.site import Anchor, Change, EpisodeInfo, Show, Site
 
 if TYPE_CHECKING:
     from schedule.tomltables import Parsed
@@ -183,12 +183,22 @@ def _check_episodes(plan: Plan, show: Show) -> list[ConfigError]:
         elif info.number is not None and find_episode(
             plan, info.season, info.number, any_season=True, walks=walks
         ) is None:
-            problems.append(ConfigError(
-                f"no airing is episode {info.number}" + (f" of season {info.season}" if info.season else ""),
-                key=_where(show, f"{key}.number"), value=info.number,
-                hint="check the number and season",
-            ))
+            problems.append(_no_episode(show, info, key))
     return problems
+
+
+def _no_episode(show: Show, info: EpisodeInfo, key: str) -> ConfigError:
+    """Say that no airing is the episode ``info`` describes: at its spreadsheet row, if any."""
+    season = f" of season {info.season}" if info.season else ""
+    text = f"no airing is episode {info.number}{season}"
+    hint = "check the number and season"
+    if info.origin is None:
+        return ConfigError(text, key=_where(show, f"{key}.number"), value=info.number, hint=hint)
+    file, line = info.origin
+    return ConfigError(
+        f"row {line}: {text}", file=file, line=line, key=_where(show, "episodes_file"),
+        value=info.number, hint=hint,
+    )
 
 
 def find_episode(

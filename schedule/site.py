@@ -102,6 +102,7 @@ class EpisodeInfo:
     summary: str = ""
     link: str | None = None
     segments: tuple[Segment, ...] = ()
+    origin: tuple[str, int] | None = None  # a spreadsheet row's file and line, for errors
 
     def over(self, other: EpisodeInfo) -> EpisodeInfo:
         """Return ``other`` with every field this one sets replaced by this one's."""

@@ -117,6 +117,19 @@ def test_a_move_onto_a_cancelled_airing_is_allowed(tmp_path: Path) -> None:
     assert len(site.shows[0].changes) == 2
 
 
+def test_a_spreadsheet_row_no_airing_is_is_named_by_its_file_and_line(tmp_path: Path) -> None:
+    """The row's file, line and the episodes_file key: not the config and an episodes[] entry."""
+    (tmp_path / "eps.csv").write_text("number,title,season\n1,One,\n2,Two,2\n3,Three,\n")
+    show = 'channel = "cqtv"\nepisodes_file = "eps.csv"'
+    path = tmp_path / "airdates.toml"
+    path.write_text(VALID.replace('channel = "cqtv"', show), encoding="utf-8")
+    found = [(e.file, e.line, e.key, e.message) for e in problems(str(path))]
+    assert found == [(
+        str(tmp_path / "eps.csv"), 3, "shows[lets-meet].episodes_file",
+        "row 3: no airing is episode 2 of season 2",
+    )]
+
+
 def test_errors_in_an_included_show_name_the_included_file(tmp_path: Path) -> None:
     """A change in an included file that finds no airing is reported against that file."""
     (tmp_path / "shows").mkdir()
