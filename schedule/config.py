@@ -398,12 +398,21 @@ def _check_state_folder(
 
 
 def _include(value: object, where: f.Where, context: _Context) -> str:
-    """Read one ``include`` pattern; a plain file name must exist."""
+    """Read one ``include`` pattern; it must match a file.
+
+    A pattern matching nothing (a typo, a folder not mounted) would leave
+    its shows out of the publish, which then deletes their files: an error
+    keeps them published instead.
+    """
     pattern = f.text(value, where)
-    if not _matches(pattern, context.folder) and not _GLOB_CHARS.search(pattern):
+    if _matches(pattern, context.folder):
+        return pattern
+    if not _GLOB_CHARS.search(pattern):
         msg = f"no file {pattern!r} next to the config"
         raise ConfigError(msg, value=pattern)
-    return pattern
+    msg = f"no file matches {pattern!r}"
+    hint = "check the pattern and its folder; leave it out while no file should match"
+    raise ConfigError(msg, value=pattern, hint=hint)
 
 
 def _channel(value: object, where: f.Where, index: int, context: _Context) -> Channel | None:

@@ -425,6 +425,13 @@ CASES = [
         "site.include[0]",
     ),
     Case(
+        "include pattern matching nothing",  # its shows would be unpublished, their files deleted
+        VALID.replace('timezone = "Asia/Shanghai"', 'include = ["shows/*.tml"]'),
+        "site.include[0]",
+        "no file matches 'shows/*.tml'",
+        others={"shows/extra.toml": '[[shows]]\nid = "extra"\ntitle = "Extra"\n'},
+    ),
+    Case(
         "error in included file",
         VALID.replace('timezone = "Asia/Shanghai"', 'include = ["shows/*.toml"]'),
         "shows[extra].duraton",
