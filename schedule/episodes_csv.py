@@ -37,6 +37,8 @@ def parse_episodes_csv(text: str, where: Where) -> tuple[EpisodeInfo, ...]:
         where.report("the file is empty; it needs a header row: " + ",".join(COLUMNS), line=1)
         return ()
     names = [name.strip().lower() for name in header[1]]
+    while names and not names[-1]:
+        names.pop()  # empty cells at the end of the header, as spreadsheets save them
     if not _header_ok(names, where):
         return ()
     episodes: dict[tuple[int | None, int], EpisodeInfo] = {}
@@ -71,6 +73,14 @@ def _rows(text: str, where: Where) -> Iterator[tuple[int, list[str]]]:
 
 def _header_ok(names: list[str], where: Where) -> bool:
     """Check the header names known columns, each once, including the required ones."""
+    if len(names) == 1 and (separator := _other_separator(names[0])):
+        where.report(
+            f"the header {names[0]!r} separates its columns with {separator!r}",
+            value=names[0],
+            hint="save the spreadsheet as CSV with commas between the columns",
+            line=1,
+        )
+        return False
     fine = True
     for column, name in enumerate(names, start=1):
         if name not in COLUMNS or names.index(name) != column - 1:
@@ -91,6 +101,15 @@ def _header_ok(names: list[str], where: Where) -> bool:
             )
             fine = False
     return fine
+
+
+def _other_separator(name: str) -> str | None:
+    """Return the separator a one-cell header uses between known column names, if any."""
+    for separator in (";", "\t", "|"):
+        parts = [part.strip() for part in name.split(separator)]
+        if len(parts) > 1 and set(_REQUIRED) <= set(parts):
+            return separator
+    return None
 
 
 def _misshapen(cells: list[str], names: list[str], line: int, where: Where) -> bool:

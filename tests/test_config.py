@@ -269,6 +269,19 @@ def test_quoted_cells_keep_their_commas_quotes_and_line_breaks(tmp_path: Path) -
     assert (second.number, second.title) == (2, "Plain")
 
 
+def test_empty_header_cells_at_the_end_are_no_columns(tmp_path: Path) -> None:
+    """"number,title,," is what a spreadsheet saves with two empty columns: read as two columns."""
+    write(tmp_path, "number,title,,\n1,First,,\n2,Second\n", "eps.csv")
+    site = load(
+        tmp_path,
+        SITE
+        + SHOW.replace(
+            'duration = "30 minutes"\n', 'duration = "30 minutes"\nepisodes_file = "eps.csv"\n'
+        ),
+    )
+    assert [(e.number, e.title) for e in site.shows[0].episodes] == [(1, "First"), (2, "Second")]
+
+
 def test_episode_entries_win_over_the_spreadsheet(tmp_path: Path) -> None:
     """A [[shows.episodes]] entry overrides the fields its CSV row also gives, and keeps the rest."""
     write(tmp_path, "number,title,summary\n7,Old title,Row summary\n", "eps.csv")

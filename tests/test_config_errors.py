@@ -495,6 +495,15 @@ CASES = [
         others={"eps.csv": "number,title\n3,\n,\n"},
     ),
     Case(
+        "csv separated by semicolons",  # was three errors about unknown and missing columns
+        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        "shows[lets-meet].episodes_file",
+        "save the spreadsheet as CSV with commas between the columns",
+        file="eps.csv",
+        line=1,
+        others={"eps.csv": "number;title;summary\n1;One;First\n"},
+    ),
+    Case(
         "csv unknown column",
         VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
         "shows[lets-meet].episodes_file",
@@ -552,6 +561,12 @@ def test_invalid_config_is_reported_where_it_is(tmp_path: Path, case: Case) -> N
     if case.column is not None:
         assert error.column == case.column
     assert len(error.describe().splitlines()) == 1
+
+
+def test_a_csv_separated_by_semicolons_is_one_error(tmp_path: Path) -> None:
+    """One mistake, one line: not "unknown column" and two "no column" lines besides."""
+    [case] = [case for case in CASES if case.name == "csv separated by semicolons"]
+    assert len(errors_of(write_case(tmp_path, case))) == 1
 
 
 def test_rule_errors_quote_the_word(tmp_path: Path) -> None:
