@@ -23,6 +23,7 @@ steps from an empty file up to it, each applied in its own transaction):
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -370,12 +371,25 @@ class State:
             )
 
     def manifest(self, folder: str) -> dict[str, Stamp]:
-        """Return the files airdates wrote to ``folder``, by name."""
+        """Return the files airdates wrote to ``folder``, by name.
+
+        A folder with no record of its own holds, after a project folder was
+        moved or renamed, the very files airdates wrote to another path: each
+        file there that is one of those (same inode, size and mtime) counts as
+        written to ``folder``. So a show deleted along with the move still has
+        its files removed, rather than left published for good.
+        """
         with _translated(self.path):
             rows = self._db.execute(
                 "SELECT name, sha256, size, mtime_ns, inode FROM manifest WHERE folder = ?",
                 (folder_value(folder),),
-            )
+            ).fetchall()
+            if not rows:
+                rows = self._db.execute(
+                    "SELECT name, sha256, size, mtime_ns, inode FROM manifest WHERE folder != ?",
+                    (folder_value(folder),),
+                ).fetchall()
+                rows = [row for row in rows if _holds(folder, row)]
             return {name: Stamp(sha256=s, size=z, mtime_ns=m, inode=i) for name, s, z, m, i in rows}
 
     def pending_pings(self) -> tuple[str, ...]:
@@ -701,6 +715,16 @@ def _schedule_change(row: Sequence[object]) -> ScheduleChange:
         recorded=_time(str(recorded)),
         text=str(text),
     )
+
+
+def _holds(folder: str, row: Sequence[Any]) -> bool:
+    """Tell whether ``folder`` holds the file a manifest row of another folder remembers."""
+    name, _, size, mtime_ns, inode = row
+    try:
+        info = os.stat(os.path.join(folder, name))  # noqa: PTH116, PTH118 - one call, a str path
+    except (OSError, ValueError):
+        return False
+    return (info.st_ino, info.st_size, info.st_mtime_ns) == (inode, size, mtime_ns)
 
 
 def _stamp_row(stamp: Stamp) -> tuple[object, ...]:

@@ -326,6 +326,28 @@ def test_removed_show_loses_its_files(site: Site) -> None:
     assert (site.output / "notes.txt").read_text() == "mine"
 
 
+def test_a_show_removed_as_the_project_folder_moves_loses_its_files(tmp_path: Path) -> None:
+    """The state knows the files by the output folder's path; a move changes the path.
+
+    The files there are still the ones airdates wrote (same inode, size and
+    mtime), so the removed show's are found and deleted. One not written by
+    airdates, or changed since, is left alone.
+    """
+    (tmp_path / "here").mkdir()
+    site = Site(tmp_path / "here")
+    site.ok(NOW)
+    (site.output / "notes.txt").write_text("mine")
+    (site.output / "dialogue.json").write_text("edited by hand")
+    (tmp_path / "here").rename(tmp_path / "there")
+    moved = Site(tmp_path / "there")
+    moved.write(CONFIG.split('[[shows]]\nid = "dialogue"', maxsplit=1)[0])
+    summary = moved.ok("2026-01-10T13:00")
+    assert ", 4 deleted;" in summary
+    left = sorted(name for name in moved.files() if name.startswith("dialogue."))
+    assert left == ["dialogue.json"]
+    assert (moved.output / "notes.txt").read_text() == "mine"
+
+
 def _contents(site: Site) -> dict[str, bytes]:
     return {name: data for name, (_, _, data) in site.files().items()}
 
