@@ -314,7 +314,10 @@ def _differences(old: AiringRecord, airing: Airing) -> list[DraftChange]:
     if old.start.timestamp() != airing.start.timestamp():
         text = f"{subject} moved from {when(old.start)} to {when(airing.start)}"
         found.append(_draft("moved", airing, text))
-    if old.title != airing.title:
+    # A cancelled airing takes no number, so no title found by its number: that
+    # is said by "cancelled" (naming the episode), and a restored one's return.
+    follows = old.status != airing.status and None in (old.title, airing.title)
+    if old.title != airing.title and not follows:
         text = f"{subject} on {when(airing.start)} {_retitling(old.title, airing.title)}"
         found.append(_draft("retitled", airing, text))
     return found

@@ -148,3 +148,28 @@ def test_a_new_show_logs_nothing() -> None:
     )
     assert after.changes == ()
     assert extra[0].uid in after.revisions
+
+
+def test_a_cancelled_episode_is_one_entry_not_a_retitle_too() -> None:
+    """Cancelled, an airing takes no number, so no title by number: one "cancelled" entry.
+
+    And restored, one "is back" entry. A title changed to another one at the
+    same time is still said.
+    """
+    previous = _first()
+    airings = _airings()
+    cancelled = replace(
+        airings[1], status="cancelled", reason="Pre-empted", episode=None, title=None
+    )
+    after = _after(previous, [airings[0], cancelled, *airings[2:]])
+    assert [(c.kind, c.text) for c in after.changes] == [
+        ("cancelled", "Let's Meet · Ep. 174 on Sat 10 Jan 2026 18:00 cancelled: Pre-empted")
+    ]
+    now = {record.id: record for record in after.updates} | {
+        uid: record for uid, record in previous.items() if uid != cancelled.uid
+    }
+    back = _after(now, airings, now=LATER + timedelta(hours=1))
+    assert [c.kind for c in back.changes] == ["restored"]
+    renamed = replace(cancelled, title="A special instead")
+    both = _after(previous, [airings[0], renamed, *airings[2:]])
+    assert [c.kind for c in both.changes] == ["cancelled", "retitled"]
