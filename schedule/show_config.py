@@ -109,18 +109,10 @@ def _show_schema(defaults: _Defaults, context: ShowContext) -> Mapping[str, f.Re
         "episodes_file": lambda value, where: context.read_episodes(f.text(value, where), where),
         "airs": f.tables_of(lambda v, w: _recurrence(v, w, defaults), "shows.airs"),
         "numbering": lambda v, w: _anchor(v, w, at),
-        "seasons": _unique(
-            f.tables_of(lambda v, w: _season(v, w, at), "shows.seasons"), _season_keys
-        ),
-        "episodes": _unique(
-            f.tables_of(lambda v, w: _episode(v, w, at), "shows.episodes"), _episode_keys
-        ),
-        "changes": _unique(
-            f.tables_of(lambda v, w: _change(v, w, at), "shows.changes"), _change_keys
-        ),
-        "extras": _unique(
-            f.tables_of(lambda v, w: _extra(v, w, at, defaults), "shows.extras"), _extra_keys
-        ),
+        "seasons": _unique(lambda v, w: _season(v, w, at), _season_keys, "shows.seasons"),
+        "episodes": _unique(lambda v, w: _episode(v, w, at), _episode_keys, "shows.episodes"),
+        "changes": _unique(lambda v, w: _change(v, w, at), _change_keys, "shows.changes"),
+        "extras": _unique(lambda v, w: _extra(v, w, at, defaults), _extra_keys, "shows.extras"),
     }
 
 
@@ -372,23 +364,33 @@ def _extra(value: object, where: f.Where, at: f.Reader, defaults: _Defaults) -> 
     return Extra(duration=length, **found)
 
 
-def _unique(read: f.Reader, keys: Callable[[Any], Iterable[tuple[str, object]]]) -> f.Reader:
-    """Wrap an array-of-tables reader so two entries for the same airing are an error."""
+def _unique(
+    build: Callable[[object, f.Where], Any],
+    keys: Callable[[Any], Iterable[tuple[str, object]]],
+    header: str,
+) -> f.Reader:
+    """Return a reader of ``[[header]]`` tables where two entries for one airing are an error.
 
-    def check(value: object, where: f.Where) -> tuple[Any, ...]:
-        entries: tuple[Any, ...] = read(value, where)
-        seen: dict[tuple[str, object], int] = {}
-        for index, entry in enumerate(entries):
-            for key in keys(entry):
-                if key in seen:
-                    msg = (
-                        f"{key[0]} {_show_value(key[1])} is already given by entry {seen[key] + 1}"
-                    )
-                    where.child(index).report(msg, value=key[1])
-                seen.setdefault(key, index)
-        return entries
+    Each duplicate is named by its own key path and the first entry's, counting
+    entries as the config does: one that failed to read still has its place.
+    """
 
-    return check
+    def read(value: object, where: f.Where) -> tuple[Any, ...]:
+        seen: dict[tuple[str, object], str] = {}
+
+        def checked(entry: object, place: f.Where) -> object:
+            built = build(entry, place)
+            if built is not None:
+                for key in keys(built):
+                    if key in seen:
+                        msg = f"{key[0]} {_show_value(key[1])} is already given by {seen[key]}"
+                        place.report(msg, value=key[1])
+                    seen.setdefault(key, place.key.rsplit(".", 1)[-1])
+            return built
+
+        return f.tables_of(checked, header)(value, where)
+
+    return read
 
 
 def _show_value(value: object) -> str:

@@ -354,7 +354,14 @@ CASES = [
         VALID + "[[shows.seasons]]\nnumber = 2\nfrom = 2025-07-04\n"
         "[[shows.seasons]]\nnumber = 3\nfrom = 2025-07-04\n",
         "shows[lets-meet].seasons[1]",
-        "from 2025-07-04 is already given by entry 1",
+        "from 2025-07-04 is already given by seasons[0]",
+    ),
+    Case(
+        "duplicate after an entry that does not read",  # was named episodes[1], "entry 1"
+        VALID + '[[shows.episodes]]\ntitle = "no target"\n'
+        + '[[shows.episodes]]\nnumber = 1\ntitle = "a"\n' * 2,
+        "shows[lets-meet].episodes[2]",
+        "number 1 is already given by episodes[1]",
     ),
     Case(
         "season anchor half given",
