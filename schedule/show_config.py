@@ -388,7 +388,8 @@ def _unique(
                     seen.setdefault(key, place.key.rsplit(".", 1)[-1])
             return built
 
-        return f.tables_of(checked, header)(value, where)
+        entries: tuple[Any, ...] = f.tables_of(checked, header)(value, where)
+        return entries
 
     return read
 
