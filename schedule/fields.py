@@ -136,20 +136,22 @@ def read_table(
         where.report(f"must be a table, not {type_name(value)}", value=value)
         return {}
     found: dict[str, Any] = {}
+    misspelt: set[str] = set()  # required keys an unknown key's hint names already
     for key, item in value.items():
         place = where.child(key)
         reader = schema.get(key)
         if reader is None:
-            place.report(
-                f"unknown key {key!r}", value=item, hint=_unknown_key_hint(key, schema, outer)
-            )
+            hint = _unknown_key_hint(key, schema, outer)
+            place.report(f"unknown key {key!r}", value=item, hint=hint)
+            misspelt.update(name for name in required if hint == f"did you mean {name!r}?")
             continue
         try:
             found[key] = reader(item, place)
         except ConfigError as error:
             place.adopt(error)
     for key in required:
-        if key not in value:
+        # "titel" for "title": one mistake, one line (the unknown key's, naming the fix).
+        if key not in value and key not in misspelt:
             where.child(key).report("missing; it is required")
     return found
 

@@ -576,6 +576,19 @@ def test_a_csv_separated_by_semicolons_is_one_error(tmp_path: Path) -> None:
     assert len(errors_of(write_case(tmp_path, case))) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (VALID.replace('title = "Test site"', 'titel = "Test site"'), "site.titel"),
+        (VALID.replace('title = "Let\'s Meet"', 'titel = "Let\'s Meet"'), "shows[lets-meet].titel"),
+    ],
+)
+def test_a_misspelt_required_key_is_one_error(tmp_path: Path, text: str, key: str) -> None:
+    """"titel" is one mistake: the unknown key naming the fix, no "title: missing" beside it."""
+    [error] = errors_of(write_case(tmp_path, Case("typo", text, key)))
+    assert (error.key, error.hint) == (key, "did you mean 'title'?")
+
+
 def test_rule_errors_quote_the_word(tmp_path: Path) -> None:
     """A rule typo's error keeps the rule parser's word and is placed at the rule's key."""
     (error,) = errors_of(
