@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import mimetypes
 import os
+import socket
 import sys
 from collections.abc import Mapping
 from datetime import UTC
@@ -31,7 +32,15 @@ _CHUNK = 64 * 1024
 
 
 class ServeError(AirdatesError):
-    """The server could not start (the port is taken, the address is wrong)."""
+    """The server could not start (the port is taken, the address is wrong): an option to fix."""
+
+    exit_code = 2
+
+
+class _ServerV6(ThreadingHTTPServer):
+    """The server on an IPv6 address (``--bind ::1``)."""
+
+    address_family = socket.AF_INET6
 
 
 def media_types() -> dict[str, str]:
@@ -54,8 +63,11 @@ def serve(  # noqa: PLR0913 - mirrors the command's options
     server = make_server(folder, bind=bind, port=port, hub=hub, self_base=self_base, log=log)
     host, bound = server.server_address[:2]
     if log is not None:
-        where = f"http://{host!s}:{bound}/"
-        print(f"serving {folder} at {where} (Ctrl-C to stop)", file=log, flush=True)
+        if not folder.is_dir():
+            print(f"airdates: warning: {folder} is not there yet: run airdates publish first",
+                  file=log, flush=True)
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        print(f"serving {folder} at http://{shown}:{bound}/ (Ctrl-C to stop)", file=log, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -83,8 +95,9 @@ def make_server(  # noqa: PLR0913 - mirrors the command's options
         log=log or sys.stderr,
     )
     # ThreadingHTTPServer's handler threads are daemons: Ctrl-C never waits for a slow client.
+    server = _ServerV6 if ":" in bind else ThreadingHTTPServer
     try:
-        return ThreadingHTTPServer((bind, port), handler)
+        return server((bind, port), handler)
     except OSError as error:
         msg = f"cannot listen on {bind}:{port}: {error.strerror or error}"
         raise ServeError(msg) from error
@@ -119,6 +132,22 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         """Send a file's headers only."""
         self._answer(body=False)
+
+    def do_POST(self) -> None:
+        """Refuse: the folder is read-only (405, naming GET and HEAD)."""
+        text = b"405 method not allowed\n"
+        self.close_connection = True  # a request body, if any, is not read
+        self._send(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            {
+                "Allow": "GET, HEAD",
+                "Content-Type": "text/plain; charset=utf-8",
+                "Content-Length": str(len(text)),
+            },
+        )
+        self.wfile.write(text)
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_POST  # noqa: N815 - the handler's names
 
     def _answer(self, *, body: bool) -> None:
         path = _locate(self.root, self.path)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import os
+import select
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from publisher.serve import make_server
+from publisher.cli import main
+from publisher.serve import ServeError, make_server
 
 HUB = "https://hub.example.org/"
 BASE = "https://feeds.example.org/cqtv/"
@@ -209,9 +213,53 @@ def test_symlink_inside_the_folder_is_served(port: int) -> None:
     assert headers["content-type"] == "text/calendar; charset=utf-8"
 
 
-def test_other_methods_are_refused(port: int) -> None:
-    """Serving is read-only: POST is not allowed."""
-    assert _request(port, "/lets-meet.ics", method="POST")[0] in (405, 501)
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_other_methods_are_refused(port: int, site_folder: Path, method: str) -> None:
+    """Serving is read-only: 405 naming the methods there are (not 501, "not implemented")."""
+    status, headers, _ = _request(port, "/lets-meet.ics", method=method)
+    assert (status, headers["allow"]) == (405, "GET, HEAD")
+    assert (site_folder / "lets-meet.ics").read_bytes() == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+
+
+def test_an_ipv6_address_is_served() -> None:
+    """``--bind ::1`` listens on IPv6 (it failed: the server was IPv4 only)."""
+    if not socket.has_ipv6:
+        pytest.skip("this Python has no IPv6")
+    try:
+        server = make_server(Path(), bind="::1", port=0, hub=None, self_base=BASE)
+    except ServeError as error:
+        if "Cannot assign requested address" in str(error):
+            pytest.skip("no IPv6 loopback here")
+        raise
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("::1", server.server_address[1], timeout=10)
+        connection.request("GET", "/no-such-file")
+        assert connection.getresponse().status == 404
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_port_in_use_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 2 with one line: the option is to change, the config is fine (exit 1 says otherwise)."""
+    config = tmp_path / "airdates.toml"
+    config.write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
+        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        code = main(["serve", "-c", str(config), "--port", str(busy)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"airdates: cannot listen on 127.0.0.1:{busy}: ")
+    assert len(err.splitlines()) == 1
 
 
 @pytest.mark.usefixtures("site_folder")
@@ -244,3 +292,39 @@ def test_ctrl_c_exits_cleanly(tmp_path: Path) -> None:
     finally:
         process.kill()
         process.wait()
+
+
+def _first_lines(process: subprocess.Popen[bytes], count: int, timeout: float = 20) -> list[str]:
+    """Return the first ``count`` lines the process writes, or those written within ``timeout``."""
+    assert process.stdout is not None
+    fd, data, deadline = process.stdout.fileno(), b"", time.monotonic() + timeout
+    while data.count(b"\n") < count and time.monotonic() < deadline:
+        if select.select([fd], [], [], max(deadline - time.monotonic(), 0))[0]:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            data += chunk
+    return data.decode().splitlines(keepends=True)[:count]
+
+
+def test_serving_a_folder_not_published_yet_says_so(tmp_path: Path) -> None:
+    """Every request would be 404: the second line says why, and what to run."""
+    config = tmp_path / "airdates.toml"
+    config.write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\noutput = "public"\n'
+        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+    )
+    command = [str(Path(sys.executable).with_name("airdates")), "serve", "-c", str(config),
+               "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
+    try:
+        lines = _first_lines(process, 2)
+    finally:
+        process.kill()
+        process.wait()
+    assert len(lines) == 2, lines
+    assert lines[0] == (
+        f"airdates: warning: {tmp_path / 'public'} is not there yet: run airdates publish first\n"
+    )
+    assert lines[1].startswith(f"serving {tmp_path / 'public'} at http://127.0.0.1:")
