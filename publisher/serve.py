@@ -66,7 +66,8 @@ def serve(  # noqa: PLR0913 - mirrors the command's options
         if not folder.is_dir():
             print(f"airdates: warning: {folder} is not there yet: run airdates publish first",
                   file=log, flush=True)
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        address = str(host)  # server_address is typed loosely: it is the address as text here
+        shown = f"[{address}]" if ":" in address else address
         print(f"serving {folder} at http://{shown}:{bound}/ (Ctrl-C to stop)", file=log, flush=True)
     try:
         server.serve_forever()
