@@ -246,6 +246,8 @@ def _locate(root: Path, target: str) -> Path | None:
         real = candidate.resolve(strict=True)
         if real.is_dir():
             real = (real / "index.html").resolve(strict=True)
+        elif raw.endswith("/"):
+            return None  # "/index.html/": a page's relative links would resolve below it
     except (OSError, RuntimeError):
         return None
     if not real.is_relative_to(root) or not real.is_file():

@@ -206,6 +206,13 @@ def test_nothing_outside_the_folder_is_served(port: int, target: str) -> None:
     assert b"note.txt" not in body
 
 
+def test_a_file_named_as_a_folder_is_not_found(port: int) -> None:
+    """"/lets-meet.html/" is no page: served, its relative links would point below it."""
+    assert _request(port, "/lets-meet.html")[0] == 200
+    assert _request(port, "/lets-meet.html/")[0] == 404
+    assert _request(port, "/")[0] == 200
+
+
 def test_symlink_inside_the_folder_is_served(port: int) -> None:
     """A symlink to another file inside the folder is served like that file."""
     status, headers, _ = _request(port, "/inside.ics")
