@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable
 
 __all__ = [
@@ -98,7 +99,7 @@ class ConfigError(AirdatesError):
         # Every line break splitlines() knows (U+2028, U+0085, CR...): the CLI
         # prints each line of an error on its own. In a file name or a key
         # (TOML lets a quoted key hold any of them) each is written as its escape.
-        return " ".join(text.splitlines())
+        return _shortened(" ".join(text.splitlines()))
 
     def located(self, *, file: str | None = None, key_prefix: str | None = None) -> ConfigError:
         """Return a copy placed in ``file`` and under ``key_prefix`` (``shows[x]``)."""
@@ -109,6 +110,32 @@ class ConfigError(AirdatesError):
             clone.key = f"{key_prefix}{joiner}{self.key or ''}"
         clone.args = (clone.describe(),)
         return clone
+
+
+# A quoted value, as repr() or the messages quote one: '...' or "...", escapes inside.
+# Not from an apostrophe: a quote opens after no letter and closes before none ("Let's").
+_QUOTED = re.compile(r"(?<!\w)(?:'(?:[^'\\]|\\.)*'" "|" r'"(?:[^"\\]|\\.)*")(?!\w)')
+_LONGEST_QUOTE = 80  # characters of a quoted value an error shows before cutting its middle
+_LONG_LINE = 300
+
+
+def _shortened(text: str) -> str:
+    """Return ``text`` with the middle of each long quoted value cut: 'xxxx…xxxx'.
+
+    A 5,000-character value quoted in full (twice, by some messages) makes a
+    line no one reads, and a mail to the cron job's owner longer than the 998
+    characters a mail line may hold.
+    """
+    if len(text) <= _LONG_LINE:
+        return text
+
+    def cut(found: re.Match[str]) -> str:
+        quoted = found.group()
+        if len(quoted) <= _LONGEST_QUOTE:
+            return quoted
+        return f"{quoted[:_LONGEST_QUOTE - 20]}…{quoted[-19:]}"
+
+    return _QUOTED.sub(cut, text)
 
 
 class RuleError(ConfigError):

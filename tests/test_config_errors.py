@@ -589,6 +589,20 @@ def test_a_misspelt_required_key_is_one_error(tmp_path: Path, text: str, key: st
     assert (error.key, error.hint) == (key, "did you mean 'title'?")
 
 
+def test_a_huge_value_is_quoted_with_its_middle_cut(tmp_path: Path) -> None:
+    """A 5,000-character value is not repeated whole: a mail line holds 998 characters at most.
+
+    The line keeps the file, the key, the value's start and end, and the hint.
+    """
+    text = VALID.replace('timezone = "Asia/Shanghai"', f'timezone = "Asia/{"x" * 5000}"')
+    [error] = errors_of(write_case(tmp_path, Case("huge", text, None)))
+    line = error.describe()
+    assert len(line) < 300 + len(str(tmp_path))
+    assert line.startswith(f"{tmp_path / MAIN}: site.timezone: unknown time zone 'Asia/xxx")
+    assert "x…x" in line
+    assert line.endswith("""xxx' (use an IANA name like "Asia/Shanghai")""")
+
+
 def test_rule_errors_quote_the_word(tmp_path: Path) -> None:
     """A rule typo's error keeps the rule parser's word and is placed at the rule's key."""
     (error,) = errors_of(
