@@ -7,8 +7,9 @@ events, its guide programmes, its candidates for the index and the network
 feeds, its airing count and the first moment its outputs change by
 themselves. The big pieces (events, programmes) go into a file in the state
 folder's ``parts`` folder; the rest, with a digest of the show's inputs, into
-the state's ``show_parts`` table, in the publish's own transaction, so the
-state never names a part that was not made with the files on disk.
+the state's ``show_parts`` table, in the publish's own transaction. Files
+that transaction names but the publish has not yet put in place are
+recorded unstamped, so no part is trusted beside them.
 
 A later publish reuses a show's part instead of expanding, comparing and
 rendering the show when all of these hold:

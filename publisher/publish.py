@@ -14,12 +14,17 @@ The order of a publish is what makes it safe to kill at any moment:
    next show left); with one, a forked process renders the pages. Its files
    are durable before it reports. Then the network files, from the shows'
    parts (the calendar in a forked process too);
-3. wait until every staged file is durable;
-4. record in the manifest the names of files about to be created;
+3. wait until every staged file is durable, and the new part files;
+4. commit the state in one transaction: revisions, change log, parts, the
+   feeds the hub is owed a notification for, the publish; the files about to
+   be written go in the manifest as intended, with no stamp yet. The state is
+   then never behind what a calendar or a feed reader may have seen: a
+   SEQUENCE is never given again to other content, however the run ends;
 5. rename the staged files into place, delete files of removed shows, sync the folders;
-6. commit the state (the new parts included) in one transaction, so it never
-   describes files that are not really there: after a failure the next run
-   redoes everything; then delete part files no show's part names;
+6. record the stamps of the files now in place, and forget the deleted ones (a
+   second transaction). After a failure in 5 or 6 the next run finds the
+   intended files unstamped, compares them byte for byte and writes what is
+   missing. Then delete part files no show's part names;
 7. notify the WebSub hub of changed feeds (a failure is a warning, kept for next time).
 """
 
@@ -61,7 +66,7 @@ from publisher.inputs import Snapshot
 from publisher.lock import held
 from publisher.network import Gathered, Maker, NetworkParts, Rendered, built_in
 from publisher.parts import PARTS_FOLDER, PartError, PartWriter, digests, reusable, tidy
-from publisher.state import HeldAirings, Parts, PublishRecord, State
+from publisher.state import INTENDED, HeldAirings, Parts, PublishRecord, State
 from schedule import timeline
 from schedule.airing import Airing
 from schedule.errors import OutputError
@@ -320,7 +325,6 @@ def _publish(job: _Job, state: State) -> Report:
     files.ensure_folder(job.folder)
     files.clear_leftovers(job.folder)
     sitecache.tidy(Path(job.site.state))
-    manifest = state.manifest(str(job.folder))
     pinned: list[tuple[str, str | None]] = []
     plan, rendering = _render(
         job, state, stage=True,
@@ -328,48 +332,34 @@ def _publish(job: _Job, state: State) -> Report:
     )
     stale = rendering.stale()
     deleted = [name for name in stale if (job.folder / name).exists()]
+    fingerprint, recipe = pinned[-1]
     try:
-        state.claim(str(job.folder), (name for name in rendering.changed if name not in manifest))
-        written = rendering.swap_in()
-        for name in deleted:
-            files.remove(job.folder / name)
-        files.sync_folder(job.folder)
+        rendering.syncer.wait()  # every staged file durable before the state names it
         if plan.parts is not None and plan.parts.made:
             parts_folder = Path(job.site.state) / PARTS_FOLDER
             files.sync_folder(parts_folder)
             made = {show: part.closed(parts_folder) for show, part in plan.parts.made.items()}
             plan = dataclasses.replace(plan, parts=Parts(made=made, shows=plan.parts.shows))
-    except BaseException:
-        for path in plan.held:
-            path.unlink(missing_ok=True)
-        raise
-    finally:
-        rendering.discard()
-    # By name: on a large network two processes took the shows in no set order.
-    _say(job.log, [f"wrote {name}" for name in sorted(rendering.changed)])
-    _say(job.log, [f"deleted {name}" for name in deleted])
-    fingerprint, recipe = pinned[-1]
-    record = PublishRecord(
-        at=job.now,
-        folder=str(job.folder),
-        window=plan.window,
-        files=len(rendering.names),
-        written=len(rendering.changed),
-        deleted=len(deleted),
-        airings=plan.airing_count,
-        changes=len(plan.new_changes),
-        duration_ms=(time.monotonic() - started) * 1000.0,
-        fingerprint=fingerprint,
-        next_change=plan.next_change,
-        recipe=recipe,
-    )
-    try:
+        record = PublishRecord(
+            at=job.now,
+            folder=str(job.folder),
+            window=plan.window,
+            files=len(rendering.names),
+            written=len(rendering.changed),
+            deleted=len(deleted),
+            airings=plan.airing_count,
+            changes=len(plan.new_changes),
+            duration_ms=(time.monotonic() - started) * 1000.0,
+            fingerprint=fingerprint,
+            next_change=plan.next_change,
+            recipe=recipe,
+        )
         state.commit(
             record=record,
             updates=(),
             changes=plan.new_changes,
-            written={**rendering.restamped, **written},
-            deleted=stale,
+            written={**rendering.restamped, **dict.fromkeys(rendering.changed, INTENDED)},
+            deleted=(),
             pings=[_feed_url(job.site, name) for name in sorted(rendering.feeds)]
             if job.site.hub
             else (),
@@ -377,9 +367,18 @@ def _publish(job: _Job, state: State) -> Report:
             parts=plan.parts,
             keys=plan.keys or {},
         )
+        written = rendering.swap_in()
+        for name in deleted:
+            files.remove(job.folder / name)
+        files.sync_folder(job.folder)
+        state.settle(str(job.folder), written=written, deleted=stale)
     finally:
         for path in plan.held:
             path.unlink(missing_ok=True)
+        rendering.discard()
+    # By name: on a large network two processes took the shows in no set order.
+    _say(job.log, [f"wrote {name}" for name in sorted(rendering.changed)])
+    _say(job.log, [f"deleted {name}" for name in deleted])
     tidy(Path(job.site.state) / PARTS_FOLDER, state.part_files())
     return Report(
         files=len(rendering.names),

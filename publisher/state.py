@@ -40,8 +40,8 @@ from publisher.files import Stamp
 from schedule.errors import OutputError
 
 __all__ = [
-    "DB_NAME", "SCHEMA_VERSION", "HeldAirings", "PartRow", "Parts", "PublishRecord", "State",
-    "StateError",
+    "DB_NAME", "INTENDED", "SCHEMA_VERSION", "HeldAirings", "PartRow", "Parts", "PublishRecord",
+    "State", "StateError",
 ]
 
 DB_NAME = "state.sqlite"
@@ -133,7 +133,8 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 # A manifest row written before its file: the file may exist, with unknown bytes.
-_INTENT = Stamp(sha256="", size=-1, mtime_ns=-1, inode=-1)
+# A file a committed publish is about to write: no file has this stamp.
+INTENDED = Stamp(sha256="", size=-1, mtime_ns=-1, inode=-1)
 
 
 class HeldAirings:
@@ -413,21 +414,23 @@ class State:
             with _atomically(self._db, "BEGIN"):
                 self._db.executemany(_HELD_INSERT.format(schema="temp"), map(_airing_row, updates))
 
-    def claim(self, folder: str, names: Iterable[str]) -> None:
-        """Record, before writing them, that airdates is about to create these files.
+    def settle(self, folder: str, *, written: Mapping[str, Stamp], deleted: Iterable[str]) -> None:
+        """Record the stamps of the files a committed publish put in place, and forget removed ones.
 
-        A crash after the write but before the commit still leaves them in the
-        manifest, so a later publish may delete them when their show goes.
+        The commit recorded the files about to be written as INTENDED: a run
+        that ends before this finds them unstamped and compares their bytes.
         """
         value = folder_value(folder)
-        rows = [(value, name, *_stamp_row(_INTENT)) for name in names]
-        if rows:
-            with self._transaction() as db:
-                db.executemany(
-                    "INSERT OR IGNORE INTO manifest (folder, name, sha256, size, mtime_ns, inode)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO manifest (folder, name, sha256, size, mtime_ns, inode)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                ((value, name, *_stamp_row(stamp)) for name, stamp in written.items()),
+            )
+            db.executemany(
+                "DELETE FROM manifest WHERE folder = ? AND name = ?",
+                ((value, name) for name in deleted),
+            )
 
     def commit(  # noqa: PLR0913 - one transaction holds every part of a publish
         self,
@@ -442,7 +445,7 @@ class State:
         parts: Parts | None = None,
         keys: Mapping[str, str | None] | None = None,
     ) -> None:
-        """Record a publish whose files are already on disk, all in one transaction.
+        """Record a publish whose files are staged, all in one transaction (``settle`` follows).
 
         The airing records given to ``hold`` since the last commit, then those
         in the ``held`` scratch databases (see HeldAirings), are written first,

@@ -258,14 +258,20 @@ def test_dry_run_after_a_publish_changes_nothing(scripted: tuple[Site, Script]) 
     assert len(_rows(site, "publishes")) == 1
 
 
-def test_full_disk_leaves_outputs_and_state_as_they_were(
+def test_full_disk_leaves_outputs_as_they_were_and_the_next_run_writes_them(
     scripted: tuple[Site, Script], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A failing rename (disk full) is OutputError; outputs and state stay; the next run repairs."""
+    """A failing rename (disk full) is OutputError and replaces nothing; the next run writes it all.
+
+    The state was committed before the renames: the edited event's SEQUENCE
+    is 1 once, not given again to other content, and the retitle is logged
+    once, by the run that found it.
+    """
     site, script = scripted
     publish(site, now=at(10))
-    before, airings = _identity(Path(site.output)), _rows(site, "airings")
-    script.edit(_uid(script, "lets-meet", datetime(2026, 2, 18, 18)), title="Edited")
+    before = _identity(Path(site.output))
+    uid = _uid(script, "lets-meet", datetime(2026, 2, 18, 18))
+    script.edit(uid, title="Edited")
 
     def full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -277,10 +283,13 @@ def test_full_disk_leaves_outputs_and_state_as_they_were(
     assert caught.value.exit_code == 4
     assert "No space left on device" in str(caught.value)
     assert _identity(Path(site.output)) == before
-    assert _rows(site, "airings") == airings
-    assert len(_rows(site, "publishes")) == 1
+    assert not [p for p in Path(site.output).iterdir() if p.name.startswith(".")]
     repaired = publish(site, now=at(11))
-    assert [c.kind for c in repaired.changes] == ["retitled"]
+    assert repaired.changes == ()  # logged by the run that found it
+    log = (Path(site.output) / "changes.log").read_text()
+    assert log.count(f"retitled|{uid}|") == 1
+    assert parse(Path(site.output) / "lets-meet.cal")[uid][0] == "1"
+    assert publish(site, now=at(11)).written == ()
 
 
 def test_unwritable_output_is_an_output_error(scripted: tuple[Site, Script]) -> None:

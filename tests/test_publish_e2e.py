@@ -21,6 +21,8 @@ from publisher import publish as publish_module
 from publisher.changes import former_context_digest
 from publisher.cli import main
 from publisher.lock import held
+from publisher.state import State, StateError
+from schedule.errors import OutputError
 
 AIRDATES = str(Path(sys.executable).with_name("airdates"))
 
@@ -475,9 +477,11 @@ def test_unwritable_output_exits_4_and_keeps_the_state(site: Site, tmp_path: Pat
 def test_full_disk_exits_4_and_the_next_run_repairs(
     site: Site, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
-    """ENOSPC while staging or renaming exits 4, outputs and state as before, no temp file left.
+    """ENOSPC while staging or renaming exits 4, outputs as before, no temp file left.
 
-    The next run catches up.
+    Staging fails before the state is touched. The renames come after the
+    state was committed: the next run writes the files it describes. Either
+    way the move is logged once and its event's SEQUENCE goes up by one.
     """
     site.ok(NOW)
     before, airings = site.files(), site.table("airings")
@@ -492,10 +496,70 @@ def test_full_disk_exits_4_and_the_next_run_repairs(
     assert code == 4
     assert "No space left on device" in err
     assert site.files() == before
-    assert site.table("airings") == airings
+    assert (site.table("airings") == airings) == (failing == "fsync")
     assert not [p for p in site.output.iterdir() if p.name.startswith(".")]
     site.ok("2026-01-10T13:00")
     assert len(feedparser.parse(site.output / "changes.rss").entries) == 1
+    _, moved = _event(site.events("dialogue.ics"), "dialogue/20260126T120000Z")
+    assert (moved["SEQUENCE"], moved["DTSTART"].dt.hour) == (1, 21)
+    assert site.ok("2026-01-10T13:00").startswith("18 files: 0 written")
+
+
+def test_a_state_that_cannot_be_written_leaves_every_output_as_it_was(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only or full state database: exit 4, and not one file replaced.
+
+    The state is committed before any file is renamed into place; files
+    used to be replaced first, then the commit failed, every run again.
+    """
+    site.ok(NOW)
+    before = site.files()
+    site.write(CONFIG + MOVE)
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        message = f"{site.db}: state database: attempt to write a readonly database"
+        raise StateError(message, path=str(site.db))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(State, "commit", refused)
+        code, _, err = site.publish("2026-01-10T13:00")
+    assert (code, err) == (4, f"airdates: {site.db}: state database: attempt to write a"
+                               " readonly database\n")
+    assert site.files() == before
+    assert not [p for p in site.output.iterdir() if p.name.startswith(".")]
+
+
+def test_a_run_that_dies_after_the_renames_never_gives_a_sequence_twice(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calendars may have read SEQUENCE 1 with the move; reverting it must be SEQUENCE 2.
+
+    The state recorded the move before the files were renamed into place, so
+    the revert is a change again (with the state behind, it came out as
+    SEQUENCE 0, which calendar apps ignore as older).
+    """
+    site.ok(NOW)
+    site.write(CONFIG + MOVE)
+    sync_folder = publish_module.files.sync_folder
+
+    def dies(folder: Path) -> None:
+        if folder != site.output:
+            sync_folder(folder)
+            return
+        message = f"{folder}: cannot sync: Input/output error"
+        raise OutputError(message, path=str(folder))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(publish_module.files, "sync_folder", dies)
+        assert site.publish("2026-01-10T13:00")[0] == 4
+    uid = "dialogue/20260126T120000Z"
+    _, moved = _event(site.events("dialogue.ics"), uid)
+    assert (moved["SEQUENCE"], moved["DTSTART"].dt.hour) == (1, 21)  # out, for clients to read
+    site.write(CONFIG)
+    site.ok("2026-01-10T13:30")
+    _, back = _event(site.events("dialogue.ics"), uid)
+    assert (back["SEQUENCE"], back["DTSTART"].dt.hour) == (2, 20)
 
 
 def test_dry_run_lists_changes_and_writes_nothing(site: Site) -> None:

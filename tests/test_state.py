@@ -14,6 +14,7 @@ from publisher.changes import AiringRecord
 from publisher.files import Stamp
 from publisher.state import (
     DB_NAME,
+    INTENDED,
     SCHEMA_VERSION,
     HeldAirings,
     PublishRecord,
@@ -191,13 +192,19 @@ def test_unreadable_database_is_a_state_error(tmp_path: Path) -> None:
     assert DB_NAME in str(caught.value)
 
 
-def test_claimed_names_are_in_the_manifest(tmp_path: Path) -> None:
-    """Files claimed before writing are in the manifest until a commit replaces the claim."""
+def test_intended_files_are_in_the_manifest_until_settled(tmp_path: Path) -> None:
+    """A commit names the files about to be written, unstamped; ``settle`` stamps or forgets them.
+
+    Between the two, a file is known to be airdates' (so it may be deleted
+    when its show goes) but trusted by no stamp (so its bytes are compared).
+    """
     state = State.open(tmp_path)
-    state.claim("/srv/public", ["new.ics"])
-    assert "new.ics" in state.manifest("/srv/public")
-    stamp = Stamp(sha256="1" * 64, size=1, mtime_ns=1, inode=1)
-    _commit(state, written={"new.ics": stamp})
+    old = Stamp(sha256="0" * 64, size=1, mtime_ns=1, inode=1)
+    _commit(state, written={"gone.ics": old})
+    _commit(state, written={"new.ics": INTENDED})
+    assert state.manifest("/srv/public") == {"gone.ics": old, "new.ics": INTENDED}
+    stamp = Stamp(sha256="1" * 64, size=1, mtime_ns=1, inode=2)
+    state.settle("/srv/public", written={"new.ics": stamp}, deleted=["gone.ics"])
     assert state.manifest("/srv/public") == {"new.ics": stamp}
 
 

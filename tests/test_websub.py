@@ -14,10 +14,12 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from publisher import files
 from publisher.cli import main
 from publisher.clock import parse_time
 from publisher.publish import publish
 from publisher.websub import notify
+from schedule.errors import OutputError
 from schedule.loading import load_site
 
 BASE = "https://feeds.example.org/test/"
@@ -189,3 +191,38 @@ def test_notify_sends_form_encoded_publish(hub: Hub) -> None:
     assert hub.pings == [
         {"hub.mode": ["publish"], "hub.url": ["https://feeds.example.org/x.rss?a=1&b=2"]}
     ]
+
+
+def test_feeds_written_by_a_run_that_failed_after_the_renames_are_notified_next_time(
+    hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state owes the hub its notifications before any file is renamed into place.
+
+    A run that dies after the renames wrote the feeds; the next one finds
+    them written already, and used to notify nothing.
+    """
+    config = _config(tmp_path, hub.url)
+    _publish(config, "2026-01-14T17:00")
+    hub.pings.clear()
+    config.write_text(config.read_text().replace('title = "Dialogue"', 'title = "Dialogue Live"'))
+
+    sync_folder = files.sync_folder
+
+    def dies(folder: Path) -> None:
+        if folder.name != "public":
+            sync_folder(folder)  # the state folder's parts, before the commit
+            return
+        message = f"{folder}: cannot sync: Input/output error"
+        raise OutputError(message, path=str(folder))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(files, "sync_folder", dies)  # the output folder's: after the renames
+        code, _, _ = _publish(config, "2026-01-14T17:30")
+    assert code == 4
+    assert hub.pings == []
+    owed = _pending(tmp_path)
+    assert {BASE + "dialogue.rss", BASE + "all.rss"} <= set(owed)
+    code, again, _ = _publish(config, "2026-01-14T17:30")
+    assert (code, again) == (0, [])  # the files are there already
+    assert sorted(hub.urls()) == owed
+    assert _pending(tmp_path) == []
