@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -14,6 +17,7 @@ FEED_MEDIA_TYPES = frozenset(
 )
 
 DEFAULT_TIMEOUT = 5.0
+BUDGET_TIMEOUTS = 6  # the notifications of one publish take at most this many timeouts
 
 
 @dataclass(slots=True)
@@ -24,17 +28,40 @@ class PingOutcome:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def notify(hub: str, urls: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT) -> PingOutcome:
+def notify(
+    hub: str, urls: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT, budget: float | None = None
+) -> PingOutcome:
     """POST ``hub.mode=publish`` for each feed URL; never raises.
 
     After the first failure the rest are not tried (a hub that is down would
-    cost ``timeout`` per feed); they stay owed with the same reason.
+    cost ``timeout`` per feed); they stay owed with the same reason. All of
+    it ends within ``budget`` seconds (``BUDGET_TIMEOUTS`` timeouts unless
+    given): ``timeout`` bounds each wait on the socket, and a hub that sends
+    its answer a byte at a time would hold the publish, and its lock, for as
+    long as it likes. What is not answered by then stays owed.
     """
+    pending = list(urls)
+    answers: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+
+    def ping_all() -> None:
+        for url in pending:
+            problem = _ping(hub, url, timeout)
+            answers.put(problem)
+            if problem is not None:
+                return
+
+    # A daemon thread: one the budget gave up on does not keep the run from ending.
+    threading.Thread(target=ping_all, name="airdates-websub", daemon=True).start()
+    given = BUDGET_TIMEOUTS * timeout if budget is None else budget
+    deadline = time.monotonic() + given
     outcome = PingOutcome()
     problem: str | None = None
-    for url in urls:
+    for url in pending:
         if problem is None:
-            problem = _ping(hub, url, timeout)
+            try:
+                problem = answers.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                problem = f"the hub did not answer within {given:g} s"
             if problem is None:
                 outcome.delivered.append(url)
                 continue

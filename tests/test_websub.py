@@ -6,6 +6,7 @@ import io
 import socket
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -226,3 +227,38 @@ def test_feeds_written_by_a_run_that_failed_after_the_renames_are_notified_next_
     assert (code, again) == (0, [])  # the files are there already
     assert sorted(hub.urls()) == owed
     assert _pending(tmp_path) == []
+
+
+def test_a_hub_answering_a_byte_at_a_time_is_given_up_on_within_the_budget() -> None:
+    """Each byte comes before the socket timeout, the answer never ends: all of it stops in time.
+
+    The publish holds its lock while it notifies, so a hub like this would
+    stop every later cron run (exit 3) for as long as it dripped.
+    """
+    stop = threading.Event()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def drip() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 204 No Content\r\n")
+                dripped = time.monotonic()
+                while not stop.wait(0.1) and time.monotonic() - dripped < 12:
+                    connection.sendall(b"X")
+
+        threading.Thread(target=drip, daemon=True).start()
+        hub = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+        started = time.monotonic()
+        try:
+            outcome = notify(hub, [BASE + "all.rss", BASE + "all.atom"], timeout=0.5)
+        finally:
+            stop.set()
+        took = time.monotonic() - started
+    assert outcome.delivered == []
+    assert outcome.failed == dict.fromkeys(
+        [BASE + "all.rss", BASE + "all.atom"], "the hub did not answer within 3 s"
+    )
+    assert took < 10
