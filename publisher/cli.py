@@ -88,6 +88,7 @@ def _bounded(
 _positive_int = _bounded(int, 1, _MAX_DAYS, what="a whole number")
 _seconds = _bounded(float, 0, _MAX_WAIT, what="a number of seconds", unit=" seconds")
 _port = _bounded(int, 0, 65535, what="a port number")
+_READS = 3  # times publish reads a config that changes while it waits for the lock
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -311,16 +312,25 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(hit.summary(), file=out)
         return 0
     from publisher.inputs import Snapshot  # noqa: PLC0415
+    from publisher.publish import InputsChanged  # noqa: PLC0415
 
-    # Before the config is read, so the recorded fingerprint is of what was read.
-    inputs = Snapshot(args.config)
-    site = _kept_site(args)
-    if site is None:
-        from publisher import sitecache  # noqa: PLC0415
+    reading = 0
+    while True:
+        reading += 1
+        # Before the config is read, so the recorded fingerprint is of what was read.
+        inputs = Snapshot(args.config)
+        site = _kept_site(args)
+        if site is None:
+            from publisher import sitecache  # noqa: PLC0415
 
-        inputs.parsed = sitecache.tables(args.config)
-        site = _load(args, err, inputs.parsed)
-    return _publish_site(args, site, inputs, out, err, log)
+            inputs.parsed = sitecache.tables(args.config)
+            site = _load(args, err, inputs.parsed)
+        # Changed each time: the last reading is published as a run finding the lock free would.
+        checked = inputs if reading < _READS else None
+        try:
+            return _publish_site(args, site, checked, out, err, log)
+        except InputsChanged:
+            continue  # changed while the lock was waited for: publish the config as it is now
 
 
 def _publish_site(  # noqa: PLR0913 - the command's streams, passed through

@@ -93,6 +93,27 @@ class Snapshot:
             "files": [self.config, *included, *csvs, *_zone_files(zones)],
         }
 
+    def outdated(self, site: Site) -> bool:
+        """Tell whether an input changed after it was read: another config may have been published.
+
+        The config's bytes or an include pattern's matches differ, or an
+        included file or spreadsheet was written since the snapshot began.
+        """
+        if self.data is None or read(self.config) != self.data:
+            return True
+        if self.head is None or self.matches is None:
+            return False  # no patterns known to compare: the config's bytes are the same
+        if _globs(self.head, self.config) != self.matches:
+            return True
+        for path in [*_included(self.matches, self.config), *site.episode_files]:
+            try:
+                info = os.stat(path)
+            except OSError:
+                return True
+            if max(info.st_mtime_ns, info.st_ctime_ns) >= self.since_ns:
+                return True
+        return False
+
     def _head_agrees(self, site: Site) -> bool:
         """Tell whether the quick read of ``[site]`` found the table the loader read."""
         table = self.head.get("site") if self.head is not None else None

@@ -21,16 +21,16 @@ _LONGEST_PAUSE = 0.25
 
 
 @contextmanager
-def held(state: Path, wait: float) -> Iterator[None]:
+def held(state: Path, wait: float) -> Iterator[bool]:
     """Hold the state folder's lock for the block, waiting up to ``wait`` seconds.
 
-    The kernel drops the lock when the process ends, however it ends, so a
-    publish killed mid-way never leaves a stale lock behind.
+    Yields whether another process held it first (and may have published
+    meanwhile). The kernel drops the lock when the process ends, however it
+    ends, so a publish killed mid-way never leaves a stale lock behind.
     """
     fd = _open_lock_file(state)
     try:
-        _acquire(fd, state, wait)
-        yield
+        yield _acquire(fd, state, wait)
     finally:
         os.close(fd)
 
@@ -44,13 +44,16 @@ def _open_lock_file(state: Path) -> int:
         raise OutputError(msg, path=str(state / LOCK_NAME)) from error
 
 
-def _acquire(fd: int, state: Path, wait: float) -> None:
+def _acquire(fd: int, state: Path, wait: float) -> bool:
+    """Take the lock; return whether it had to wait for it."""
     deadline = time.monotonic() + max(wait, 0.0)
     pause = _FIRST_PAUSE
+    waited = False
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            waited = True
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 msg = (
@@ -60,4 +63,4 @@ def _acquire(fd: int, state: Path, wait: float) -> None:
             time.sleep(min(pause, remaining))
             pause = min(pause * 2, _LONGEST_PAUSE)
         else:
-            return
+            return waited

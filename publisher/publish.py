@@ -268,6 +268,10 @@ class _Pass:
         self._swapped = len(self._staged)
 
 
+class InputsChanged(Exception):  # noqa: N818 - not an error: the caller reads the config again
+    """The config changed while this publish waited for the lock: load it again and publish that."""
+
+
 def publish(  # noqa: PLR0913 - mirrors the command's options
     site: Site,
     *,
@@ -294,7 +298,11 @@ def publish(  # noqa: PLR0913 - mirrors the command's options
     if dry_run and not state_folder.is_dir():
         # Nothing was ever published: no lock to take, and none to create.
         return _dry_run(job, State.snapshot(state_folder))
-    with held(state_folder, wait):
+    with held(state_folder, wait) as waited:
+        if waited and inputs is not None and inputs.outdated(site):
+            # Another publish ran meanwhile, perhaps of a newer config: this
+            # one's would undo it (and raise SEQUENCE again).
+            raise InputsChanged
         state = State.snapshot(state_folder) if dry_run else State.open(state_folder)
         try:
             return _dry_run(job, state) if dry_run else _publish(job, state)

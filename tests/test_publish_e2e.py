@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -20,9 +21,13 @@ from publisher import parts
 from publisher import publish as publish_module
 from publisher.changes import former_context_digest
 from publisher.cli import main
+from publisher.clock import parse_time
+from publisher.inputs import Snapshot
 from publisher.lock import held
+from publisher.publish import InputsChanged
 from publisher.state import State, StateError
 from schedule.errors import OutputError
+from schedule.loading import load_site
 
 AIRDATES = str(Path(sys.executable).with_name("airdates"))
 
@@ -560,6 +565,54 @@ def test_a_run_that_dies_after_the_renames_never_gives_a_sequence_twice(
     site.ok("2026-01-10T13:30")
     _, back = _event(site.events("dialogue.ics"), uid)
     assert (back["SEQUENCE"], back["DTSTART"].dt.hour) == (2, 20)
+
+
+def test_a_publish_that_waited_for_the_lock_reads_a_changed_config_again(site: Site) -> None:
+    """The config changed while the lock was held elsewhere: that publish reads it again.
+
+    It had read the config before waiting: publishing that after another run
+    published the newer one undid it (the old title back, SEQUENCE 2), until
+    the run after flipped it again.
+    """
+    site.ok(NOW)
+    snapshot = Snapshot(str(site.config))
+    old, _ = load_site(str(site.config))
+    site.write(CONFIG.replace('title = "Dialogue"', 'title = "Dialogue Live"'))
+    taken, release = threading.Event(), threading.Event()
+
+    def another_publish() -> None:
+        with held(site.db.parent, 0):
+            taken.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=another_publish)
+    holder.start()
+    taken.wait(10)
+    threading.Timer(0.3, release.set).start()
+    try:
+        with pytest.raises(InputsChanged):
+            publish_module.publish(
+                old, now=parse_time("2026-01-10T12:30", old.timezone, source="test"),
+                inputs=snapshot, wait=10,
+            )
+    finally:
+        release.set()
+        holder.join()
+    assert "Dialogue Live" not in (site.output / "dialogue.ics").read_text()
+    calls: list[str] = []
+    publish = publish_module.publish
+
+    def changed_once(*args: object, **kwargs: object) -> object:
+        calls.append(str(args[0].shows[1].title))  # type: ignore[attr-defined]
+        if len(calls) == 1:
+            raise InputsChanged
+        return publish(*args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(publish_module, "publish", changed_once)
+        site.ok("2026-01-10T12:30")
+    assert calls == ["Dialogue Live", "Dialogue Live"]  # read again, and published
+    assert "Dialogue Live" in (site.output / "dialogue.ics").read_text()
 
 
 def test_dry_run_lists_changes_and_writes_nothing(site: Site) -> None:
