@@ -341,6 +341,8 @@ def _publish(job: _Job, state: State) -> Report:
     stale = rendering.stale()
     deleted = [name for name in stale if (job.folder / name).exists()]
     fingerprint, recipe = pinned[-1]
+    # Files known by the path of a folder since moved (State.manifest): known by this one's now.
+    moved = {} if state.has_files(str(job.folder)) else dict(rendering.manifest)
     try:
         rendering.syncer.wait()  # every staged file durable before the state names it
         if plan.parts is not None and plan.parts.made:
@@ -366,7 +368,9 @@ def _publish(job: _Job, state: State) -> Report:
             record=record,
             updates=(),
             changes=plan.new_changes,
-            written={**rendering.restamped, **dict.fromkeys(rendering.changed, INTENDED)},
+            written={
+                **moved, **rendering.restamped, **dict.fromkeys(rendering.changed, INTENDED)
+            },
             deleted=(),
             pings=[_feed_url(job.site, name) for name in sorted(rendering.feeds)]
             if job.site.hub

@@ -414,6 +414,12 @@ class State:
             with _atomically(self._db, "BEGIN"):
                 self._db.executemany(_HELD_INSERT.format(schema="temp"), map(_airing_row, updates))
 
+    def has_files(self, folder: str) -> bool:
+        """Tell whether the manifest records any file in ``folder`` itself (see ``manifest``)."""
+        with _translated(self.path):
+            query = "SELECT 1 FROM manifest WHERE folder = ? LIMIT 1"
+            return self._db.execute(query, (folder_value(folder),)).fetchone() is not None
+
     def settle(self, folder: str, *, written: Mapping[str, Stamp], deleted: Iterable[str]) -> None:
         """Record the stamps of the files a committed publish put in place, and forget removed ones.
 

@@ -17,7 +17,7 @@ import feedparser
 import icalendar
 import pytest
 
-from publisher import parts
+from publisher import parts, shortcut
 from publisher import publish as publish_module
 from publisher.changes import former_context_digest
 from publisher.cli import main
@@ -333,13 +333,16 @@ def test_removed_show_loses_its_files(site: Site) -> None:
     assert (site.output / "notes.txt").read_text() == "mine"
 
 
-def test_a_show_removed_as_the_project_folder_moves_loses_its_files(tmp_path: Path) -> None:
+def test_a_show_removed_as_the_project_folder_moves_loses_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The state knows the files by the output folder's path; a move changes the path.
 
     The files there are still the ones airdates wrote (same inode, size and
     mtime), so the removed show's are found and deleted. One not written by
     airdates, or changed since, is left alone.
     """
+    monkeypatch.setattr(shortcut, "GUARD_NS", 0)  # the config was written a moment ago
     (tmp_path / "here").mkdir()
     site = Site(tmp_path / "here")
     site.ok(NOW)
@@ -353,6 +356,11 @@ def test_a_show_removed_as_the_project_folder_moves_loses_its_files(tmp_path: Pa
     left = sorted(name for name in moved.files() if name.startswith("dialogue."))
     assert left == ["dialogue.json"]
     assert (moved.output / "notes.txt").read_text() == "mine"
+    # Known by the new path now: the next run is answered without rendering.
+    code, out, err = moved.publish("2026-01-10T13:00", "-v")
+    assert (code, err.split(":")[0]) == (0, "nothing changed"), err
+    files = summary.split(":")[0]  # "13 files"
+    assert out.startswith(f"{files}: 0 written, {files.split()[0]} unchanged;")
 
 
 def _contents(site: Site) -> dict[str, bytes]:
