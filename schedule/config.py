@@ -382,14 +382,16 @@ def _check_state_folder(
     """
     output = _absolute(folder, found.get("output", "public"))
     state = _absolute(folder, found.get("state", ".airdates"))
-    common = os.path.commonpath([output, state])
-    if common == output:
+    # Through symbolic links, as --output is checked: a link "st" to public/private is in public.
+    real_output, real_state = os.path.realpath(output), os.path.realpath(state)
+    common = os.path.commonpath([real_output, real_state])
+    if common == real_output:
         key = "state" if isinstance(value, dict) and "state" in value else "output"
         hint = 'keep it outside the output folder, e.g. state = ".airdates" next to the config'
         where.child(key).report(
             "the state folder is inside the output folder", value=state, hint=hint
         )
-    elif common == state:
+    elif common == real_state:
         key = "output" if isinstance(value, dict) and "output" in value else "state"
         hint = 'keep them apart, e.g. output = "public" and state = ".airdates" next to the config'
         where.child(key).report(

@@ -603,6 +603,24 @@ def test_a_huge_value_is_quoted_with_its_middle_cut(tmp_path: Path) -> None:
     assert line.endswith("""xxx' (use an IANA name like "Asia/Shanghai")""")
 
 
+@pytest.mark.parametrize(
+    ("setting", "link", "target", "said"),
+    [
+        ('state = "st"', "st", "public/private", "the state folder is inside the output folder"),
+        ('output = "web"', "web", ".airdates/parts", "the output folder is inside the state folder"),
+    ],
+)
+def test_folders_inside_one_another_through_a_link_are_errors(
+    tmp_path: Path, setting: str, link: str, target: str, said: str
+) -> None:
+    """A link is followed, as for --output: state.sqlite was served, or the outputs tidied away."""
+    (tmp_path / target).mkdir(parents=True)
+    (tmp_path / link).symlink_to(target)
+    text = VALID.replace('timezone = "Asia/Shanghai"', f'timezone = "Asia/Shanghai"\n{setting}')
+    [error] = errors_of(write_case(tmp_path, Case("linked", text, None)))
+    assert (error.key, error.message) == (f"site.{setting.split()[0]}", said)
+
+
 def test_rule_errors_quote_the_word(tmp_path: Path) -> None:
     """A rule typo's error keeps the rule parser's word and is placed at the rule's key."""
     (error,) = errors_of(
