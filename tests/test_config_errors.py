@@ -606,8 +606,10 @@ def test_a_huge_value_is_quoted_with_its_middle_cut(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("setting", "link", "target", "said"),
     [
-        ('state = "st"', "st", "public/private", "the state folder is inside the output folder"),
-        ('output = "web"', "web", ".airdates/parts", "the output folder is inside the state folder"),
+        ('state = "st"', "st", "public/private",
+         "the state folder is inside the output folder"),
+        ('output = "web"', "web", ".airdates/parts",
+         "the output folder is inside the state folder"),
     ],
 )
 def test_folders_inside_one_another_through_a_link_are_errors(
