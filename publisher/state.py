@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -661,7 +662,17 @@ def _translated(path: Path | str) -> Iterator[None]:
         yield
     except sqlite3.Error as error:
         msg = f"{path}: state database: {error}"
+        if isinstance(error, sqlite3.DatabaseError) and _DAMAGED.search(str(error)):
+            msg += f" ({_RESTART})"
         raise StateError(msg, path=str(path)) from error
+
+
+# What SQLite says of a file that is damaged or not a database: no run repairs it.
+_DAMAGED = re.compile(r"malformed|not a database|file is encrypted|corrupt", re.IGNORECASE)
+_RESTART = (
+    "restore it from a backup, or move the state folder away to start afresh:"
+    " calendar apps may then ignore updates to events already published"
+)
 
 
 def _utc(moment: datetime) -> str:

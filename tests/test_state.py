@@ -190,6 +190,12 @@ def test_unreadable_database_is_a_state_error(tmp_path: Path) -> None:
         State.open(tmp_path)
     assert caught.value.exit_code == 4
     assert DB_NAME in str(caught.value)
+    # No run repairs it, as exit 4 otherwise promises: the message says what will.
+    assert str(caught.value).endswith(
+        "(restore it from a backup, or move the state folder away to start afresh:"
+        " calendar apps may then ignore updates to events already published)"
+    )
+    assert len(str(caught.value).splitlines()) == 1
 
 
 def test_intended_files_are_in_the_manifest_until_settled(tmp_path: Path) -> None:
