@@ -286,8 +286,10 @@ def publish(  # noqa: PLR0913 - mirrors the command's options
     """Publish ``site`` as of ``now`` (aware) into ``output`` (default ``site.output``).
 
     Raises LockTimeout when another publish holds the lock past ``wait``
-    seconds, OutputError when a file or the state cannot be written (earlier
-    outputs and the state are then left as they were). ``log`` receives one
+    seconds, InputsChanged when it waited and an input changed meanwhile,
+    OutputError when a file or the state cannot be written (the outputs are
+    then as they were, or, failing while they were renamed into place, some
+    are new and the state describes them: module docstring). ``log`` receives one
     line per file written or deleted (on a dry run: that would be).
     ``inputs``, taken before the config was read, lets the publish record
     what the republish shortcut needs; without it the shortcut stays off.
