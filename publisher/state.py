@@ -427,17 +427,8 @@ class State:
         The commit recorded the files about to be written as INTENDED: a run
         that ends before this finds them unstamped and compares their bytes.
         """
-        value = folder_value(folder)
         with self._transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO manifest (folder, name, sha256, size, mtime_ns, inode)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                ((value, name, *_stamp_row(stamp)) for name, stamp in written.items()),
-            )
-            db.executemany(
-                "DELETE FROM manifest WHERE folder = ? AND name = ?",
-                ((value, name) for name in deleted),
-            )
+            _record_files(db, folder_value(folder), written, deleted)
 
     def commit(  # noqa: PLR0913 - one transaction holds every part of a publish
         self,
@@ -507,15 +498,7 @@ class State:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 ((c.number, _utc(c.recorded), c.kind, c.airing, c.show, c.text) for c in changes),
             )
-            db.executemany(
-                "INSERT OR REPLACE INTO manifest (folder, name, sha256, size, mtime_ns, inode)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                ((folder, name, *_stamp_row(stamp)) for name, stamp in written.items()),
-            )
-            db.executemany(
-                "DELETE FROM manifest WHERE folder = ? AND name = ?",
-                ((folder, n) for n in deleted),
-            )
+            _record_files(db, folder, written, deleted)
             db.executemany(
                 "INSERT OR IGNORE INTO pings (url, since) VALUES (?, ?)",
                 ((u, _utc(record.at)) for u in pings),
@@ -569,6 +552,23 @@ def _record_parts(db: sqlite3.Connection, parts: Parts | None) -> None:
              part.stored.size, pickle.dumps(part))
             for show, part in parts.made.items()
         ),
+    )
+
+
+def _record_files(
+    db: sqlite3.Connection,
+    folder: str | bytes,
+    written: Mapping[str, Stamp],
+    deleted: Iterable[str],
+) -> None:
+    """Record the stamps of files in ``folder`` (INTENDED: about to be written); forget others."""
+    db.executemany(
+        "INSERT OR REPLACE INTO manifest (folder, name, sha256, size, mtime_ns, inode)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        ((folder, name, *_stamp_row(stamp)) for name, stamp in written.items()),
+    )
+    db.executemany(
+        "DELETE FROM manifest WHERE folder = ? AND name = ?", ((folder, n) for n in deleted)
     )
 
 

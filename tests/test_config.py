@@ -11,7 +11,7 @@ import pytest
 
 from schedule.config import load_config
 from schedule.errors import ConfigErrors
-from schedule.site import Platform, Site
+from schedule.site import EpisodeInfo, Platform, Site
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lets-meet" / "airdates.toml"
 
@@ -31,6 +31,11 @@ duration = "30 minutes"
 rule = "daily at 07:30"
 from = 2026-01-01
 """
+
+# The site and show with the show's episodes in "eps.csv".
+WITH_CSV = SITE + SHOW.replace(
+    'duration = "30 minutes"\n', 'duration = "30 minutes"\nepisodes_file = "eps.csv"\n'
+)
 
 
 def write(folder: Path, text: str, name: str = "airdates.toml") -> str:
@@ -225,21 +230,18 @@ def test_errors_in_an_included_file_name_that_file(tmp_path: Path) -> None:
 # --- episodes_file --------------------------------------------------------------------
 
 
+def _episodes_read(folder: Path, csv: str) -> tuple[EpisodeInfo, ...]:
+    """Return the episodes the show reads from ``csv`` as its episodes_file."""
+    write(folder, csv, "eps.csv")
+    return load(folder, WITH_CSV).shows[0].episodes
+
+
 def test_episodes_file_rows_become_episode_metadata(tmp_path: Path) -> None:
     """CSV rows give number, title, season, summary and link; blank rows are skipped."""
-    write(
+    first, second = _episodes_read(
         tmp_path,
         "\ufeffnumber,title,season,summary,link\n1,First,,One,https://example.org/1\n\n2,Second,3,,\n",
-        "eps.csv",
     )
-    site = load(
-        tmp_path,
-        SITE
-        + SHOW.replace(
-            'duration = "30 minutes"\n', 'duration = "30 minutes"\nepisodes_file = "eps.csv"\n'
-        ),
-    )
-    first, second = site.shows[0].episodes
     assert (first.number, first.title, first.season, first.summary, first.link) == (
         1,
         "First",
@@ -252,34 +254,17 @@ def test_episodes_file_rows_become_episode_metadata(tmp_path: Path) -> None:
 
 def test_quoted_cells_keep_their_commas_quotes_and_line_breaks(tmp_path: Path) -> None:
     """What a spreadsheet writes when a cell holds a comma, a quote or a line break is read back."""
-    write(
-        tmp_path,
-        'number,title,summary\r\n1,"Say ""hi"", again","Two\r\nlines"\r\n2,Plain,\r\n',
-        "eps.csv",
+    first, second = _episodes_read(
+        tmp_path, 'number,title,summary\r\n1,"Say ""hi"", again","Two\r\nlines"\r\n2,Plain,\r\n'
     )
-    site = load(
-        tmp_path,
-        SITE
-        + SHOW.replace(
-            'duration = "30 minutes"\n', 'duration = "30 minutes"\nepisodes_file = "eps.csv"\n'
-        ),
-    )
-    first, second = site.shows[0].episodes
     assert (first.title, first.summary) == ('Say "hi", again', "Two\r\nlines")
     assert (second.number, second.title) == (2, "Plain")
 
 
 def test_empty_header_cells_at_the_end_are_no_columns(tmp_path: Path) -> None:
     """"number,title,," is what a spreadsheet saves with two empty columns: read as two columns."""
-    write(tmp_path, "number,title,,\n1,First,,\n2,Second\n", "eps.csv")
-    site = load(
-        tmp_path,
-        SITE
-        + SHOW.replace(
-            'duration = "30 minutes"\n', 'duration = "30 minutes"\nepisodes_file = "eps.csv"\n'
-        ),
-    )
-    assert [(e.number, e.title) for e in site.shows[0].episodes] == [(1, "First"), (2, "Second")]
+    episodes = _episodes_read(tmp_path, "number,title,,\n1,First,,\n2,Second\n")
+    assert [(e.number, e.title) for e in episodes] == [(1, "First"), (2, "Second")]
 
 
 def test_episode_entries_win_over_the_spreadsheet(tmp_path: Path) -> None:

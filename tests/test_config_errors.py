@@ -39,6 +39,7 @@ from = 2025-01-01
 """
 
 VALID = SITE + SHOW + AIRS
+WITH_CSV = VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"')
 MAIN = "airdates.toml"
 
 
@@ -457,7 +458,7 @@ CASES = [
     ),
     Case(
         "bad csv row",
-        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        WITH_CSV,
         "shows[lets-meet].episodes_file",
         file="eps.csv",
         line=3,
@@ -466,7 +467,7 @@ CASES = [
     ),
     Case(
         "csv row with more cells than columns",
-        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        WITH_CSV,
         "shows[lets-meet].episodes_file",
         "quote a cell that contains a comma",
         file="eps.csv",
@@ -476,7 +477,7 @@ CASES = [
     ),
     Case(
         "csv quote never closed",  # would swallow the rows after it into one title
-        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        WITH_CSV,
         "shows[lets-meet].episodes_file",
         "opens a quote that is never closed",
         file="eps.csv",
@@ -485,7 +486,7 @@ CASES = [
     ),
     Case(
         "csv quote inside a cell",  # would lose its quotes
-        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        WITH_CSV,
         "shows[lets-meet].episodes_file",
         'its quotes doubled: "say ""hi"""',
         file="eps.csv",
@@ -494,7 +495,7 @@ CASES = [
     ),
     Case(
         "csv row with only a number",
-        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        WITH_CSV,
         "shows[lets-meet].episodes_file",
         "fill in the title",
         file="eps.csv",
@@ -503,7 +504,7 @@ CASES = [
     ),
     Case(
         "csv separated by semicolons",  # was three errors about unknown and missing columns
-        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        WITH_CSV,
         "shows[lets-meet].episodes_file",
         "save the spreadsheet as CSV with commas between the columns",
         file="eps.csv",
@@ -512,7 +513,7 @@ CASES = [
     ),
     Case(
         "csv unknown column",
-        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        WITH_CSV,
         "shows[lets-meet].episodes_file",
         "did you mean 'title'?",
         file="eps.csv",
@@ -521,7 +522,7 @@ CASES = [
     ),
     Case(
         "csv file missing",
-        VALID.replace('channel = "cqtv"', 'channel = "cqtv"\nepisodes_file = "eps.csv"'),
+        WITH_CSV,
         "shows[lets-meet].episodes_file",
     ),
     Case("not utf-8", VALID.replace("Test site", "Test \udcff site"), None, "UTF-8"),

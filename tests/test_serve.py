@@ -22,6 +22,11 @@ from publisher.serve import ServeError, make_server
 
 HUB = "https://hub.example.org/"
 BASE = "https://feeds.example.org/cqtv/"
+CONFIG = (  # a config of one show: serve reads its output folder and hub from it
+    '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
+    '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
+    '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+)
 
 
 @pytest.fixture
@@ -253,11 +258,7 @@ def test_an_ipv6_address_is_served() -> None:
 def test_a_port_in_use_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Exit 2 with one line: the option is to change, the config is fine (exit 1 says otherwise)."""
     config = tmp_path / "airdates.toml"
-    config.write_text(
-        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
-        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
-        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
-    )
+    config.write_text(CONFIG)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -273,11 +274,7 @@ def test_a_port_in_use_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFi
 def test_ctrl_c_exits_cleanly(tmp_path: Path) -> None:
     """The installed command stops on SIGINT with exit status 0 after printing where it listened."""
     config = tmp_path / "airdates.toml"
-    config.write_text(
-        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\noutput = "public"\n'
-        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
-        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
-    )
+    config.write_text(CONFIG.replace("[site]\n", '[site]\noutput = "public"\n'))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         free = probe.getsockname()[1]
@@ -317,11 +314,7 @@ def _first_lines(process: subprocess.Popen[bytes], count: int, timeout: float = 
 def test_serving_a_folder_not_published_yet_says_so(tmp_path: Path) -> None:
     """Every request would be 404: the second line says why, and what to run."""
     config = tmp_path / "airdates.toml"
-    config.write_text(
-        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\noutput = "public"\n'
-        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
-        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
-    )
+    config.write_text(CONFIG.replace("[site]\n", '[site]\noutput = "public"\n'))
     command = [str(Path(sys.executable).with_name("airdates")), "serve", "-c", str(config),
                "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
