@@ -8,7 +8,10 @@ from html import escape
 from schedule.airing import Airing
 from schedule.site import Show
 
-__all__ = ["description_html", "description_text", "episode_label", "episode_label_of", "headline", "when"]
+__all__ = [
+    "description_html", "description_text", "episode_label", "episode_label_of", "headline",
+    "says_more", "show_description", "when",
+]
 
 
 def episode_label(airing: Airing) -> str | None:
@@ -52,9 +55,15 @@ def when(moment: datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
 
 
-def _has_notices(airing: Airing) -> bool:
-    """Tell whether ``_notices`` has anything to say about the airing."""
+def says_more(airing: Airing) -> bool:
+    """Tell whether the airing has notices to give (cancelled, moved, a rerun)."""
     return airing.cancelled or airing.moved_from is not None or airing.rerun
+
+
+def show_description(show: Show) -> str:
+    """Return ``description_text`` of an airing with no summary, segments or notices of its own."""
+    blocks = (show.description, _platforms(show) or "")
+    return "\n\n".join(block for block in blocks if block)
 
 
 def _notices(airing: Airing) -> list[str]:
@@ -89,7 +98,7 @@ def _summary(airing: Airing, show: Show) -> str:
 def description_text(airing: Airing, show: Show) -> str:
     """Return the plain-text description: notices, summary, segments, platforms."""
     summary = _summary(airing, show)
-    if not (summary or airing.segments or show.also_on or _has_notices(airing)):
+    if not (summary or airing.segments or show.also_on or says_more(airing)):
         return ""  # most airings of a big schedule say nothing more than their title
     blocks = ["\n".join(_notices(airing)), summary]
     blocks += [f"{s.title}: {s.summary}" if s.summary else s.title for s in airing.segments]

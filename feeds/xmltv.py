@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from feeds.edition import Edition
 from feeds.text import xml_attribute, xml_safe, xml_text
-from feeds.wording import description_text, episode_label_of
+from feeds.wording import description_text, episode_label_of, says_more, show_description
 from schedule.airing import Airing
 from schedule.site import Channel, Show
 
@@ -102,6 +102,7 @@ class _ShowText:
     title: str  # the <title> element and the indentation after it
     shared: str  # <category>s and <icon>, the same in every programme
     link: str  # the <url> element for an airing without a link of its own, or ""
+    about: str  # the <desc> of an airing with nothing of its own to say, or ""
 
     @classmethod
     def of(cls, show: Show, lang: str) -> _ShowText:
@@ -118,7 +119,13 @@ class _ShowText:
             f"<title{attribute}>{xml_text(xml_safe(show.title))}</title>{_CHILD}",
             categories + icon,
             _url(xml_safe(show.link)) if show.link else "",
+            _desc(show_description(show), attribute),
         )
+
+
+def _desc(description: str, lang: str) -> str:
+    """Return the ``<desc>`` element of ``description`` ("" for none)."""
+    return f"<desc{lang}>{xml_text(xml_safe(description))}</desc>{_CHILD}" if description else ""
 
 
 def _programmes(edition: Edition) -> Iterator[tuple[Airing, _ShowText, str]]:
@@ -172,9 +179,10 @@ def programme_text(airing: Airing, show: _ShowText, channel_id: str) -> str:
     lang = show.lang
     if airing.title:
         parts.append(f"<sub-title{lang}>{xml_text(xml_safe(airing.title))}</sub-title>{_CHILD}")
-    description = description_text(airing, show.show)
-    if description:
-        parts.append(f"<desc{lang}>{xml_text(xml_safe(description))}</desc>{_CHILD}")
+    if airing.summary or airing.segments or says_more(airing):
+        parts.append(_desc(description_text(airing, show.show), lang))
+    else:  # most programmes: the show's description, escaped once per show
+        parts.append(show.about)
     parts.append(show.shared)
     parts.append(_url(xml_safe(airing.link)) if airing.link else show.link)
     number = airing.rerun_of if airing.rerun else airing.episode
