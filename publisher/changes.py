@@ -28,7 +28,7 @@ from feeds.edition import Revision, ScheduleChange
 from feeds.wording import episode_label, episode_label_of, when
 from schedule.airing import Airing, AiringId
 from schedule.pickling import field_values, pickled_as_tuple
-from schedule.site import Channel, Show
+from schedule.site import Channel, Show, Site
 
 __all__ = [
     "AiringRecord",
@@ -43,6 +43,7 @@ __all__ = [
     "numbered",
     "reconcile",
     "reconcile_part",
+    "show_context_digest",
 ]
 
 ChangeKind = Literal["added", "moved", "cancelled", "restored", "retitled", "removed"]
@@ -105,8 +106,23 @@ class Reconciliation:
     changes: tuple[DraftChange, ...]
 
 
-def context_digest(show: Show, channel: Channel | None) -> str:
-    """Return a digest of what every airing of ``show`` shows about the show and channel."""
+def context_digest(show: Show, channel: Channel | None, site: Site) -> str:
+    """Return a digest of what every airing of ``show`` shows about its show, channel and site.
+
+    Of the site: its title (every event's ORGANIZER), its address (the links
+    to the show's page) and its language (every guide programme's ``lang``).
+    """
+    site_part = (site.title, site.base_url, site.language)
+    return _digest(repr((show_context_digest(show, channel), site_part)))
+
+
+def show_context_digest(show: Show, channel: Channel | None) -> str:
+    """Return ``context_digest`` as airdates took it before it held the site's settings.
+
+    Renaming the site or moving its address changed every event's text and
+    raised no SEQUENCE. A record hashed that way still matches through this
+    (``reconcile_part``'s ``former``), so upgrading raises none either.
+    """
     return _context_digest(show, channel, _RULE_FIELDS | {"source"})
 
 
@@ -219,7 +235,7 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
     inside: Callable[[datetime], bool],
     known: Container[str],
     show_titles: Mapping[str, str],
-    former: Callable[[Airing], str] | None = None,
+    former: Callable[[Airing], Container[str]] | None = None,
 ) -> Reconciliation:
     """Compare part of a publish (say one show's airings and records) with the last publish.
 
@@ -228,15 +244,15 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
     whether an instant lies in both calendar windows (see ``in_both``).
     A publish made of parts gives what ``reconcile`` gives for the whole,
     change for change in the order of the parts. ``former`` gives an
-    airing's hash as an earlier airdates took it: a record holding that
-    hash is unchanged, and takes the current hash.
+    airing's hashes as earlier airdates releases took them: a record holding
+    one of them is unchanged, and takes the current hash.
     """
     revisions: dict[str, Revision] = {}
     updates: list[AiringRecord] = []
     changes: list[DraftChange] = []
     for airing, digest in current:
         kept = old = previous.get(airing.uid)
-        if old is not None and old.hash != digest and former and old.hash == former(airing):
+        if old is not None and old.hash != digest and former and old.hash in former(airing):
             old = replace(old, hash=digest)
         record = _advance(old, airing, digest, now)
         revisions[airing.uid] = record.revision

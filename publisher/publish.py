@@ -61,6 +61,7 @@ from publisher.changes import (
     in_both,
     numbered,
     reconcile_part,
+    show_context_digest,
 )
 from publisher.inputs import Snapshot
 from publisher.lock import held
@@ -1136,13 +1137,18 @@ def _staged_part(
     return rendering.part(), result
 
 
-def _former_hash(site: Site, show: Show) -> Callable[[Airing], str]:
-    """Return the content hash as airdates 0.1 took it, for the airings of ``show``.
+def _former_hash(site: Site, show: Show) -> Callable[[Airing], tuple[str, ...]]:
+    """Return the content hashes earlier airdates releases took, for the airings of ``show``.
 
-    Needed only for a record that was hashed that way, so worked out when first asked.
+    Without the site's settings (before 0.2), and with the config's path too
+    (0.1). Needed only for a record hashed one of those ways, so worked out
+    when first asked.
     """
-    context = cache(partial(former_context_digest, show, site.channel(show.channel)))
-    return lambda airing: content_hash(airing, context())
+    channel = site.channel(show.channel)
+    contexts = cache(
+        lambda: (show_context_digest(show, channel), former_context_digest(show, channel))
+    )
+    return lambda airing: tuple(content_hash(airing, context) for context in contexts())
 
 
 def _held_path(site: Site) -> Path:
@@ -1161,7 +1167,7 @@ def _hashed(
     site: Site, show: Show, window: tuple[Airing, ...], recent: tuple[Airing, ...]
 ) -> list[tuple[Airing, str]]:
     """Return every airing of ``show`` published now, once, with its content hash."""
-    context = context_digest(show, site.channel(show.channel))
+    context = context_digest(show, site.channel(show.channel), site)
     seen: set[str] = set()
     hashed: list[tuple[Airing, str]] = []
     for airing in (*window, *recent):

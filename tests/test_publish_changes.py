@@ -24,7 +24,8 @@ def _airings() -> list:
 
 def _hashed(airings: list) -> list:
     show = make_show()
-    context = context_digest(show, make_site().channel(show.channel))
+    site = make_site()
+    context = context_digest(show, site.channel(show.channel), site)
     return [(a, content_hash(a, context)) for a in airings]
 
 
@@ -68,17 +69,38 @@ def test_an_exception_added_to_the_show_does_not_touch_other_airings() -> None:
     """A show's rule-side fields are not in an airing's hash; what a reader sees is."""
     show = make_show()
     airing = make_airing(show, datetime(2026, 1, 3, 18))
-    channel = make_site().channel(show.channel)
+    site = make_site()
+    channel = site.channel(show.channel)
     with_change = replace(
         show, changes=(Change(key="changes[0]", at=datetime(2026, 2, 18, 18), cancel=""),)
     )
-    assert content_hash(airing, context_digest(show, channel)) == content_hash(
-        airing, context_digest(with_change, channel)
+    assert content_hash(airing, context_digest(show, channel, site)) == content_hash(
+        airing, context_digest(with_change, channel, site)
     )
     platforms = replace(show, also_on=(Platform(name="Bilibili"),))
-    assert content_hash(airing, context_digest(show, channel)) != content_hash(
-        airing, context_digest(platforms, channel)
+    assert content_hash(airing, context_digest(show, channel, site)) != content_hash(
+        airing, context_digest(platforms, channel, site)
     )
+
+
+def test_the_site_settings_every_event_shows_count() -> None:
+    """The site's title (ORGANIZER), address (links) and language (guide lang) are in the hash.
+
+    Its description, zone or feed length, which no airing shows, are not.
+    """
+    show = make_show()
+    airing = make_airing(show, datetime(2026, 1, 3, 18))
+    site = make_site()
+    channel = site.channel(show.channel)
+    base = content_hash(airing, context_digest(show, channel, site))
+    shown = [
+        replace(site, title="Another network"),
+        replace(site, base_url="https://feeds.example.org/elsewhere/"),
+        replace(site, language="zh"),
+    ]
+    assert base not in {content_hash(airing, context_digest(show, channel, s)) for s in shown}
+    unseen = [replace(site, description="Another"), replace(site, feed_items=7)]
+    assert {content_hash(airing, context_digest(show, channel, s)) for s in unseen} == {base}
 
 
 def test_every_field_of_an_airing_counts() -> None:

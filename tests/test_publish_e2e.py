@@ -19,7 +19,7 @@ import pytest
 
 from publisher import parts, shortcut
 from publisher import publish as publish_module
-from publisher.changes import former_context_digest
+from publisher.changes import former_context_digest, show_context_digest
 from publisher.cli import main
 from publisher.clock import parse_time
 from publisher.inputs import Snapshot
@@ -437,7 +437,9 @@ def test_records_hashed_with_the_config_path_are_still_unchanged(
     """
     monkeypatch.setenv("AIRDATES_NO_SHORTCUT", "1")
     with monkeypatch.context() as patch:
-        patch.setattr(publish_module, "context_digest", former_context_digest)
+        patch.setattr(publish_module, "context_digest", lambda show, channel, _site: (
+            former_context_digest(show, channel)
+        ))
         patch.setattr(parts, "code_stamp", lambda: "airdates 0.1")  # the upgrade: no part reused
         site.ok(NOW)
     before, hashes = _contents(site), site.table("airings")
@@ -450,6 +452,31 @@ def test_records_hashed_with_the_config_path_are_still_unchanged(
     site.config = site.config.rename(site.folder / "renamed.toml")
     assert site.ok(NOW).startswith(f"{len(before)} files: 0 written, ")
     assert _contents(site) == before
+
+
+def test_renaming_the_site_raises_every_events_sequence_once(site: Site) -> None:
+    """Every event's ORGANIZER names the site: a new name is a change to every event.
+
+    It used to change every event's text with SEQUENCE, DTSTAMP and
+    LAST-MODIFIED as they were. A state hashed that way (before the site's
+    settings counted) still reads as unchanged.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(publish_module, "context_digest", lambda show, channel, _site: (
+            show_context_digest(show, channel)
+        ))
+        patch.setattr(parts, "code_stamp", lambda: "airdates before 0.2")
+        site.ok(NOW)
+    before = site.events("schedule.ics")
+    assert site.ok(NOW).startswith(f"{len(site.files())} files: 0 written, ")
+    site.write(CONFIG.replace('title = "Test TV"', 'title = "Test Television"', 1))
+    site.ok("2026-01-10T13:00")
+    after = site.events("schedule.ics")
+    assert after.keys() == before.keys()
+    for uid, (_, event) in after.items():
+        assert 'CN="Test Television"' in after[uid][0].replace("\r\n ", "")
+        assert event["SEQUENCE"] == before[uid][1]["SEQUENCE"] + 1
+        assert event["DTSTAMP"].dt > before[uid][1]["DTSTAMP"].dt
 
 
 def test_invalid_config_exits_1_and_touches_nothing(site: Site) -> None:
