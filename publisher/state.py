@@ -591,9 +591,17 @@ def _snapshot_source(path: Path) -> sqlite3.Connection:
     Not ``mode=ro``: only a connection that may write removes, as the last
     one to close, the -wal and -shm files SQLite keeps beside the database
     (the copy itself writes nothing). A file the user may not write is
-    opened read-only all the same, as ``mode=rw`` documents.
+    opened read-only all the same, as ``mode=rw`` documents. A folder that
+    may not be written to (no -shm file can be made there) is read as it is
+    on disk: what the last publish committed, which it checkpointed when it
+    closed.
     """
-    return _connect(database_uri(path, "rw"), uri=True)
+    try:
+        connection = _connect(database_uri(path, "rw"), uri=True)
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        return _connect(database_uri(path, "ro") + "&immutable=1", uri=True)
+    return connection
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:

@@ -25,6 +25,7 @@ from publisher.clock import parse_time
 from publisher.inputs import Snapshot
 from publisher.lock import held
 from publisher.publish import InputsChanged
+from publisher import state as state_module
 from publisher.state import State, StateError
 from schedule.errors import OutputError
 from schedule.loading import load_site
@@ -648,6 +649,32 @@ def test_a_publish_that_waited_for_the_lock_reads_a_changed_config_again(site: S
         site.ok("2026-01-10T12:30")
     assert calls == ["Dialogue Live", "Dialogue Live"]  # read again, and published
     assert "Dialogue Live" in (site.output / "dialogue.ics").read_text()
+
+
+def test_a_dry_run_reads_a_state_folder_it_may_not_write_to(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state folder made read-only (or one SQLite may not add its -shm file to) is still read.
+
+    The dry run's copy of the state opened it for writing, to tidy up
+    after itself, and exited 4 ("unable to open database file").
+    """
+    site.ok(NOW)
+    site.write(CONFIG + MOVE)
+    connect = state_module._connect
+
+    def no_writing(target: str, *, uri: bool = False) -> sqlite3.Connection:
+        if "mode=rw" in target:
+            message = "unable to open database file"
+            raise sqlite3.OperationalError(message)
+        return connect(target, uri=uri)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(state_module, "_connect", no_writing)
+        code, out, err = site.publish("2026-01-10T13:00", "--dry-run")
+    assert (code, err) == (0, "")
+    assert "would write dialogue.ics" in out  # the move, against the state as published
+    assert "would write lets-meet.ics" not in out
 
 
 def test_dry_run_lists_changes_and_writes_nothing(site: Site) -> None:
