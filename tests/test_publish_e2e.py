@@ -19,13 +19,13 @@ import pytest
 
 from publisher import parts, shortcut
 from publisher import publish as publish_module
+from publisher import state as state_module
 from publisher.changes import former_context_digest, show_context_digest
 from publisher.cli import main
 from publisher.clock import parse_time
 from publisher.inputs import Snapshot
 from publisher.lock import held
 from publisher.publish import InputsChanged
-from publisher import state as state_module
 from publisher.state import State, StateError
 from schedule.errors import OutputError
 from schedule.loading import load_site
