@@ -66,12 +66,18 @@ def change_entries(edition: Edition) -> tuple[Entry, ...]:
     changes = sorted(edition.changes, key=lambda c: (c.recorded, c.number), reverse=True)
     titles = {show.id: show.title for show in edition.site.shows}
     return tuple(
-        _change_entry(edition, c, titles.get(c.show, c.show))
+        _change_entry(edition, c, titles.get(c.show, c.show), listed=c.show in titles)
         for c in changes[: edition.site.feed_items]
     )
 
 
-def _change_entry(edition: Edition, change: ScheduleChange, show_title: str) -> Entry:
+def _change_entry(
+    edition: Edition, change: ScheduleChange, show_title: str, *, listed: bool
+) -> Entry:
+    """Return one change as an entry; ``listed``: its show is in the config (so has a page).
+
+    A show taken out of the config has no page any more: the index has the schedule.
+    """
     # The id joins the log's serial number and the airing: a change is
     # recorded once and keeps its id forever, whatever is logged after it.
     recorded = change.recorded
@@ -79,7 +85,7 @@ def _change_entry(edition: Edition, change: ScheduleChange, show_title: str) -> 
     return Entry(
         id=tag_uri(edition.site, date, f"changes/{change.number}/{change.airing}"),
         title=xml_safe(_titled(change.text, show_title)),
-        link=page_url(edition.site, change.show),
+        link=page_url(edition.site, change.show if listed else None),
         published=recorded,
         updated=recorded,
         content_html=xml_safe(f"<p>{escape(change.text)}</p>"),

@@ -44,6 +44,7 @@ __all__ = [
     "reconcile",
     "reconcile_part",
     "show_context_digest",
+    "show_removal",
 ]
 
 ChangeKind = Literal["added", "moved", "cancelled", "restored", "retitled", "removed"]
@@ -364,6 +365,24 @@ def _arrival(airing: Airing) -> DraftChange:
         return _draft("moved", airing, text)
     text = f"{subject} added on {when(airing.start)}{_titled(airing.title)}"
     return _draft("added", airing, text)
+
+
+def show_removal(
+    show: str, previous: Mapping[str, AiringRecord], now: datetime
+) -> DraftChange | None:
+    """Return the one entry for a show taken out of the config, or None when nothing was to come.
+
+    Its title went with its config: the show is named by its id. One entry,
+    not one per airing: a removed show is one piece of news.
+    """
+    coming = sum(
+        1 for r in previous.values() if r.present and r.status == "scheduled" and r.start >= now
+    )
+    if not coming:
+        return None  # a show that had ended leaves without news
+    airings = "airing" if coming == 1 else "airings"
+    text = f"{show} taken off the schedule, with its {coming} coming {airings}"
+    return DraftChange(kind="removed", airing=show, show=show, text=text)
 
 
 def _removal(old: AiringRecord, show_title: str) -> DraftChange:

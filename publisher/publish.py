@@ -62,6 +62,7 @@ from publisher.changes import (
     numbered,
     reconcile_part,
     show_context_digest,
+    show_removal,
 )
 from publisher.inputs import Snapshot
 from publisher.lock import held
@@ -493,12 +494,17 @@ class _Shows:
         self.next_change = min(self.next_change, next_change)
 
     def departed(self) -> None:
-        """Mark absent the airings of shows no longer in the config."""
+        """Mark absent the airings of shows no longer in the config; log each such show once."""
+        now = self.now.astimezone(UTC)
         for show_id in sorted(self.known - self.titles.keys()):
+            records = self.state.show_airings(show_id)
             self._keep(show_id, reconcile_part(
-                self.state.show_airings(show_id), (), now=self.now.astimezone(UTC),
-                inside=self.inside, known=self.known, show_titles=self.titles,
+                records, (), now=now, inside=self.inside, known=self.known,
+                show_titles=self.titles,
             ))
+            removal = show_removal(show_id, records, now)
+            if removal is not None:
+                self.removals.append(removal)
 
     def found(self) -> tuple[DraftChange, ...]:
         """Return the changes found, in the order of the config, then removals by airing id."""

@@ -192,7 +192,10 @@ def test_change_text_without_the_show_gets_it_in_the_title(name: str) -> None:
 
 
 def test_change_of_a_removed_show_names_its_id() -> None:
-    """A change of a show that left the config still renders, named by its id."""
+    """A change of a show that left the config still renders, named by its id.
+
+    Its page is gone with it: the entry links to the index page.
+    """
     gone = replace(
         CHANGES[0],
         show="old-show",
@@ -202,7 +205,7 @@ def test_change_of_a_removed_show_names_its_id() -> None:
     )
     entry = parse("changes-rss", log_edition((gone,))).entries[0]
     assert entry.title == "old-show: Ep. 3 removed"
-    assert entry.link == BASE + "old-show.html"
+    assert entry.link == BASE + "index.html"
 
 
 @pytest.mark.parametrize(("name", "suffix"), [("changes-rss", "rss"), ("changes-atom", "atom")])

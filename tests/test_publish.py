@@ -16,6 +16,7 @@ from publisher import files
 from publisher.publish import publish
 from schedule.errors import OutputError
 from schedule.site import Site
+from schedule.timeline import window
 from tests.factories import SHANGHAI, make_airing
 from tests.test_publish_standins import (
     Script,
@@ -219,6 +220,10 @@ def test_removed_show_files_are_deleted_but_not_foreign_files(
     publish(site, now=at(10))
     foreign = Path(site.output) / "dialogue.txt"
     foreign.write_text("mine")
+    _, stop = window(site, at(10))  # what the state knows: the airings the last publish listed
+    coming = [
+        a for a in script.airings["dialogue"] if at(10, 13) <= a.start < stop and not a.cancelled
+    ]
     script.remove_show("dialogue")
     smaller = replace(site, shows=(site.show("lets-meet"),))
     log = io.StringIO()
@@ -227,7 +232,9 @@ def test_removed_show_files_are_deleted_but_not_foreign_files(
     assert not (Path(site.output) / "dialogue.cal").exists()
     assert foreign.read_text() == "mine"
     assert "deleted dialogue.cal" in log.getvalue().splitlines()
-    assert report.changes == ()
+    # One entry for the show, named by its id (its title went with its config).
+    text = f"dialogue taken off the schedule, with its {len(coming)} coming airings"
+    assert [(c.kind, c.airing, c.text) for c in report.changes] == [("removed", "dialogue", text)]
     assert "2 deleted" in report.summary()
 
 
