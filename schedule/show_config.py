@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from schedule import fields as f
 from schedule.durations import parse_duration
 from schedule.errors import ConfigError
 from schedule.hints import closest
-from schedule.rules import parse_rrule, parse_rule
+from schedule.recurrence import occurrences
+from schedule.rules import Rule, parse_rrule, parse_rule
 from schedule.site import (
     Anchor,
     Change,
@@ -199,14 +200,27 @@ def _recurrence(value: object, where: f.Where, defaults: _Defaults) -> Recurrenc
         where.child("duration").report("missing: give the show a duration or this entry one")
     if rule is None or "from" not in found:
         return None
+    first, last = found["from"], found.get("until")
+    if last is not None and first <= last and not _airs_between(rule[0], first, last):
+        where.child("until").report(
+            f"the rule has no airing from {first.isoformat()} to {last.isoformat()}",
+            value=last, hint="check the days it names against from and until",
+        )
     return Recurrence(
         rule=rule[0],
         text=rule[1],
-        first=found["from"],
-        last=found.get("until"),
+        first=first,
+        last=last,
         duration=found.get("duration"),
         rerun=found.get("rerun", False),
     )
+
+
+def _airs_between(rule: Rule, first: date, last: date) -> bool:
+    """Tell whether ``rule`` has an airing on a day from ``first`` to ``last``."""
+    begin = datetime.combine(first, time())
+    end = datetime.combine(last, time.max)  # the last day's times included
+    return next(occurrences(rule, first, last, begin, end), None) is not None
 
 
 def _rule(value: object, found: Mapping[str, Any], where: f.Where) -> tuple[Any, str] | None:

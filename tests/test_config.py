@@ -267,6 +267,15 @@ def test_empty_header_cells_at_the_end_are_no_columns(tmp_path: Path) -> None:
     assert [(e.number, e.title) for e in episodes] == [(1, "First"), (2, "Second")]
 
 
+def test_a_rule_airing_only_on_its_until_day_is_accepted(tmp_path: Path) -> None:
+    """until is inclusive: a Saturday 23:00 airing on the last day is an airing."""
+    show = SHOW.replace('rule = "daily at 07:30"', 'rule = "every Saturday at 11 PM"').replace(
+        "from = 2026-01-01", "from = 2026-05-04\nuntil = 2026-05-09"
+    )
+    [rule] = load(tmp_path, SITE + show).shows[0].airs
+    assert (rule.first.isoformat(), rule.last.isoformat()) == ("2026-05-04", "2026-05-09")
+
+
 def test_episode_entries_win_over_the_spreadsheet(tmp_path: Path) -> None:
     """A [[shows.episodes]] entry overrides the fields its CSV row also gives, and keeps the rest."""
     write(tmp_path, "number,title,summary\n7,Old title,Row summary\n", "eps.csv")

@@ -199,6 +199,13 @@ CASES = [
         "the output folder is inside the state folder",
     ),
     Case(
+        "rule with no airing between from and until",  # Sundays between a Monday and a Saturday
+        SITE + SHOW + '[[shows.airs]]\nrule = "every Sunday at 10 AM"\nfrom = 2026-05-04\n'
+        "until = 2026-05-09\n",
+        "shows[lets-meet].airs[0].until",
+        "check the days it names against from and until",
+    ),
+    Case(
         "hub not a URL",
         VALID.replace('timezone = "Asia/Shanghai"', 'hub = "hub.example.org"'),
         "site.hub",
