@@ -503,6 +503,9 @@ def _parse_times(tokens: list[_Token], text: str) -> tuple[time, ...]:
         if token.word in {"and", ",", "&", "at"}:
             index += 1
         elif token.word in _NAMED_TIMES:
+            if index and tokens[index - 1].word not in {"and", ",", "&", "at"}:
+                # "12:00 midnight": read as both 12:00 and 00:00 before
+                raise _named_after_clock(tokens[index - 1], token, text)
             times.append(_NAMED_TIMES[token.word])
             index += 1
         else:
@@ -530,6 +533,8 @@ def _parse_clock(tokens: list[_Token], index: int, text: str) -> tuple[time, int
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     if meridiem:
         return _twelve_hour(token, hour, minute, meridiem, text), index
+    if index < len(tokens) and tokens[index].word in _NAMED_TIMES:
+        raise _named_after_clock(token, tokens[index], text)
     if match.group(2) is None:
         if index < len(tokens) and tokens[index].word not in {"and", ",", "&"}:
             raise _unreadable(tokens[index], text, _TIME_VOCABULARY, "e.g. 'PM'")
@@ -545,6 +550,13 @@ def _twelve_hour(token: _Token, hour: int, minute: int, meridiem: str, text: str
     if not 1 <= hour <= 12 or minute > 59:  # noqa: PLR2004 - the clock face
         raise _bad_time(token, text, "with AM or PM the hour runs from 1 to 12")
     return time(hour % 12 + _MERIDIEMS[meridiem], minute)
+
+
+def _named_after_clock(clock: _Token, named: _Token, text: str) -> RuleError:
+    """Return the error for "12 midnight", "12:00 noon": one time written twice."""
+    written = f"{clock.text} {named.text}"
+    hint = f"write '{named.text}' alone, or '{_NAMED_TIMES[named.word].strftime('%H:%M')}'"
+    return RuleError(f"{written!r} is not a time of day", word=written, value=text, hint=hint)
 
 
 def _bad_time(token: _Token, text: str, hint: str) -> RuleError:
@@ -608,7 +620,11 @@ def _parse_days(tokens: list[_Token], times: tuple[time, ...], text: str) -> Rul
     interval, words = _take_interval(words, freq, text)
     meaningful = [w for w in words if w.kind not in {"filler", "every"}]
     if freq == "MONTHLY":
-        return _monthly(meaningful, times, interval, text)
+        # "of" stays: ordinals before it, with no day between, are days of the month.
+        grouped = [
+            w for w in words if w.kind != "every" and (w.kind != "filler" or w.token.word == "of")
+        ]
+        return _monthly(grouped, times, interval, text)
     if freq == "DAILY":
         if meaningful:
             raise _misplaced(meaningful[0], text, "a daily rule names no days")
@@ -653,7 +669,9 @@ def _take_interval(words: list[_Word], freq: Frequency, text: str) -> tuple[int,
     """Find "every other", "every 2 weeks", "biweekly"...; return it and the other words.
 
     The unit word of the rule's own frequency ("weeks" in a weekly rule) is
-    used up too; any other unit stays, to be read (or refused) later.
+    used up too; any other unit stays, to be read (or refused) later. An
+    interval covers the whole rule: one given to some of its days only
+    ("every other Monday and every Thursday") is refused, not spread.
     """
     unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month"}[freq]
     interval: int | None = None
@@ -666,8 +684,20 @@ def _take_interval(words: list[_Word], freq: Frequency, text: str) -> tuple[int,
             continue
         if interval is not None:
             raise _misplaced(word, text, "give one interval")
+        if freq == "MONTHLY" and word.kind == "other" and not _names_unit(words, index, unit):
+            raise _misplaced(word, text, "a monthly rule's interval is 'every other month'")
         interval = found
+    everies = [w for w in words if w.kind == "every"]
+    if interval is not None and interval > 1 and len(everies) > 1:
+        hint = "an interval covers every day of a rule: write each part in its own [[shows.airs]]"
+        raise _misplaced(everies[1], text, hint)
     return interval or 1, rest
+
+
+def _names_unit(words: list[_Word], index: int, unit: str) -> bool:
+    """Tell whether the word after ``words[index]`` is ``unit`` ("other month")."""
+    following = words[index + 1] if index + 1 < len(words) else None
+    return following is not None and following.kind == "unit" and following.unit == unit
 
 
 def _interval_at(words: list[_Word], index: int, unit: str, text: str) -> int | None:
@@ -716,9 +746,11 @@ def _monthly(words: list[_Word], times: tuple[time, ...], interval: int, text: s
         elif word.kind == "days":
             # "first Monday and Wednesday": the ordinals carry over to the next days
             ordinals = pending or last_ordinals
-            _add_positions(found, ordinals, word.days, text)
+            _add_positions(found, ordinals, word, text)
             last_ordinals, pending = ordinals, []
-        elif word.kind == "unit" and word.unit == "day" and not word.standalone:
+        elif (word.kind == "unit" and word.unit == "day" and not word.standalone) or (
+            word.kind == "filler"  # "of": "the first of every month", a day, ends its group
+        ):
             _add_monthdays(found, pending, text)
             pending, last_ordinals = [], []
         else:
@@ -728,10 +760,16 @@ def _monthly(words: list[_Word], times: tuple[time, ...], interval: int, text: s
 
 
 def _add_positions(
-    found: _MonthlyDays, ordinals: list[_Word], days: frozenset[int], text: str
+    found: _MonthlyDays, ordinals: list[_Word], day_word: _Word, text: str
 ) -> None:
+    days = day_word.days
     if not ordinals:
         found.weekdays |= days
+    elif len(days) > 1:  # "last weekday": the last Monday, the last Tuesday... five airings
+        written = f"{ordinals[-1].token.text} {day_word.token.text}"
+        hint = "name the day, e.g. 'last Friday of the month'"
+        message = f"{written!r} would be one of each of those days in a month"
+        raise RuleError(message, word=written, value=text, hint=hint)
     for word in ordinals:
         if not _valid_position(word.number) or word.number < -1:
             written = word.token.text

@@ -342,6 +342,47 @@ def test_invalid_rules_quote_the_word(text: str, word: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "word", "hint"),
+    [
+        # An interval given to some days only was spread over the whole rule.
+        ("every other Monday and every Thursday at 20:00", "every", "its own [[shows.airs]]"),
+        ("every Monday and every other Thursday at 20:00", "every", "its own [[shows.airs]]"),
+        ("every 2 weeks on Monday and every week on Thursday at 20:00", "every",
+         "its own [[shows.airs]]"),
+        # Was the first Monday of every other month.
+        ("first Monday of the month and every other Monday at 20:00", "other",
+         "'every other month'"),
+        # Were five airings a month: the last Monday, the last Tuesday, ...
+        ("last weekday of the month at 10:00", "last weekday", "last Friday of the month"),
+        ("first weekends of every month at 10:00", "first weekends", "name the day"),
+        # Was two airings, at 00:00 and 12:00; "12 noon" said "did you mean 'noon'?".
+        ("every Friday at 12:00 midnight", "12:00 midnight", "write 'midnight' alone, or '00:00'"),
+        ("every Friday at 12 midnight", "12 midnight", "write 'midnight' alone, or '00:00'"),
+        ("every Friday at 12 noon", "12 noon", "write 'noon' alone, or '12:00'"),
+    ],
+)
+def test_rules_a_person_would_read_otherwise_are_refused(text: str, word: str, hint: str) -> None:
+    """Words the parser used to read as something else than they say are errors, with a fix."""
+    with pytest.raises(RuleError) as caught:
+        parse_rule(text)
+    assert (caught.value.word, caught.value.value) == (word, text)
+    assert hint in (caught.value.hint or "")
+
+
+def test_the_first_of_the_month_is_a_day_even_before_a_weekday() -> None:
+    """"the first of every month and the last Friday": the 1st, not the first Friday.
+
+    A day of the month and a weekday in one rule are refused, as on their own.
+    """
+    with pytest.raises(RuleError) as caught:
+        parse_rule("the first of every month and the last Friday at 10:00")
+    assert "mixes weekdays and days of the month" in str(caught.value)
+    assert parse_rule("the first of every month at 10:00").monthdays == (1,)
+    carried = parse_rule("first Monday and Wednesday of every month at 9 PM")
+    assert sorted(carried.positions) == [(1, 0), (1, 2)]
+
+
+@pytest.mark.parametrize(
     ("text", "hint"),
     [
         ("every Monday", "at 6 PM"),
