@@ -50,6 +50,7 @@ class Plan:
         self.changes: dict[datetime, Change] = {c.at: c for c in show.changes if c.at is not None}
         self.cancelled = frozenset(at for at, c in self.changes.items() if c.cancel is not None)
         self.moves = tuple((at, c) for at, c in self.changes.items() if c.move_to is not None)
+        self._moved = frozenset(at for at, _ in self.moves)
         self.extras: dict[datetime, Extra] = {e.at: e for e in show.extras}
         self._unnumbered_extras = frozenset(e.at for e in show.extras if not e.numbered)
         self.info_by_at: dict[datetime, EpisodeInfo] = {i.at: i for i in show.episodes if i.at}
@@ -122,9 +123,15 @@ class Plan:
         return bool(self.sources(earlier, earlier + _TICK))
 
     def previous_numbered(self, before: datetime) -> datetime | None:
-        """Return the latest numbered, uncancelled start earlier than ``before``."""
+        """Return the numbered, uncancelled slot that last airs before local ``before``.
+
+        By when each airs: a premiere moved past ``before`` has not aired by
+        then (a rerun at 10:00 does not repeat the episode moved to 19:00),
+        and one moved from later to earlier has. Returns the slot's original
+        start, which its number and metadata go by.
+        """
         best: datetime | None = None
-        skipped = self.cancelled | self._unnumbered_extras
+        skipped = self.cancelled | self._unnumbered_extras | self._moved
         for rec in self._premiere_rules():
             for at in occurrences_before(rec.rule, rec.first, rec.last, before):
                 if at not in skipped and not self.shadowed(at):
@@ -132,8 +139,16 @@ class Plan:
                     break
         numbered_extras = (e.at for e in self.show.extras if e.numbered and e.at < before)
         for at in numbered_extras:
-            if at not in self.cancelled and (best is None or at > best) and not self.shadowed(at):
+            if at not in skipped and (best is None or at > best) and not self.shadowed(at):
                 best = at
+        airs = best  # when the best so far airs: not moved, at its original start
+        for at, change in self.moves:
+            target = change.move_to
+            if target is None or not target < before or (airs is not None and target <= airs):
+                continue
+            slot = self.slot_at(at)
+            if slot is not None and slot.numbered and at not in self.cancelled:
+                best, airs = at, target
         return best
 
     def segment(self, at: datetime) -> Segment:

@@ -208,7 +208,8 @@ def _airing(
     segment = plan.segment(at)
     season, episode, rerun_of, info_at = segment.season, None, None, at
     if rerun:
-        previous = plan.previous_numbered(at)
+        # Before the rerun as it airs: a moved rerun repeats what aired before its new time.
+        previous = plan.previous_numbered(at if moved is None else start.replace(tzinfo=None))
         if previous is not None:
             season, rerun_of = plan.number(previous, counts)
             info_at = previous

@@ -343,3 +343,27 @@ def test_an_entry_by_start_fills_in_over_the_episodes_row_by_number() -> None:
     assert (repeat[date(2026, 1, 8)].title, repeat[date(2026, 1, 8)].summary) == (
         "Title by start", "Row summary"
     )
+
+
+def test_a_rerun_repeats_what_has_aired_by_then_not_a_premiere_moved_later() -> None:
+    """Saturday's premiere moved to Sunday 19:00: Sunday 10:00's rerun repeats the one before.
+
+    And a premiere moved to before a rerun is what that rerun repeats.
+    """
+    utc = ZoneInfo("UTC")
+    saturdays = _rule("every Saturday at 18:00", first=date(2026, 1, 1))
+    sundays = _rule("every Sunday at 10:00", first=date(2026, 1, 1), rerun=True)
+    later = Change(key="changes[0]", at=datetime(2026, 1, 17, 18),
+                   move_to=datetime(2026, 1, 18, 19))
+    earlier = Change(key="changes[1]", at=datetime(2026, 1, 31, 18),
+                     move_to=datetime(2026, 1, 25, 9))
+    show = lets_meet(timezone=utc, numbering=None, airs=(saturdays, sundays),
+                     changes=(later, earlier))
+    start = datetime(2026, 1, 10, tzinfo=utc)
+    aired = [(a.start.strftime("%a %d %H:%M"), a.rerun_of if a.rerun else a.episode)
+             for a in airings_between(show, start, start + timedelta(days=16))]
+    assert aired == [
+        ("Sat 10 18:00", 2), ("Sun 11 10:00", 2),
+        ("Sun 18 10:00", 2), ("Sun 18 19:00", 3),  # 3 airs after the rerun
+        ("Sat 24 18:00", 4), ("Sun 25 09:00", 5), ("Sun 25 10:00", 5),  # 5 moved before it
+    ]
