@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from schedule.config import load_config
 from schedule.errors import ConfigError, ConfigErrors
 from schedule.plan import Plan, Segment
-from schedule.recurrence import resolve
-from schedule.site import Anchor, Change, EpisodeInfo, Show, Site
+from schedule.recurrence import occurrences, resolve
+from schedule.site import Anchor, Change, EpisodeInfo, Recurrence, Show, Site
 
 if TYPE_CHECKING:
     from schedule.tomltables import Parsed
@@ -69,10 +69,54 @@ def _settle(show: Show) -> tuple[Show, list[ConfigError]]:
     problems += _duplicates(show, changes)
     settled = replace(show, changes=tuple(changes))
     plan = Plan(settled)
+    problems += _check_rules_apart(show)
     problems += _check_moves(plan, show)
     problems += _check_anchors(plan, show)
     problems += _check_episodes(plan, show)
     return settled, problems
+
+
+# How far two rules of a show are compared for a start they share: rules of
+# days, weeks and months repeat well within it (an interval of years aside).
+_RULES_COMPARED = timedelta(days=3 * 366)
+
+
+def _check_rules_apart(show: Show) -> list[ConfigError]:
+    """Report a rule with a start another rule of the show has too.
+
+    A start has one airing: the slot went to the rule listed first, so a
+    rerun rule listed first took premieres' slots (numbers 1, 3, 5 never
+    aired) and one listed after never aired where they met, both silently.
+    """
+    problems = []
+    for later, rule in enumerate(show.airs):
+        for earlier, other in enumerate(show.airs[:later]):
+            if not set(rule.rule.times) & set(other.rule.times):
+                continue  # no time of day in common: no start in common
+            shared = _first_shared_start(other, rule)
+            if shared is not None:
+                problems.append(ConfigError(
+                    f"airs at {_when(shared)}, as airs[{earlier}] does: a start has one airing",
+                    key=_where(show, f"airs[{later}]"), value=rule.text,
+                    hint="give the rules different days or times",
+                ))
+                break
+    return problems
+
+
+def _first_shared_start(one: Recurrence, other: Recurrence) -> datetime | None:
+    """Return the first local start both rules have, within ``_RULES_COMPARED`` of both airing."""
+    first = max(one.first, other.first)
+    lasts = [last for last in (one.last, other.last) if last is not None]
+    lo = datetime.combine(first, time())
+    if lo.date() > date.max - _RULES_COMPARED - _DAY:
+        return None
+    hi = lo + _RULES_COMPARED
+    if lasts:
+        hi = min(hi, datetime.combine(min(lasts), time()) + _DAY)
+    starts = set(occurrences(one.rule, one.first, one.last, lo, hi))
+    return next((at for at in occurrences(other.rule, other.first, other.last, lo, hi)
+                 if at in starts), None)
 
 
 def _where(show: Show, key: str) -> str:

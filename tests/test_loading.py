@@ -64,6 +64,12 @@ CASES = {
         "shows[lets-meet].seasons[0].at",
         "not in season 2, which starts on 2025-07-05",
     ),
+    "two rules with a start in common": (  # the first listed took the slot, silently
+        '[[shows.airs]]\nrule = "every Sunday at 10:00"\nfrom = 2026-01-01\nrerun = true\n'
+        '[[shows.airs]]\nrule = "every Monday and Sunday at 10:00"\nfrom = 2025-12-01\n',
+        "shows[lets-meet].airs[2]",
+        "give the rules different days or times",
+    ),
     "episode entry at no airing": (
         '[[shows.episodes]]\nat = 2026-01-05T18:00:00\ntitle = "x"\n',
         "shows[lets-meet].episodes[0].at",
@@ -128,6 +134,18 @@ def test_a_spreadsheet_row_no_airing_is_is_named_by_its_file_and_line(tmp_path: 
         str(tmp_path / "eps.csv"), 3, "shows[lets-meet].episodes_file",
         "row 3: no airing is episode 2 of season 2",
     )]
+
+
+def test_rules_with_no_start_in_common_are_fine(tmp_path: Path) -> None:
+    """Same time, other days; same days, other times; one rule ended before the other began."""
+    extra = (
+        '[[shows.airs]]\nrule = "every Tuesday at 6 PM"\nfrom = 2025-01-01\nrerun = true\n'
+        '[[shows.airs]]\nrule = "every Wednesday at 9 PM"\nfrom = 2025-01-01\n'
+        '[[shows.airs]]\nrule = "every Saturday at 6 PM"\nfrom = 2020-01-01\n'
+        "until = 2024-12-31\n"
+    )
+    site, _ = load_site(write(tmp_path, extra))
+    assert len(site.shows[0].airs) == 4
 
 
 def test_errors_in_an_included_show_name_the_included_file(tmp_path: Path) -> None:
