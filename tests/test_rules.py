@@ -369,6 +369,21 @@ def test_rules_a_person_would_read_otherwise_are_refused(text: str, word: str, h
     assert hint in (caught.value.hint or "")
 
 
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("daily at 18", "write '18:00'"),  # was "write '18 AM', '18 PM' or '18:00'"
+        ("every Monday at 6", "write '6 AM', '6 PM' or '06:00'"),
+        ("every Monday at 24", "e.g. '18:00' (00:00 to 23:59)"),
+    ],
+)
+def test_an_hour_without_minutes_is_given_the_fixes_that_exist(text: str, hint: str) -> None:
+    """Only an hour of the clock face can take AM or PM."""
+    with pytest.raises(RuleError) as caught:
+        parse_rule(text)
+    assert caught.value.hint == hint
+
+
 def test_the_first_of_the_month_is_a_day_even_before_a_weekday() -> None:
     """"the first of every month and the last Friday": the 1st, not the first Friday.
 
