@@ -133,13 +133,27 @@ def _find_change(base: Plan, show: Show, change: Change, problems: list[ConfigEr
         return None
     at = find_episode(base, change.season, change.episode)
     if at is None:
+        season = f" of season {change.season}" if change.season else ""
         problems.append(ConfigError(
-            f"no airing is episode {change.episode}" + (f" of season {change.season}" if change.season else ""),
+            f"no airing is episode {change.episode}{season}",
             key=_where(show, f"{change.key}.episode"), value=change.episode,
-            hint="check the number, or give the airing's original start as `at`",
+            hint=_episode_hint(base, show, change),
         ))
         return None
     return replace(change, at=at)
+
+
+def _episode_hint(base: Plan, show: Show, change: Change) -> str:
+    """Say how to name the airing: by its season when the show has seasons that hold the number."""
+    if change.season is None and change.episode is not None:
+        holding = [
+            str(season.number) for season in sorted(show.seasons, key=lambda s: s.first)
+            if find_episode(base, season.number, change.episode) is not None
+        ]
+        if holding:
+            found = ", ".join(holding)
+            return f"give its season too, e.g. season = {holding[0]}; it is in season {found}"
+    return "check the number, or give the airing's original start as `at`"
 
 
 def _duplicates(show: Show, changes: list[Change]) -> list[ConfigError]:

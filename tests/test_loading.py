@@ -70,6 +70,13 @@ CASES = {
         "shows[lets-meet].airs[2]",
         "give the rules different days or times",
     ),
+    "change by episode in a show with seasons, no season given": (  # hinted the number only
+        "[[shows.seasons]]\nnumber = 1\nfrom = 2025-01-01\n"
+        "[[shows.seasons]]\nnumber = 2\nfrom = 2025-06-01\n"
+        "[[shows.changes]]\nepisode = 2\ncancel = true\n",
+        "shows[lets-meet].changes[0].episode",
+        "give its season too, e.g. season = 1; it is in season 1, 2",
+    ),
     "episode entry at no airing": (
         '[[shows.episodes]]\nat = 2026-01-05T18:00:00\ntitle = "x"\n',
         "shows[lets-meet].episodes[0].at",
