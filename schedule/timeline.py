@@ -216,6 +216,9 @@ def _airing(
     elif (extra is None or extra.numbered) and not cancelled:
         season, episode = plan.number(at, counts, segment)
     info = _info(plan, info_at, season, rerun_of if rerun else episode)
+    own = plan.info_by_at.get(at) if info_at != at else None
+    if own is not None:  # an entry for this very rerun ("repeat with sign language")
+        info = own.over(info)
     if extra is None:
         title, summary, link = info.title, info.summary, info.link
     else:

@@ -367,3 +367,23 @@ def test_a_rerun_repeats_what_has_aired_by_then_not_a_premiere_moved_later() -> 
         ("Sun 18 10:00", 2), ("Sun 18 19:00", 3),  # 3 airs after the rerun
         ("Sat 24 18:00", 4), ("Sun 25 09:00", 5), ("Sun 25 10:00", 5),  # 5 moved before it
     ]
+
+
+def test_an_entry_for_a_rerun_by_its_start_is_laid_over_what_it_repeats() -> None:
+    """[[shows.episodes]] at = a rerun's start: its fields win, the repeated episode's fill in.
+
+    It passed the config check and was never used.
+    """
+    rerun = Recurrence(rule=parse_rule("every Sunday at 10:00"), text="every Sunday at 10:00",
+                       first=date(2025, 1, 1), rerun=True)
+    show = lets_meet(airs=(*lets_meet().airs, rerun), episodes=(
+        EpisodeInfo(number=173, title="Global Youth Envoys", summary="Envoys meet."),
+        EpisodeInfo(at=datetime(2026, 1, 4, 10, 0), title="Global Youth Envoys (signed)"),
+    ))
+    days = by_day(show, local(2026, 1, 3), local(2026, 1, 12))
+    sunday, next_sunday = days[date(2026, 1, 4)], days[date(2026, 1, 11)]
+    assert (sunday.rerun_of, sunday.title, sunday.summary) == (
+        173, "Global Youth Envoys (signed)", "Envoys meet."
+    )
+    assert (next_sunday.rerun_of, next_sunday.title) == (175, None)
+    assert days[date(2026, 1, 3)].title == "Global Youth Envoys"
