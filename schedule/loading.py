@@ -215,6 +215,16 @@ def _check_anchors(plan: Plan, show: Show) -> list[ConfigError]:
                 key=_where(show, f"seasons[{index}].at"), value=str(season.anchor.at),
                 hint="anchor a season on one of its own airings",
             ))
+    numbering = show.numbering
+    if numbering is not None:
+        owner = plan.segment(numbering.at)
+        if owner.season is not None and owner.anchor is not numbering:
+            # The season's own anchor numbers it: this one would be ignored.
+            problems.append(ConfigError(
+                f"this airing is in season {owner.season}, which has its own anchor",
+                key=_where(show, "numbering.at"), value=str(numbering.at),
+                hint="keep one anchor: the season's episode and at, or this",
+            ))
     for key, anchor in anchors:
         slot = plan.slot_at(anchor.at)
         if slot is None:

@@ -77,6 +77,13 @@ CASES = {
         "shows[lets-meet].changes[0].episode",
         "give its season too, e.g. season = 1; it is in season 1, 2",
     ),
+    "show anchor in a season with its own": (  # the season's won, silently
+        "[shows.numbering]\nepisode = 40\nat = 2025-07-05T18:00:00\n"
+        "[[shows.seasons]]\nnumber = 2\nfrom = 2025-07-01\nepisode = 5\n"
+        "at = 2025-07-09T18:00:00\n",
+        "shows[lets-meet].numbering.at",
+        "keep one anchor",
+    ),
     "episode entry at no airing": (
         '[[shows.episodes]]\nat = 2026-01-05T18:00:00\ntitle = "x"\n',
         "shows[lets-meet].episodes[0].at",
