@@ -95,10 +95,20 @@ def _to_local(moment: datetime, zone: ZoneInfo) -> datetime:
     if moment.tzinfo is None:
         return moment
     try:
-        return moment.astimezone(zone).replace(tzinfo=None)
+        local = moment.astimezone(zone)
     except (OverflowError, ValueError):
         msg = "is too close to the ends of the calendar"
         raise ConfigError(msg, value=moment, hint=_DATETIME_HINT) from None
+    if local.fold and local.utcoffset() != local.replace(fold=0).utcoffset():
+        # Local times name airings, and a repeated hour's wall time names its
+        # first pass: this instant would be placed an hour early.
+        wall = local.replace(tzinfo=None, fold=0)
+        msg = (
+            f"is the second {wall:%H:%M} of {wall:%Y-%m-%d} in {zone.key}, when the clocks go"
+            " back; airdates reads that time as the first"
+        )
+        raise ConfigError(msg, value=moment, hint="move it out of the repeated hour")
+    return local.replace(tzinfo=None)
 
 
 def _describe(value: object) -> str:

@@ -328,6 +328,22 @@ def test_offsets_are_converted_to_local_wall_time(tmp_path: Path, written: str) 
     assert at is not None and at.tzinfo is None
 
 
+def test_the_first_pass_of_a_repeated_hour_is_read_as_written(tmp_path: Path) -> None:
+    """05:30Z on 1 November 2026 is New York's first 01:30 (EDT): accepted, as that wall time.
+
+    The second pass (06:30Z, EST) is refused: wall times name airings, and
+    the repeated hour's wall time is its first pass.
+    """
+    extra = '[[shows.extras]]\nat = {at}\ntitle = "Special"\n'
+    config = SITE + 'timezone = "America/New_York"\n' + SHOW + extra
+    site = load(tmp_path, config.format(at="2026-11-01T05:30:00Z"))
+    assert site.shows[0].extras[0].at == datetime(2026, 11, 1, 1, 30)
+    with pytest.raises(ConfigErrors) as caught:
+        load(tmp_path, config.format(at="2026-11-01T06:30:00Z"))
+    [error] = caught.value.errors
+    assert error.message.startswith("is the second 01:30 of 2026-11-01 in America/New_York")
+
+
 @pytest.mark.parametrize(
     ("written", "expected"),
     [

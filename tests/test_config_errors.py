@@ -206,6 +206,14 @@ CASES = [
         "check the days it names against from and until",
     ),
     Case(
+        "extra at the second pass of a repeated hour",  # was placed at the first, an hour early
+        VALID.replace('timezone = "Asia/Shanghai"', 'timezone = "America/New_York"')
+        + '[[shows.extras]]\nat = 2026-11-01T06:15:00Z\ntitle = "Special"\n'
+        'duration = "30 minutes"\n',
+        "shows[lets-meet].extras[0].at",
+        "move it out of the repeated hour",
+    ),
+    Case(
         "hub not a URL",
         VALID.replace('timezone = "Asia/Shanghai"', 'hub = "hub.example.org"'),
         "site.hub",
