@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return int(exit_.code or 0)
     try:
         if args.command != "init":
-            _refuse_special_file(args.config)
+            args.piped = _shell_pipe(args.config)
         return _COMMANDS[args.command](args, out, err)
     except AirdatesError as error:
         for line in str(error).splitlines():
@@ -301,7 +301,7 @@ def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     # A dry run always says what would change; a real one only with -v.
     log = err if args.verbose else (out if args.dry_run else None)
-    if _piped(args.config):
+    if args.piped:
         # Read once, by the loader: no shortcut, no recipe (the next run's
         # bytes cannot be compared with these), nothing kept to load faster.
         return _publish_site(args, _load(args, err), None, out, err, log)
@@ -355,34 +355,26 @@ def _publish_site(  # noqa: PLR0913 - the command's streams, passed through
     return 0
 
 
-def _piped(config: str) -> bool:
-    """Tell whether the config is the shell's pipe (``-c /dev/stdin``), which reads only once."""
-    try:
-        return stat.S_ISFIFO(os.stat(config).st_mode)
-    except (OSError, ValueError):
-        return False
+def _shell_pipe(config: str) -> bool:
+    """Tell whether the config is the shell's pipe (``-c /dev/stdin``, ``-c <(...)``), read once.
 
-
-def _refuse_special_file(config: str) -> None:
-    """Refuse a config that is a named pipe, a device or a socket, before anything reads it.
-
-    Reading a named pipe waits for a writer, for ever; /dev/zero never ends.
-    A missing file or a folder is left to the loader, which says so. A pipe
-    the shell opened (``-c /dev/stdin``, ``-c <(...)``) has its writer and
-    an end: it is read.
+    Any other named pipe, a device or a socket is refused before anything
+    reads it: reading a named pipe waits for a writer, for ever; /dev/zero
+    never ends. A missing file or a folder is left to the loader, which says so.
     """
     try:
         mode = os.stat(config).st_mode
     except (OSError, ValueError):
-        return
+        return False
     if stat.S_ISFIFO(mode) and os.path.basename(os.path.realpath(config)).startswith("pipe:"):
-        return  # the shell's pipe: every run of a cron job is spared the path's resolution
+        return True  # the shell's pipe: a regular file is spared the path's resolution
     kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
              (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
     for test, kind in kinds:
         if test(mode):
             msg = f"cannot read the file: it is {kind}, not a file"
             raise ConfigError(msg, file=config, hint="give the path of the config file itself")
+    return False
 
 
 class UsageError(AirdatesError):

@@ -504,7 +504,7 @@ def _parse_times(tokens: list[_Token], text: str) -> tuple[time, ...]:
             index += 1
         elif token.word in _NAMED_TIMES:
             if index and tokens[index - 1].word not in {"and", ",", "&", "at"}:
-                # "12:00 midnight": read as both 12:00 and 00:00 before
+                # "noon midnight": two times written as one (after a clock, _parse_clock says so)
                 raise _named_after_clock(tokens[index - 1], token, text)
             times.append(_NAMED_TIMES[token.word])
             index += 1
