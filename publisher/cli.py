@@ -388,15 +388,16 @@ def _check_output(output: str, state: str) -> None:
 
     Through symbolic links: a link named "public" to the state folder is the state folder.
     """
-    folder, kept = os.path.realpath(output or "."), os.path.realpath(state)
-    common = os.path.commonpath([folder, kept])
-    if common == folder:
+    from schedule.config import holding_folder  # noqa: PLC0415 - loaded with the site already
+
+    holder = holding_folder(output or ".", state)
+    if holder == "output":
         msg = (
             f"--output {output!r} holds the state folder {state!r}: its files would be"
             " published, and the outputs mixed with them; choose a folder outside it"
         )
         raise UsageError(msg)
-    if common == kept:
+    if holder == "state":
         msg = (
             f"--output {output!r} is inside the state folder {state!r}: its files would be"
             " taken for the state's own and removed; choose a folder outside it"

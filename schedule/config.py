@@ -13,7 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from schedule.keptshows import ShowKey
     from schedule.tomltables import Parsed
 
-__all__ = ["load_config"]
+__all__ = ["holding_folder", "load_config"]
 
 _TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_END = re.compile(r"\s*\(at end of document\)$")
@@ -382,21 +382,32 @@ def _check_state_folder(
     """
     output = _absolute(folder, found.get("output", "public"))
     state = _absolute(folder, found.get("state", ".airdates"))
-    # Through symbolic links, as --output is checked: a link "st" to public/private is in public.
-    real_output, real_state = os.path.realpath(output), os.path.realpath(state)
-    common = os.path.commonpath([real_output, real_state])
-    if common == real_output:
+    holder = holding_folder(output, state)
+    if holder == "output":
         key = "state" if isinstance(value, dict) and "state" in value else "output"
         hint = 'keep it outside the output folder, e.g. state = ".airdates" next to the config'
         where.child(key).report(
             "the state folder is inside the output folder", value=state, hint=hint
         )
-    elif common == real_state:
+    elif holder == "state":
         key = "output" if isinstance(value, dict) and "output" in value else "state"
         hint = 'keep them apart, e.g. output = "public" and state = ".airdates" next to the config'
         where.child(key).report(
             "the output folder is inside the state folder", value=output, hint=hint
         )
+
+
+def holding_folder(output: str, state: str) -> Literal["output", "state"] | None:
+    """Return which folder holds the other (or is it), through symbolic links; None: neither.
+
+    A link named "st" to public/private is in public; a link "public" to the
+    state folder is the state folder.
+    """
+    real_output, real_state = os.path.realpath(output), os.path.realpath(state)
+    common = os.path.commonpath([real_output, real_state])
+    if common == real_output:
+        return "output"
+    return "state" if common == real_state else None
 
 
 def _include(value: object, where: f.Where, context: _Context) -> str:
