@@ -375,7 +375,6 @@ def _publish(job: _Job, state: State) -> Report:
             written={
                 **moved, **rendering.restamped, **dict.fromkeys(rendering.changed, INTENDED)
             },
-            deleted=(),
             pings=[_feed_url(job.site, name) for name in sorted(rendering.feeds)]
             if job.site.hub
             else (),

@@ -23,7 +23,6 @@ steps from an empty file up to it, each applied in its own transaction):
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
 import re
 import sqlite3
@@ -37,7 +36,7 @@ from typing import Any, cast
 from feeds.edition import ScheduleChange
 from publisher.changes import AiringRecord, ChangeKind
 from publisher.dbpaths import database_uri, folder_text, folder_value
-from publisher.files import Stamp
+from publisher.files import Stamp, intact
 from schedule.errors import OutputError
 
 __all__ = [
@@ -437,7 +436,6 @@ class State:
         updates: Iterable[AiringRecord],
         changes: Sequence[ScheduleChange],
         written: Mapping[str, Stamp],
-        deleted: Iterable[str],
         pings: Iterable[str],
         held: Sequence[Path] = (),
         parts: Parts | None = None,
@@ -458,7 +456,7 @@ class State:
                 self._db.execute(f"ATTACH DATABASE ? AS held{number}", (uri,))
         try:
             self._commit(
-                record, updates, changes, written, deleted, pings, len(held), parts, keys or {}
+                record, updates, changes, written, pings, len(held), parts, keys or {}
             )
         finally:
             with _translated(self.path):
@@ -471,7 +469,6 @@ class State:
         updates: Iterable[AiringRecord],
         changes: Sequence[ScheduleChange],
         written: Mapping[str, Stamp],
-        deleted: Iterable[str],
         pings: Iterable[str],
         held: int,
         parts: Parts | None,
@@ -498,7 +495,7 @@ class State:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 ((c.number, _utc(c.recorded), c.kind, c.airing, c.show, c.text) for c in changes),
             )
-            _record_files(db, folder, written, deleted)
+            _record_files(db, folder, written, ())  # removed files are forgotten by settle
             db.executemany(
                 "INSERT OR IGNORE INTO pings (url, since) VALUES (?, ?)",
                 ((u, _utc(record.at)) for u in pings),
@@ -747,12 +744,9 @@ def _schedule_change(row: Sequence[object]) -> ScheduleChange:
 
 def _holds(folder: str, row: Sequence[Any]) -> bool:
     """Tell whether ``folder`` holds the file a manifest row of another folder remembers."""
-    name, _, size, mtime_ns, inode = row
-    try:
-        info = os.stat(os.path.join(folder, name))  # noqa: PTH116, PTH118 - one call, a str path
-    except (OSError, ValueError):
-        return False
-    return (info.st_ino, info.st_size, info.st_mtime_ns) == (inode, size, mtime_ns)
+    name, sha256, size, mtime_ns, inode = row
+    stamp = Stamp(sha256=sha256, size=size, mtime_ns=mtime_ns, inode=inode)
+    return intact(Path(folder) / name, stamp)
 
 
 def _stamp_row(stamp: Stamp) -> tuple[object, ...]:

@@ -66,7 +66,6 @@ def _commit(state: State, **overrides: object) -> None:
         "updates": [],
         "changes": [],
         "written": {},
-        "deleted": [],
         "pings": [],
     }
     parts.update(overrides)
