@@ -248,7 +248,6 @@ class _ShowFacts:
     link: bytes  # the show's URL line
     categories: bytes
     organizer: bytes  # the ORGANIZER line: who publishes the calendar
-    about: str  # the show's description, for events with nothing of their own to say
 
     @classmethod
     def of(cls, show: Show, site: Site) -> _ShowFacts:
@@ -271,7 +270,6 @@ class _ShowFacts:
             if categories
             else b"",
             organizer=_organizer(site),
-            about=_clean(show.description),
         )
 
 
@@ -290,7 +288,7 @@ def _event(airing: Airing, uid: str, facts: _ShowFacts, revision: Revision) -> b
     """The VEVENT of one airing whose id string is ``uid``."""
     cancelled = airing.cancelled
     # Never empty: libical (Evolution, KOrganizer) drops a DESCRIPTION without a value.
-    description = description_text(airing, facts.show) or facts.about or headline(airing)
+    description = description_text(airing, facts.show) or headline(airing)
     # UID and SUMMARY differ from event to event: no cache would ever hit.
     lines = (
         b"BEGIN:VEVENT\r\n",

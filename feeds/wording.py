@@ -56,8 +56,15 @@ def when(moment: datetime) -> str:
 
 
 def says_more(airing: Airing) -> bool:
-    """Tell whether the airing has notices to give (cancelled, moved, a rerun)."""
-    return airing.cancelled or airing.moved_from is not None or airing.rerun
+    """Tell whether the airing has anything of its own to say: a summary, segments, notices.
+
+    Notices: cancelled, moved, a rerun. Without any, its description is its
+    show's (``show_description``).
+    """
+    return bool(
+        airing.summary or airing.segments or airing.cancelled
+        or airing.moved_from is not None or airing.rerun
+    )
 
 
 def show_description(show: Show) -> str:
@@ -97,10 +104,9 @@ def _summary(airing: Airing, show: Show) -> str:
 
 def description_text(airing: Airing, show: Show) -> str:
     """Return the plain-text description: notices, summary, segments, platforms."""
-    summary = _summary(airing, show)
-    if not (summary or airing.segments or show.also_on or says_more(airing)):
-        return ""  # most airings of a big schedule say nothing more than their title
-    blocks = ["\n".join(_notices(airing)), summary]
+    if not says_more(airing):
+        return show_description(show)  # most airings of a big schedule: the show's
+    blocks = ["\n".join(_notices(airing)), _summary(airing, show)]
     blocks += [f"{s.title}: {s.summary}" if s.summary else s.title for s in airing.segments]
     blocks.append(_platforms(show) or "")
     return "\n\n".join(block for block in blocks if block)

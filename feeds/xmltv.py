@@ -179,7 +179,7 @@ def programme_text(airing: Airing, show: _ShowText, channel_id: str) -> str:
     lang = show.lang
     if airing.title:
         parts.append(f"<sub-title{lang}>{xml_text(xml_safe(airing.title))}</sub-title>{_CHILD}")
-    if airing.summary or airing.segments or says_more(airing):
+    if says_more(airing):
         parts.append(_desc(description_text(airing, show.show), lang))
     else:  # most programmes: the show's description, escaped once per show
         parts.append(show.about)

@@ -28,15 +28,13 @@ class PingOutcome:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def notify(
-    hub: str, urls: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT, budget: float | None = None
-) -> PingOutcome:
+def notify(hub: str, urls: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT) -> PingOutcome:
     """POST ``hub.mode=publish`` for each feed URL; never raises.
 
     After the first failure the rest are not tried (a hub that is down would
     cost ``timeout`` per feed); they stay owed with the same reason. All of
-    it ends within ``budget`` seconds (``BUDGET_TIMEOUTS`` timeouts unless
-    given): ``timeout`` bounds each wait on the socket, and a hub that sends
+    it ends within ``BUDGET_TIMEOUTS`` timeouts: ``timeout`` bounds each
+    wait on the socket, and a hub that sends
     its answer a byte at a time would hold the publish, and its lock, for as
     long as it likes. What is not answered by then stays owed.
     """
@@ -52,7 +50,7 @@ def notify(
 
     # A daemon thread: one the budget gave up on does not keep the run from ending.
     threading.Thread(target=ping_all, name="airdates-websub", daemon=True).start()
-    given = BUDGET_TIMEOUTS * timeout if budget is None else budget
+    given = BUDGET_TIMEOUTS * timeout
     deadline = time.monotonic() + given
     outcome = PingOutcome()
     problem: str | None = None
