@@ -136,14 +136,15 @@ def read_table(
         where.report(f"must be a table, not {type_name(value)}", value=value)
         return {}
     found: dict[str, Any] = {}
-    misspelt: set[str] = set()  # required keys an unknown key's hint names already
+    meant: set[str] = set()  # the keys unknown keys' hints name: slips for them
     for key, item in value.items():
         place = where.child(key)
         reader = schema.get(key)
         if reader is None:
-            hint = _unknown_key_hint(key, schema, outer)
+            hint, near = _unknown_key_hint(key, schema, outer)
             place.report(f"unknown key {key!r}", value=item, hint=hint)
-            misspelt.update(name for name in required if hint == f"did you mean {name!r}?")
+            if near is not None:
+                meant.add(near)
             continue
         try:
             found[key] = reader(item, place)
@@ -151,30 +152,43 @@ def read_table(
             place.adopt(error)
     for key in required:
         # "titel" for "title": one mistake, one line (the unknown key's, naming the fix).
-        if key not in value and key not in misspelt:
+        if key not in value and key not in meant:
             where.child(key).report("missing; it is required")
     return found
 
 
 def _unknown_key_hint(
     key: str, schema: Mapping[str, Reader], outer: tuple[Iterable[str], str] | None
-) -> str:
-    """Explain a key that belongs to the enclosing table, else name the nearest known key."""
+) -> tuple[str, str | None]:
+    """Explain a key that belongs to the enclosing table, else name the nearest known key.
+
+    Returns the hint and the key it takes ``key`` for (None: none).
+    """
     if outer is not None and key in outer[0] and key not in schema:
         where = f"above the first {outer[1]} line"
-        return f"{key!r} belongs {where}: TOML puts keys below a header into it"
-    return nearest_key(key, schema)
+        return f"{key!r} belongs {where}: TOML puts keys below a header into it", None
+    near = _nearest(key, schema)
+    return _named(near, schema), near
 
 
 def nearest_key(key: str, known: Iterable[str]) -> str:
     """Return a hint naming the known key closest to ``key`` (or listing them)."""
+    return _named(_nearest(key, known), known)
+
+
+def _nearest(key: str, known: Iterable[str]) -> str | None:
+    """Return the known key ``key`` is likeliest a slip for, if any."""
     names = sorted(known)
     near = closest(key.lower(), names)
     if near is None and _SYNONYMS.get(key.lower()) in names:
         near = _SYNONYMS[key.lower()]
+    return near
+
+
+def _named(near: str | None, known: Iterable[str]) -> str:
     if near is not None:
         return f"did you mean {near!r}?"
-    return "known keys: " + ", ".join(names)
+    return "known keys: " + ", ".join(sorted(known))
 
 
 def _type_error(expected: str, value: object) -> ConfigError:
