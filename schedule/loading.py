@@ -133,9 +133,8 @@ def _find_change(base: Plan, show: Show, change: Change, problems: list[ConfigEr
         return None
     at = find_episode(base, change.season, change.episode)
     if at is None:
-        season = f" of season {change.season}" if change.season else ""
         problems.append(ConfigError(
-            f"no airing is episode {change.episode}{season}",
+            _no_such_episode(change.episode, change.season),
             key=_where(show, f"{change.key}.episode"), value=change.episode,
             hint=_episode_hint(base, show, change),
         ))
@@ -255,10 +254,13 @@ def _check_episodes(plan: Plan, show: Show) -> list[ConfigError]:
     return problems
 
 
+def _no_such_episode(number: int | None, season: int | None) -> str:
+    return f"no airing is episode {number}" + (f" of season {season}" if season else "")
+
+
 def _no_episode(show: Show, info: EpisodeInfo, key: str) -> ConfigError:
     """Say that no airing is the episode ``info`` describes: at its spreadsheet row, if any."""
-    season = f" of season {info.season}" if info.season else ""
-    text = f"no airing is episode {info.number}{season}"
+    text = _no_such_episode(info.number, info.season)
     hint = "check the number and season"
     if info.origin is None:
         return ConfigError(text, key=_where(show, f"{key}.number"), value=info.number, hint=hint)
