@@ -172,6 +172,7 @@ def _duplicates(show: Show, changes: list[Change]) -> list[ConfigError]:
 
 def _check_moves(plan: Plan, show: Show) -> list[ConfigError]:
     problems = []
+    landed: dict[datetime, Change] = {}  # where each move lands: a start has one airing
     for at, change in plan.moves:
         target = change.move_to
         if target is None or target == at:
@@ -181,14 +182,21 @@ def _check_moves(plan: Plan, show: Show) -> list[ConfigError]:
         landing = target if plan.slot_at(target) is not None else _resolved(target, show)
         other = plan.slot_at(landing) if landing != at else None
         away = plan.changes.get(landing)
+        when = _when(target) if landing == target else (
+            f"{_when(target)}, which the clock change makes {landing:%H:%M}"
+        )
         if other is not None and away is None:
-            when = _when(target) if landing == target else (
-                f"{_when(target)}, which the clock change makes {landing:%H:%M}"
-            )
             problems.append(ConfigError(
                 f"moves onto another airing of this show ({when})",
                 key=_where(show, f"{change.key}.move_to"), value=str(target),
                 hint="cancel or move that airing too, or pick another time",
+            ))
+        elif (first := landed.setdefault(landing, change)) is not change:
+            problems.append(ConfigError(
+                f"moves onto the start {first.key.removeprefix(f'shows[{show.id}].')} moves"
+                f" an airing to ({when})",
+                key=_where(show, f"{change.key}.move_to"), value=str(target),
+                hint="pick another time for one of the two",
             ))
     return problems
 

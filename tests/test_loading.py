@@ -48,6 +48,21 @@ CASES = {
         "shows[lets-meet].changes[0].move_to",
         "pick another time",
     ),
+    "two moves onto one start": (  # both aired at once, silently
+        "[[shows.changes]]\nat = 2026-01-07T18:00:00\nmove_to = 2026-01-08T18:00:00\n"
+        "[[shows.changes]]\nat = 2026-01-10T18:00:00\nmove_to = 2026-01-08T18:00:00\n",
+        "shows[lets-meet].changes[1].move_to",
+        "the start changes[0] moves an airing to (2026-01-08 18:00 Thu)",
+    ),
+    "two moves onto one start, one into the spring-forward gap": (
+        '[[shows]]\nid = "ny"\ntitle = "NY"\ntimezone = "America/New_York"\n'
+        'duration = "30 minutes"\n[[shows.airs]]\nrule = "every Saturday at 20:00"\n'
+        "from = 2026-01-01\n"
+        "[[shows.changes]]\nat = 2026-03-07T20:00:00\nmove_to = 2026-03-08T03:30:00\n"
+        "[[shows.changes]]\nat = 2026-03-14T20:00:00\nmove_to = 2026-03-08T02:30:00\n",
+        "shows[ny].changes[1].move_to",
+        "which the clock change makes 03:30",
+    ),
     "anchor at no airing": (
         "[shows.numbering]\nepisode = 173\nat = 2026-01-02T18:00:00\n",
         "shows[lets-meet].numbering.at",
