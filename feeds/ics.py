@@ -364,8 +364,8 @@ def _utc_instant(moment: datetime) -> str:
 
 
 def _clean(text: str) -> str:
-    """Drop what iCalendar TEXT cannot carry: XML's forbidden controls, and DEL."""
-    return xml_safe(text).replace("\x7f", "")
+    """Drop what no format carries (``schedule.writable``): the controls iCalendar TEXT forbids too."""
+    return xml_safe(text)
 
 
 # Text made only of these characters needs neither cleaning nor escaping.

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-__all__ = ["element", "xml_attribute", "xml_safe", "xml_text"]
+from schedule.writable import UNWRITABLE
 
-# XML 1.0 allows tab, newline and carriage return below 0x20, nothing in
-# 0x7F-0x84 or 0x86-0x9F is forbidden but discouraged; the surrogates and
-# U+FFFE/U+FFFF are not characters at all.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+__all__ = ["element", "xml_attribute", "xml_safe", "xml_text"]
 
 
 # The same few texts (a show's title, its categories, its channel's name) pass
@@ -19,8 +15,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # ``typed``: a Markup string is never answered with a plain one, nor back.
 @lru_cache(maxsize=8192, typed=True)
 def xml_safe(text: str) -> str:
-    """Return ``text`` without the characters XML 1.0 cannot carry."""
-    return _NOT_XML.sub("", text)
+    """Return ``text`` without the characters no format carries (``schedule.writable``)."""
+    return UNWRITABLE.sub("", text)
 
 
 # libxml2's escaping, as lxml writes a document: in element text ``&``, ``<``,

@@ -346,7 +346,7 @@ def _read_site(value: object, where: f.Where, context: _Context) -> dict[str, An
         "base_url": _base_url,
         "timezone": lambda v, _w: zone_named(v),
         "language": f.language,
-        "description": f.text,
+        "description": f.prose,
         "output": f.folder,
         "state": f.folder,
         "past": f.duration(allow_zero=True),

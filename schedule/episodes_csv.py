@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from schedule.errors import ConfigError
 from schedule.fields import Where, nearest_key, url
 from schedule.site import EpisodeInfo
+from schedule.writable import blank
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -152,11 +153,16 @@ def _episode(
             message, value=error.value, hint=error.hint, line=line, column=names.index(name) + 1
         )
         return None
-    title = row.get("title", "").strip() or None
+    title, summary = (_said(row.get(name, "")) for name in ("title", "summary"))
     return EpisodeInfo(
-        number=number, season=season, title=title, summary=row.get("summary", "").strip(),
+        number=number, season=season, title=title or None, summary=summary,
         link=link, origin=(where.file, line),
     )
+
+
+def _said(cell: str) -> str:
+    """Return a text cell trimmed; empty when it says nothing once published."""
+    return "" if blank(cell) else cell.strip()
 
 
 def _whole(cell: str, column: str, *, required: bool) -> int | None:

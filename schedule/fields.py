@@ -13,6 +13,7 @@ from schedule.durations import parse_duration
 from schedule.errors import ConfigError
 from schedule.hints import closest
 from schedule.localtime import parse_date, parse_local_datetime, type_name
+from schedule.writable import blank
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ __all__ = [
     "local_date",
     "local_datetime",
     "nearest_key",
+    "prose",
     "read_table",
     "show_id",
     "slug",
@@ -207,10 +209,20 @@ def text(value: object, _where: Where) -> str:
 def title(value: object, where: Where) -> str:
     """Read a string that must say something (titles, names)."""
     read = text(value, where)
-    if not read.strip():
-        msg = "must not be empty"
-        raise ConfigError(msg, value=value)
+    if blank(read):
+        msg = "must not be empty" if not read else "says nothing: only spaces or control characters"
+        raise ConfigError(msg, value=value, hint="write what it is called")
     return read
+
+
+def prose(value: object, where: Where) -> str:
+    """Read a description or a summary; one that says nothing reads as none (an empty string).
+
+    Published as it is, a summary of a single space is an empty guide
+    description and a DESCRIPTION without a value, which validators reject.
+    """
+    read = text(value, where)
+    return "" if blank(read) else read
 
 
 def folder(value: object, where: Where) -> str:

@@ -99,7 +99,7 @@ def _show_schema(defaults: _Defaults, context: ShowContext) -> Mapping[str, f.Re
     return {
         "id": f.show_id,
         "title": f.title,
-        "description": f.text,
+        "description": f.prose,
         "channel": _channel_reader(context.channels),
         "timezone": _zone,
         "duration": f.duration(),
@@ -177,7 +177,7 @@ def _platform(value: object, where: f.Where) -> Platform | None:
 
 def _segment(value: object, where: f.Where) -> Segment | None:
     """Read one of an episode's ``segments``."""
-    found = f.read_table(value, {"title": f.title, "summary": f.text}, where, required=("title",))
+    found = f.read_table(value, {"title": f.title, "summary": f.prose}, where, required=("title",))
     return Segment(**found) if "title" in found else None
 
 
@@ -287,7 +287,7 @@ def _episode(value: object, where: f.Where, at: f.Reader) -> EpisodeInfo | None:
         "season": f.integer(1),
         "at": at,
         "title": f.title,
-        "summary": f.text,
+        "summary": f.prose,
         "link": f.url,
         "segments": f.array_of(_segment),
     }
@@ -363,7 +363,7 @@ def _extra(value: object, where: f.Where, at: f.Reader, defaults: _Defaults) -> 
         "at": at,
         "duration": f.duration(),
         "title": f.title,
-        "summary": f.text,
+        "summary": f.prose,
         "link": f.url,
         "numbered": f.boolean,
     }

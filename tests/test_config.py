@@ -267,6 +267,14 @@ def test_empty_header_cells_at_the_end_are_no_columns(tmp_path: Path) -> None:
     assert [(e.number, e.title) for e in episodes] == [(1, "First"), (2, "Second")]
 
 
+def test_a_cell_of_control_characters_is_an_empty_cell(tmp_path: Path) -> None:
+    """A title or summary cell that says nothing once published counts as not given."""
+    episodes = _episodes_read(tmp_path, "number,title,summary\n1,\x07\x85,\x00 \n2,Second,Fine\n")
+    assert [(e.number, e.title, e.summary) for e in episodes] == [
+        (1, None, ""), (2, "Second", "Fine")
+    ]
+
+
 def test_a_rule_airing_only_on_its_until_day_is_accepted(tmp_path: Path) -> None:
     """until is inclusive: a Saturday 23:00 airing on the last day is an airing."""
     show = SHOW.replace('rule = "daily at 07:30"', 'rule = "every Saturday at 11 PM"').replace(

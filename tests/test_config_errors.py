@@ -72,6 +72,18 @@ CASES = [
         "toml syntax", SITE + '[[shows]]\nid = "lets-meet\ntitle = "x"\n', None, line=10, column=16
     ),
     Case("toml syntax at end", SITE + "[[shows]\n", None, line=9),
+    Case(  # published as an empty <title> and NAME, which guide validators and libical refuse
+        "title of only spaces and control characters",
+        VALID.replace('title = "Let\'s Meet"', 'title = " \\u0007\\u0085 "'),
+        "shows[lets-meet].title",
+        "write what it is called",
+    ),
+    Case(
+        "channel name of a control character",
+        VALID.replace('name = "Chongqing Satellite TV"', 'name = "\\u0000"'),
+        "channels[cqtv].name",
+        "write what it is called",
+    ),
     Case("missing site table", SHOW + AIRS, "site"),
     Case(
         "unknown site key",

@@ -16,6 +16,7 @@ from pathlib import Path
 import feedparser
 import icalendar
 import pytest
+from lxml import etree
 
 from publisher import parts, shortcut
 from publisher import publish as publish_module
@@ -307,6 +308,30 @@ def test_retitle_is_logged_with_before_and_after(site: Site) -> None:
     entry = feedparser.parse(site.output / "changes.rss").entries[0]
     assert "Old Title" in entry.title + entry.summary
     assert "New Title" in entry.title + entry.summary
+
+
+def test_a_summary_of_only_spaces_is_no_summary(site: Site) -> None:
+    """A blank summary or description is left out, not published as an empty one.
+
+    Published as it was, `summary = " "` made a guide `<desc> </desc>` (tv_validate_file:
+    "Empty description") and a DESCRIPTION without a value (libical drops it as an error).
+    """
+    config = CONFIG.replace(
+        'title = "Test TV"\n', 'title = "Test TV"\ndescription = " \\u0085 "\n', 1
+    ).replace(
+        'title = "Dialogue"\n', 'title = "Dialogue"\ndescription = "Talks."\n'
+    ).replace('title = "Old Title"\n', 'title = "Old Title"\nsummary = "  \\t "\n')
+    site.write(config)
+    site.ok(NOW)
+    _, event = _event(site.events("dialogue.ics"), "dialogue/20260112T120000Z")
+    assert str(event["DESCRIPTION"]).startswith("Talks.")
+    calendar = icalendar.Calendar.from_ical((site.output / "schedule.ics").read_bytes())
+    assert "DESCRIPTION" not in calendar
+    guide = etree.parse(str(site.output / "xmltv.xml"))
+    descriptions = [d.text or "" for d in guide.iter("desc")]
+    assert descriptions
+    assert all(d.strip() for d in descriptions), descriptions
+    assert "Talks." in descriptions
 
 
 def test_edits_accumulate_in_the_change_log(site: Site) -> None:

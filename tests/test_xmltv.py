@@ -134,13 +134,13 @@ def test_guide_declares_the_xmltv_doctype_and_generator() -> None:
     assert tree.getroot().get("generator-info-name") == "airdates"
 
 
-def test_tv_validate_file_accepts_the_guide(tmp_path: Path) -> None:
-    """xmltv-util's tv_validate_file reports the guide as valid."""
+def _tv_validate_file(tmp_path: Path, data: bytes) -> None:
+    """Assert that xmltv-util's tv_validate_file reports the guide ``data`` as valid."""
     tool, dtd_path = shutil.which("tv_validate_file"), _dtd_path()
     if tool is None or dtd_path is None:
         pytest.skip("tv_validate_file is not installed (apt install xmltv-util)")
     guide = tmp_path / "xmltv.xml"
-    guide.write_bytes(render_xmltv(_golden_edition()))
+    guide.write_bytes(data)
     done = subprocess.run(
         [tool, "--dtd-file", str(dtd_path), str(guide)],  # noqa: S603
         capture_output=True,
@@ -149,6 +149,26 @@ def test_tv_validate_file_accepts_the_guide(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_tv_validate_file_accepts_the_guide(tmp_path: Path) -> None:
+    """xmltv-util's tv_validate_file reports the guide as valid."""
+    _tv_validate_file(tmp_path, render_xmltv(_golden_edition()))
+
+
+def test_tv_validate_file_accepts_any_text_a_user_can_type(tmp_path: Path) -> None:
+    """A guide whose every text is hostile (C1 controls pasted from Windows-1252 too) is valid."""
+    channels, shows, airings = [], [], []
+    for n, text in enumerate(HOSTILE.values()):
+        channels.append(Channel(id=f"c{n}", name=text, xmltv_id=f"c{n}.feeds.example.org"))
+        show = make_show(id=f"s{n}", title=text, categories=(text,), channel=f"c{n}")
+        shows.append(show)
+        airings.append(make_airing(
+            show, datetime(2026, 1, 3, 18, 0), title=text, summary=text,
+            segments=(Segment(title=text),),
+        ))
+    site = make_site(title=HOSTILE["c1_controls"], channels=tuple(channels), shows=tuple(shows))
+    _tv_validate_file(tmp_path, render_xmltv(make_edition(site, tuple(airings), NOW)))
 
 
 def test_perl_xmltv_reader_reads_every_programme(tmp_path: Path) -> None:
