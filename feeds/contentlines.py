@@ -114,7 +114,10 @@ def fold(line: str) -> str:
     A line shorter than 75 octets is returned as it is. A piece never breaks
     a multi-octet character, and never ends on the backslash of a TEXT escape
     or the caret of an RFC 6868 escape: some clients do not join the two
-    halves of an escape.
+    halves of an escape. This is where airdates differs from the
+    ``icalendar`` package: after an escaped backslash (``\\\\``) or caret
+    (``^^``) it ends the piece between the pair and the next character, not
+    inside the pair.
     """
     pieces: list[str] = []
     piece: list[str] = []
@@ -122,7 +125,7 @@ def fold(line: str) -> str:
     for char in line:
         width = 1 if char < "\x80" else len(char.encode())
         if piece and size + width >= FOLD_AT:
-            if len(piece) > 1 and piece[-1] in "\\^":
+            if len(piece) > 1 and piece[-1] in "\\^" and _opens_escape(piece):
                 carried = piece.pop()
                 pieces.append("".join(piece))
                 piece, size = [carried], 1
@@ -134,3 +137,13 @@ def fold(line: str) -> str:
     if piece:
         pieces.append("".join(piece))
     return _FOLD.join(pieces)
+
+
+def _opens_escape(piece: list[str]) -> bool:
+    """Tell whether the backslash or caret ending ``piece`` starts an escape: an odd run of them."""
+    mark, run = piece[-1], 0
+    for char in reversed(piece):
+        if char != mark:
+            break
+        run += 1
+    return run % 2 == 1
