@@ -37,6 +37,7 @@ _TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_END = re.compile(r"\s*\(at end of document\)$")
 # What tv_validate_file accepts as a channel id: DNS-like labels joined by dots.
 _XMLTV_ID = re.compile(r"[-a-zA-Z0-9]+(?:\.[-a-zA-Z0-9]+)+")
+_NOT_DNS = re.compile(r"[^-a-zA-Z0-9]+")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _MOST_FEED_ITEMS = 10_000  # entries in one feed: more is a typo, and no reader wants them
 _SITE_KEYS = (
@@ -289,12 +290,23 @@ def _context(
 
 
 def _host(base_url: object) -> str:
-    """Return the host of ``base_url`` ("invalid" while it is not a URL; that is reported)."""
+    """Return the host of ``base_url`` as a DNS name ("invalid" while it is not a URL; reported).
+
+    XMLTV tools take only DNS-like channel ids: a host in another script is
+    written in its IDNA form ("télé.example" is "xn--tl-bjab.example"), and
+    what no DNS name holds (the final dot of "example.org.", the "_" of
+    "my_server.lan", an IPv6 address's colons) becomes "-".
+    """
     try:
         host = urlsplit(base_url).hostname if isinstance(base_url, str) else None
     except ValueError:
         host = None
-    return host or "invalid"
+    labels = [label for label in (host or "").split(".") if label]
+    try:
+        labels = [label.encode("idna").decode("ascii") for label in labels]
+    except UnicodeError:
+        pass  # not a name IDNA writes: its other characters become "-" below
+    return ".".join(_NOT_DNS.sub("-", label) for label in labels) or "invalid"
 
 
 def _main_schema(context: _Context) -> dict[str, f.Reader]:

@@ -15,6 +15,7 @@ from lxml import etree
 from feeds.edition import Edition
 from feeds.registry import renderer
 from feeds.xmltv import render_xmltv
+from publisher.cli import main
 from schedule.airing import Airing
 from schedule.site import Channel, Segment, Show, Site
 from tests.factories import SHANGHAI, lets_meet_173, make_airing, make_edition, make_show, make_site
@@ -169,6 +170,34 @@ def test_tv_validate_file_accepts_any_text_a_user_can_type(tmp_path: Path) -> No
         ))
     site = make_site(title=HOSTILE["c1_controls"], channels=tuple(channels), shows=tuple(shows))
     _tv_validate_file(tmp_path, render_xmltv(make_edition(site, tuple(airings), NOW)))
+
+
+@pytest.mark.parametrize(
+    ("base_url", "xmltv_id"),
+    [  # the IDNA form checked with Node's url.domainToASCII
+        ("https://télé.example/", "tv.xn--tl-bjab.example"),
+        ("https://my_server.lan/", "tv.my-server.lan"),
+        ("https://example.org./", "tv.example.org"),
+        ("http://[::1]:8000/", "tv.-1"),
+    ],
+)
+def test_a_default_channel_id_from_any_host_is_valid(
+    tmp_path: Path, base_url: str, xmltv_id: str
+) -> None:
+    """id + "." + a host in another script, with "_", a final dot or colons: still DNS-like."""
+    config = tmp_path / "airdates.toml"
+    config.write_text(
+        f'[site]\ntitle = "T"\nbase_url = "{base_url}"\n'
+        '[[channels]]\nid = "tv"\nname = "TV"\n'
+        '[[shows]]\nid = "s"\ntitle = "S"\nchannel = "tv"\nduration = "1 hour"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "public"
+    assert main(["publish", "-c", str(config), "--now", "2026-01-10T00:00", "--output", str(out)]) == 0
+    guide = (out / "xmltv.xml").read_bytes()
+    assert {c.get("id") for c in etree.fromstring(guide).iter("channel")} == {xmltv_id}
+    _tv_validate_file(tmp_path, guide)
 
 
 def test_perl_xmltv_reader_reads_every_programme(tmp_path: Path) -> None:
