@@ -55,7 +55,7 @@ _LANGUAGE = re.compile(
     r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{5,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?"
     r"(?:-(?:[a-z0-9]{5,8}|\d[a-z0-9]{3}))*(?:-[a-wyz0-9](?:-[a-z0-9]{2,8})+)*(?:-x(?:-[a-z0-9]{1,8})+)?"
     r"|x(?:-[a-z0-9]{1,8})+",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,  # not "ſv" (long s) or "en-٤١٩" (Arabic-Indic digits)
 )
 # A few keys users reach for that mean a key we know by another name.
 _SYNONYMS = {

@@ -153,6 +153,12 @@ CASES = [
         "site.language",
         "did you mean 'en-US'?",
     ),
+    Case(  # \d and [a-z] read any script's digits and the long s: not BCP 47, which is ASCII
+        "language in digits of another script",
+        VALID.replace('timezone = "Asia/Shanghai"', 'language = "es-\u0664\u0661\u0669"'),
+        "site.language",
+        'e.g. "en", "zh-CN"',
+    ),
     Case(
         "base_url relative",
         VALID.replace("https://feeds.example.org/tv/", "feeds/tv/"),
