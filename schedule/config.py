@@ -250,7 +250,7 @@ def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         msg = f"cannot read {csv_path!r}: {reason}"
-        raise ConfigError(msg, value=value) from None
+        raise ConfigError(msg, value=value, hint="check that airdates may read it") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -344,7 +344,7 @@ def _array_of_tables(header: str, build: Callable[[object, f.Where, int], object
             raise ConfigError(msg, value=value, hint=f"write [[{header}]]")
         if not isinstance(value, list):
             msg = f"must be an array of tables, not {f.type_name(value)}"
-            raise ConfigError(msg, value=value)
+            raise ConfigError(msg, value=value, hint=f"write each entry under [[{header}]]")
         built = (build(entry, where, index) for index, entry in enumerate(value))
         return tuple(entry for entry in built if entry is not None)
 
@@ -434,7 +434,7 @@ def _include(value: object, where: f.Where, context: _Context) -> str:
         return pattern
     if not _GLOB_CHARS.search(pattern):
         msg = f"no file {pattern!r} next to the config"
-        raise ConfigError(msg, value=pattern)
+        raise ConfigError(msg, value=pattern, hint="the path is relative to this config file")
     msg = f"no file matches {pattern!r}"
     hint = "check the pattern and its folder; leave it out while no file should match"
     raise ConfigError(msg, value=pattern, hint=hint)

@@ -57,6 +57,18 @@ _LANGUAGE = re.compile(
     r"|x(?:-[a-z0-9]{1,8})+",
     re.IGNORECASE | re.ASCII,  # not "ſv" (long s) or "en-٤١٩" (Arabic-Indic digits)
 )
+# How to give a required key that is missing.
+_ADD = {
+    "site": "begin the file with a [site] table holding title and base_url",
+    "title": 'add title = "..."',
+    "name": 'add name = "..."',
+    "id": 'add id = "..." (a-z, 0-9 and -)',
+    "base_url": 'add base_url = "https://..." (where the output folder is served)',
+    "number": "add number = 2",
+    "from": "add from = 2026-01-03 (the first local date it applies)",
+    "at": "add at = 2026-01-03T18:00:00 (an airing's local start)",
+    "episode": "add episode = 1",
+}
 # A few keys users reach for that mean a key we know by another name.
 _SYNONYMS = {
     "start": "from",
@@ -155,7 +167,9 @@ def read_table(
     for key in required:
         # "titel" for "title": one mistake, one line (the unknown key's, naming the fix).
         if key not in value and key not in meant:
-            where.child(key).report("missing; it is required")
+            where.child(key).report(
+                "missing; it is required", hint=_ADD.get(key, f"add {key} = ...")
+            )
     return found
 
 
@@ -193,9 +207,21 @@ def _named(near: str | None, known: Iterable[str]) -> str:
     return "known keys: " + ", ".join(sorted(known))
 
 
+# How to write a value of each type, for the hint of a value of another type.
+_WRITE_AS = {
+    "a string": 'put it in quotes: "..."',
+    "true or false": "write true or false, without quotes",
+    "a whole number": "write the number without quotes, e.g. 50",
+    "an array": 'put it in brackets: ["..."]',
+    "an array of tables": "write each entry under its own [[...]] header",
+}
+
+
 def _type_error(expected: str, value: object) -> ConfigError:
     """Return the error for a value of the wrong TOML type."""
-    return ConfigError(f"must be {expected}, not {type_name(value)}", value=value)
+    return ConfigError(
+        f"must be {expected}, not {type_name(value)}", value=value, hint=_WRITE_AS.get(expected)
+    )
 
 
 def text(value: object, _where: Where) -> str:
@@ -284,6 +310,7 @@ def url(value: object, where: Where) -> str:
             else None
         )
         msg = f"{read!r} is not an absolute http(s) URL"
+        hint = hint or 'write the whole address, e.g. "https://feeds.example.org/tv/"'
         raise ConfigError(msg, value=read, hint=hint)
     return read
 
@@ -334,7 +361,7 @@ def duration(*, allow_zero: bool = False) -> Reader:
         length = parse_duration(text(value, where))
         if length < timedelta(0) or (length == timedelta(0) and not allow_zero):
             msg_0 = "must be longer than zero"
-            raise ConfigError(msg_0, value=value)
+            raise ConfigError(msg_0, value=value, hint='e.g. "30 minutes" or "PT30M"')
         if length % timedelta(seconds=1):
             # iCalendar and XMLTV count whole seconds: "PT0.4S" ended where it began.
             msg_0 = "must be whole seconds"

@@ -542,11 +542,11 @@ def _parse_clock(tokens: list[_Token], index: int, text: str) -> tuple[time, int
             f"write '{hour} AM', '{hour} PM' or '{hour:02d}:00'"
             if 1 <= hour <= 12  # noqa: PLR2004 - the clock face
             else f"write '{hour:02d}:00'" if hour <= 23  # noqa: PLR2004 - the last hour
-            else "e.g. '18:00' (00:00 to 23:59)"
+            else "e.g. '18:00'; times run from 00:00 to 23:59"
         )
         raise _bad_time(token, text, hint)
     if hour > 23 or minute > 59:  # noqa: PLR2004 - the last hour and minute of a day
-        raise _bad_time(token, text, "e.g. '18:00' (00:00 to 23:59)")
+        raise _bad_time(token, text, "e.g. '18:00'; times run from 00:00 to 23:59")
     return time(hour, minute), index
 
 

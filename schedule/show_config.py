@@ -398,7 +398,9 @@ def _unique(
                 for key in keys(built):
                     if key in seen:
                         msg = f"{key[0]} {_show_value(key[1])} is already given by {seen[key]}"
-                        place.report(msg, value=key[1])
+                        place.report(
+                            msg, value=key[1], hint="keep one of the two entries, or change one"
+                        )
                     seen.setdefault(key, place.key.rsplit(".", 1)[-1])
             return built
 

@@ -604,6 +604,36 @@ def test_invalid_config_is_reported_where_it_is(tmp_path: Path, case: Case) -> N
     assert len(error.describe().splitlines()) == 1
 
 
+# Mistakes whose message says what is wrong but not how to put it right: the hint does.
+FIXES = {
+    "missing site table": "begin the file with a [site] table holding title and base_url",
+    "missing site title": 'add title = "..."',
+    "missing base_url": 'add base_url = "https://..."',
+    "show id missing": 'add id = "..."',
+    "missing from": "add from = 2026-01-03",
+    "numbering without at": "add at = 2026-01-03T18:00:00",
+    "base_url relative": 'write the whole address, e.g. "https://feeds.example.org/tv/"',
+    "show link not absolute": "write the whole address",
+    "zero duration": 'e.g. "30 minutes"',
+    "rerun not boolean": "write true or false, without quotes",
+    "duplicate change": "keep one of the two entries, or change one",
+    "include missing file": "the path is relative to this config file",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXES))
+def test_a_mistake_the_message_does_not_fix_has_a_hint_that_does(tmp_path: Path, name: str) -> None:
+    [case] = [case for case in CASES if case.name == name]
+    error = next(e for e in errors_of(write_case(tmp_path, case)) if e.key == case.key)
+    assert FIXES[name] in (error.hint or ""), error.describe()
+
+
+def test_an_hour_past_23_is_hinted_in_one_pair_of_brackets(tmp_path: Path) -> None:
+    [case] = [case for case in CASES if case.name == "rule hour out of range"]
+    error = next(e for e in errors_of(write_case(tmp_path, case)) if e.key == case.key)
+    assert error.describe().endswith("(e.g. '18:00'; times run from 00:00 to 23:59)")
+
+
 def test_a_csv_separated_by_semicolons_is_one_error(tmp_path: Path) -> None:
     """One mistake, one line: not "unknown column" and two "no column" lines besides."""
     [case] = [case for case in CASES if case.name == "csv separated by semicolons"]

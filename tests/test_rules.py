@@ -362,7 +362,7 @@ def test_invalid_rules_quote_the_word(text: str, word: str) -> None:
         # Only an hour of the clock face takes AM or PM ("daily at 18" hinted '18 AM').
         ("daily at 18", "18", "write '18:00'"),
         ("every Monday at 6", "6", "write '6 AM', '6 PM' or '06:00'"),
-        ("every Monday at 24", "24", "e.g. '18:00' (00:00 to 23:59)"),
+        ("every Monday at 24", "24", "e.g. '18:00'; times run from 00:00 to 23:59"),
     ],
 )
 def test_rules_a_person_would_read_otherwise_are_refused(text: str, word: str, hint: str) -> None:
