@@ -234,6 +234,46 @@ def test_overlapping_airings_on_a_channel_are_a_warning(tmp_path: Path, capsys: 
     assert not any("online/" in line for line in warnings)
 
 
+INTERVAL_RULES = (
+    '[[shows]]\nid = "s"\ntitle = "S"\nduration = "1 hour"\n'
+    '[[shows.airs]]\nrule = "every other Monday at 20:00"\nfrom = {monday_from}\n'
+    '[[shows.airs]]\nrule = "first Monday of every 2 months at 21:00"\nfrom = {monthly_from}\n'
+    '[[shows.airs]]\nrule = "every 2 weeks on Tuesday and Thursday at 9 PM"\nfrom = 2026-01-07\n'
+)
+
+
+def test_an_interval_that_skips_the_first_day_it_could_air_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'every other Monday' from a Thursday first airs 11 days on: `check` says when, and the fix."""
+    rules = INTERVAL_RULES.format(monday_from="2026-01-01", monthly_from="2026-01-10")
+    config = _small_site(tmp_path, "UTC", rules)
+    code, out, err = run(["check", "-c", str(config), "--now", "2026-01-01T00:00"], capsys)
+    assert code == 0
+    assert [line for line in err.splitlines() if "warning" in line] == [
+        "airdates: warning: shows[s].airs[0]: 'every other Monday at 20:00' first airs on"
+        " 2026-01-12 Mon, not 2026-01-05 Mon: the interval counts from the week (Monday to"
+        " Sunday) that holds from, 2026-01-01 (to start on 2026-01-05, write from = 2026-01-05)",
+        "airdates: warning: shows[s].airs[1]: 'first Monday of every 2 months at 21:00' first"
+        " airs on 2026-03-02 Mon, not 2026-02-02 Mon: the interval counts from the month that"
+        " holds from, 2026-01-10 (to start on 2026-02-02, write from = 2026-02-02)",
+    ]
+    assert "next: 2026-01-12 20:00 Mon" in out  # the warning tells what the schedule does
+
+    # The fix it names: no warning, and the rules air on the days it said.
+    fixed = INTERVAL_RULES.format(monday_from="2026-01-05", monthly_from="2026-02-02")
+    config = _small_site(tmp_path, "UTC", fixed)
+    code, out, err = run(["check", "-c", str(config), "--now", "2026-01-01T00:00"], capsys)
+    assert (code, err) == (0, "")
+    assert "next: 2026-01-05 20:00 Mon" in out
+    code, out, _ = run(
+        ["upcoming", "-c", str(config), "--from", "2026-01-10T00:00", "--days", "30", "--json"],
+        capsys,
+    )
+    starts = {a["start"][:16] for a in json.loads(out)}
+    assert "2026-02-02T21:00" in starts
+
+
 def test_overlap_warnings_show_the_latest_clashes_when_none_lie_ahead() -> None:
     """Past the last clash, the last few are named; two clashes are both named, none counted."""
     show_a = make_show(id="a", title="A", channel="c")
