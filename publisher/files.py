@@ -147,7 +147,7 @@ def ensure_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise _output_error(folder, error, "cannot create folder") from error
+        raise folder_error(folder, error, "cannot create folder") from error
     if not folder.is_dir():
         msg = f"{folder}: not a folder"
         raise OutputError(msg, path=str(folder))
@@ -551,6 +551,19 @@ def _write_all(fd: int, data: bytes | bytearray) -> None:
 def _unlink_quietly(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
+
+
+def folder_error(folder: Path, error: OSError, doing: str) -> OutputError:
+    """Return the error of a folder that could not be made, naming a file in its way."""
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            return OutputError(
+                f"{folder}: {doing}: {blocker} is a file, not a folder"
+                " (move it away, or choose another folder)",
+                path=str(folder),
+            )
+    return _output_error(folder, error, doing)
 
 
 def _output_error(path: Path, error: OSError, doing: str) -> OutputError:

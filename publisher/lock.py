@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from publisher.files import folder_error
 from schedule.errors import LockTimeout, OutputError
 
 __all__ = ["LOCK_NAME", "held"]
@@ -39,6 +40,8 @@ def _open_lock_file(state: Path) -> int:
     try:
         state.mkdir(parents=True, exist_ok=True)
         return os.open(state / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except (FileExistsError, NotADirectoryError) as error:
+        raise folder_error(state, error, "cannot make the state folder") from error
     except OSError as error:
         msg = f"{state}: cannot open the lock file: {error.strerror or error}"
         raise OutputError(msg, path=str(state / LOCK_NAME)) from error

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from publisher.lock import held
-from schedule.errors import LockTimeout
+from schedule.errors import LockTimeout, OutputError
 
 HOLDER = """
 import sys, time
@@ -82,3 +82,16 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_file_where_the_state_folder_should_be_is_named(tmp_path: Path) -> None:
+    """state = "x" with a file x there: exit 4 saying x is a file, not "File exists"."""
+    blocker = tmp_path / "x"
+    blocker.write_text("a file")
+    with pytest.raises(OutputError) as caught, held(blocker, 0):
+        pass
+    assert caught.value.exit_code == 4
+    assert str(caught.value) == (
+        f"{blocker}: cannot make the state folder: {blocker} is a file, not a folder"
+        " (move it away, or choose another folder)"
+    )

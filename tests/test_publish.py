@@ -304,8 +304,9 @@ def test_unwritable_output_is_an_output_error(scripted: tuple[Site, Script]) -> 
     site, _ = scripted
     blocker = Path(site.output).parent / "blocker"
     blocker.write_text("a file, not a folder")
-    with pytest.raises(OutputError):
+    with pytest.raises(OutputError) as caught:
         publish(site, now=at(10), output=blocker / "public")
+    assert f"{blocker} is a file, not a folder" in str(caught.value)  # not "File exists"
     assert _rows(site, "publishes") == []
 
 
