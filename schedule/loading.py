@@ -133,26 +133,28 @@ def _find_change(base: Plan, show: Show, change: Change, problems: list[ConfigEr
         return None
     at = find_episode(base, change.season, change.episode)
     if at is None:
+        message, hint = _episode_not_found(base, show, change.episode, change.season)
         problems.append(ConfigError(
-            _no_such_episode(change.episode, change.season),
-            key=_where(show, f"{change.key}.episode"), value=change.episode,
-            hint=_episode_hint(base, show, change),
+            message, key=_where(show, f"{change.key}.episode"), value=change.episode, hint=hint
         ))
         return None
     return replace(change, at=at)
 
 
-def _episode_hint(base: Plan, show: Show, change: Change) -> str:
-    """Say how to name the airing: by its season when the show has seasons that hold the number."""
-    if change.season is None and change.episode is not None:
-        holding = [
-            str(season.number) for season in sorted(show.seasons, key=lambda s: s.first)
-            if find_episode(base, season.number, change.episode) is not None
-        ]
-        if holding:
-            found = ", ".join(holding)
-            return f"give its season too, e.g. season = {holding[0]}; it is in season {found}"
-    return "check the number, or give the airing's original start as `at`"
+def _episode_not_found(base: Plan, show: Show, episode: int, season: int | None) -> tuple[str, str]:
+    """Say why no airing is found as ``episode``, and how to name it: by season if seasons hold it."""
+    holding = [] if season is not None else [
+        str(each.number) for each in sorted(show.seasons, key=lambda s: s.first)
+        if find_episode(base, each.number, episode) is not None
+    ]
+    if not holding:
+        hint = "check the number, or give the airing's original start as `at`"
+        return _no_such_episode(episode, season), hint
+    seasons = f"season {holding[0]} has" if len(holding) == 1 else (
+        f"seasons {', '.join(holding[:-1])} and {holding[-1]} each have"
+    )
+    message = f"episode {episode} of which season? {seasons} an episode {episode}"
+    return message, f"give its season too, e.g. season = {holding[0]}"
 
 
 def _duplicates(show: Show, changes: list[Change]) -> list[ConfigError]:

@@ -90,7 +90,7 @@ CASES = {
         "[[shows.seasons]]\nnumber = 2\nfrom = 2025-06-01\n"
         "[[shows.changes]]\nepisode = 2\ncancel = true\n",
         "shows[lets-meet].changes[0].episode",
-        "give its season too, e.g. season = 1; it is in season 1, 2",
+        "episode 2 of which season? seasons 1 and 2 each have an episode 2",
     ),
     "show anchor in a season with its own": (  # the season's won, silently
         "[shows.numbering]\nepisode = 40\nat = 2025-07-05T18:00:00\n"
