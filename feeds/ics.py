@@ -364,7 +364,7 @@ def _utc_instant(moment: datetime) -> str:
 
 
 def _clean(text: str) -> str:
-    """Drop what no format carries (``schedule.writable``): the controls iCalendar TEXT forbids too."""
+    """Drop what no format carries (``schedule.writable``), iCalendar TEXT's controls too."""
     return xml_safe(text)
 
 

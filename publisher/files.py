@@ -556,7 +556,8 @@ def _unlink_quietly(path: Path) -> None:
 def folder_error(folder: Path, error: OSError, doing: str) -> OutputError:
     """Return the error of a folder that could not be made, naming a file in its way."""
     if isinstance(error, FileExistsError | NotADirectoryError):
-        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        in_way = (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir())
+        blocker = next(in_way, None)
         if blocker is not None:
             return OutputError(
                 f"{folder}: {doing}: {blocker} is a file, not a folder"

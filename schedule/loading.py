@@ -142,7 +142,7 @@ def _find_change(base: Plan, show: Show, change: Change, problems: list[ConfigEr
 
 
 def _episode_not_found(base: Plan, show: Show, episode: int, season: int | None) -> tuple[str, str]:
-    """Say why no airing is found as ``episode``, and how to name it: by season if seasons hold it."""
+    """Say why no airing is ``episode``, and how to name it: by season if seasons hold it."""
     holding = [] if season is not None else [
         str(each.number) for each in sorted(show.seasons, key=lambda s: s.first)
         if find_episode(base, each.number, episode) is not None

@@ -245,7 +245,7 @@ INTERVAL_RULES = (
 def test_an_interval_that_skips_the_first_day_it_could_air_is_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """'every other Monday' from a Thursday first airs 11 days on: `check` says when, and the fix."""
+    """'every other Monday' from a Thursday first airs 11 days on: `check` says so, and the fix."""
     rules = INTERVAL_RULES.format(monday_from="2026-01-01", monthly_from="2026-01-10")
     config = _small_site(tmp_path, "UTC", rules)
     code, out, err = run(["check", "-c", str(config), "--now", "2026-01-01T00:00"], capsys)

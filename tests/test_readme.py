@@ -91,6 +91,7 @@ def _readme_rows() -> dict[str, set[str]]:
 
 
 def test_readme_names_every_key_of_every_table(tmp_path: Path) -> None:
+    """README's key table holds every key airdates reads, table by table."""
     known, rows = _known_keys(tmp_path), _readme_rows()
     assert set(known) == set(TABLES)
     for table, header in TABLES.items():

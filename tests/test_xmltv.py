@@ -194,7 +194,8 @@ def test_a_default_channel_id_from_any_host_is_valid(
         encoding="utf-8",
     )
     out = tmp_path / "public"
-    assert main(["publish", "-c", str(config), "--now", "2026-01-10T00:00", "--output", str(out)]) == 0
+    argv = ["publish", "-c", str(config), "--now", "2026-01-10T00:00", "--output", str(out)]
+    assert main(argv) == 0
     guide = (out / "xmltv.xml").read_bytes()
     assert {c.get("id") for c in etree.fromstring(guide).iter("channel")} == {xmltv_id}
     _tv_validate_file(tmp_path, guide)
