@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from feeds.instants import writable
 from feeds.registry import renderer
 from feeds.text import xml_safe
 from feeds.wording import description_html, headline, when
@@ -285,7 +286,7 @@ class _Context:
             id=f"{self.tag_start}{start.year:04d}-{start.month:02d}-{start.day:02d}{self.tag_path}{uid}",
             title=xml_safe(headline(airing)),
             link=xml_safe(airing.link or show.link or page_url(self.site, show.id)),
-            published=airing.start,
+            published=writable(airing.start),
             updated=max(changed, airing.start.astimezone(UTC)),
             content_html=xml_safe(description_html(airing, show) + _aired_html(airing, channel)),
             tags=self.show_tags(show, channel),

@@ -36,6 +36,7 @@ from markupsafe import Markup
 
 from feeds.edition import Edition
 from feeds.entries import site_url
+from feeds.instants import writable
 from feeds.registry import renderer
 from feeds.text import xml_safe
 from feeds.wording import episode_label, episode_label_of
@@ -286,8 +287,8 @@ class _Slots:
             channel=channel.name if channel is not None else None,
             day=_day(start),
             times=_span(start, end),
-            start=start.isoformat(),
-            end=end.isoformat(),
+            start=writable(start).isoformat(),
+            end=writable(end).isoformat(),
             on_now=airing.start <= now < airing.end and not airing.cancelled,
             cancelled=airing.cancelled,
             reason=airing.reason or "",
@@ -565,7 +566,7 @@ def _broadcast(show: Show, airing: Airing, slot: _Slot, make: _Slots) -> dict[st
             "name": xml_safe(channel.name),
         } | _present({"url": channel.url})
     if airing.moved_from is not None:
-        event["previousStartDate"] = _local(airing.moved_from, show.timezone).isoformat()
+        event["previousStartDate"] = writable(_local(airing.moved_from, show.timezone)).isoformat()
     event |= _present({"url": airing.link, "description": airing.summary})
     episode = _episode(airing)
     if episode:

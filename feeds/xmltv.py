@@ -9,6 +9,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from feeds.edition import Edition
+from feeds.instants import writable
 from feeds.text import xml_attribute, xml_safe, xml_text
 from feeds.wording import description_text, episode_label_of, says_more, show_description
 from schedule.airing import Airing
@@ -210,7 +211,7 @@ def _stamp(moment: datetime, zone: ZoneInfo) -> str:
     """Return ``YYYYMMDDhhmmss +zzzz`` in the show's zone."""
     # Through UTC: astimezone() to the zone a datetime already carries returns
     # it untouched, and a wall time in a spring-forward gap must come out resolved.
-    local = moment.astimezone(UTC).astimezone(zone)
+    local = writable(moment.astimezone(UTC).astimezone(zone))
     # %-formatting of a tuple: about twice as fast as strftime or format specs,
     # and this runs twice for every programme of the guide.
     return "%04d%02d%02d%02d%02d%02d %s" % (  # noqa: UP031
