@@ -24,6 +24,7 @@ from feeds.xmltv import render_xmltv
 from schedule.site import Channel
 from tests.factories import make_airing, make_edition, make_show, make_site
 
+ATOM = "http://www.w3.org/2005/Atom"
 MONROVIA = ZoneInfo("Africa/Monrovia")
 # 18:00 local mean time on 9 January 1960 is 18:44:30 UTC.
 INSTANT = datetime(1960, 1, 9, 18, 44, 30, tzinfo=UTC)
@@ -47,7 +48,7 @@ def test_feeds_write_the_instant_in_rfc_3339_and_rfc_822() -> None:
     """Atom and JSON Feed in UTC (RFC 3339 has no offset seconds), RSS to the second."""
     edition = _edition()
     atom = etree.fromstring(render_atom(edition))
-    published = atom.findtext("a:entry/a:published", namespaces={"a": "http://www.w3.org/2005/Atom"})
+    published = atom.findtext("a:entry/a:published", namespaces={"a": ATOM})
     assert RFC3339.fullmatch(published), published
     assert datetime.fromisoformat(published) == INSTANT
     [item] = json.loads(render_json(edition))["items"]
