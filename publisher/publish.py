@@ -1239,19 +1239,21 @@ def _airing_moments(airings: Sequence[Airing], now: datetime) -> list[datetime]:
     """
     if not airings:
         return []
+    now = now.astimezone(UTC)
     index = bisect.bisect_right(airings, now, key=_start)
-    found = [airings[index].start] if index < len(airings) else []
+    found = [_start(airings[index])] if index < len(airings) else []
     reach = now - max(a.end - a.start for a in airings) - timedelta(days=1)
     for airing in reversed(airings[:index]):
-        if airing.start < reach:
+        if _start(airing) < reach:
             break
-        if airing.end > now:
-            found.append(airing.end)
+        if (end := airing.end.astimezone(UTC)) > now:
+            found.append(end)
     return found
 
 
 def _start(airing: Airing) -> datetime:
-    return airing.start
+    """Return the airing's start in UTC: one zone's times compare by wall clock, folds unseen."""
+    return airing.start.astimezone(UTC)
 
 
 def _next_day_turn(site: Site, now: datetime) -> datetime:

@@ -30,9 +30,10 @@ def overlaps(
         if airing.channel is None or airing.cancelled:
             continue
         before = last.get(airing.channel)
-        if before is not None and airing.start < before.end:
+        # As instants: two times of one zone compare by wall clock, blind to a fall-back's fold.
+        if before is not None and airing.start.timestamp() < before.end.timestamp():
             clashes.setdefault(airing.channel, []).append((airing, before))
-        if before is None or airing.end > before.end:
+        if before is None or airing.end.timestamp() > before.end.timestamp():
             last[airing.channel] = airing
     found = []
     for channel, pairs in clashes.items():
@@ -57,7 +58,10 @@ def _picked(
     """Return the ``shown`` clashes worth a line: the next ones, else the latest ones."""
     if len(pairs) <= shown or now is None:
         return pairs[:shown]
-    ahead = next((i for i, (airing, _) in enumerate(pairs) if airing.start >= now), len(pairs))
+    moment = now.timestamp()
+    ahead = next(
+        (i for i, (airing, _) in enumerate(pairs) if airing.start.timestamp() >= moment), len(pairs)
+    )
     first = min(ahead, len(pairs) - shown)
     return pairs[first : first + shown]
 

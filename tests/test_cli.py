@@ -549,3 +549,27 @@ def test_an_output_holding_a_state_folder_with_a_newline_is_named_on_one_line(
     assert code == 2
     assert len(err.splitlines()) == 1
     assert "st\\nate'" in err
+
+
+def test_an_overlap_in_a_fall_back_nights_repeated_hour_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """00:50 for 90 minutes ends at 01:20 EST, after 01:30 EDT: the two clash on 1 November.
+
+    Compared by wall clock (as Python compares two times of one zone), 01:30 came after 01:20.
+    """
+    config = _small_site(
+        tmp_path,
+        "America/New_York",
+        '[[channels]]\nid = "one"\nname = "One"\n'
+        '[[shows]]\nid = "movie"\ntitle = "Late Movie"\nchannel = "one"\nduration = "90 minutes"\n'
+        '[[shows.airs]]\nrule = "every Sunday at 00:50"\nfrom = 2026-11-01\nuntil = 2026-11-01\n'
+        '[[shows]]\nid = "news"\ntitle = "News"\nchannel = "one"\nduration = "30 minutes"\n'
+        '[[shows.airs]]\nrule = "every Sunday at 01:30"\nfrom = 2026-11-01\nuntil = 2026-11-01\n',
+    )
+    code, _, err = run(["check", "-c", str(config), "--now", "2026-10-20T00:00"], capsys)
+    assert code == 0
+    assert err == (
+        "airdates: warning: channels[one]: news/20261101T053000Z (2026-11-01 01:30 Sun) overlaps"
+        " movie/20261101T045000Z (2026-11-01 00:50 Sun, until 01:20)\n"
+    )

@@ -500,3 +500,71 @@ def test_the_turn_of_the_utc_year_changes_no_byte(twins: _Twins) -> None:
     hits = twins.hits
     twins.run("2027-01-01T01:00:00Z")
     assert twins.hits == hits + 1
+
+
+# New York falls back at 02:00 EDT on 1 November 2026: 01:00-02:00 comes twice, first
+# EDT (05:00-06:00Z), then EST (06:00-07:00Z). Python compares two times of one zone
+# by their wall clocks: 01:20 EST (06:20Z) came before 01:30 EDT (05:30Z).
+FALL_BACK = """\
+[site]
+title = "Net"
+base_url = "https://feeds.example.org/n/"
+timezone = "America/New_York"
+
+[[channels]]
+id = "one"
+name = "One"
+
+[[shows]]
+id = "night"
+title = "Night"
+channel = "one"
+duration = "45 minutes"
+
+[[shows.airs]]
+rule = "every Sunday at 00:50"
+from = 2026-10-01
+duration = "90 minutes"
+
+[[shows.airs]]
+rule = "every Sunday at 01:30"
+from = 2026-10-01
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("2026-11-01T04:55:00Z", "2026-11-01T05:35:00Z"),
+        ("2026-11-01T00:55", "2026-11-01T01:35"),  # the site's wall clock, its first pass
+    ],
+)
+def test_an_airing_starting_in_a_fall_back_nights_repeated_hour_is_published(
+    tmp_path: Path, before: str, after: str
+) -> None:
+    """The 00:50 airing ends at 01:20 EST; the 01:30 EDT one starts 50 minutes before that.
+
+    The next change was taken to be 01:20 EST, so the publish at 01:35 EDT wrote
+    nothing and the 01:30 episode reached the feeds only after it had ended.
+    """
+    config = tmp_path / "airdates.toml"
+    config.write_text(FALL_BACK)
+    _publish(config, before)
+    _publish(config, after)
+    guids = [item.findtext("guid") for item in _rss_items(tmp_path / "public" / "night.rss")]
+    assert guids[0].endswith("night/20261101T053000Z"), guids
+
+
+def test_on_now_in_a_fall_back_nights_repeated_hour(tmp_path: Path) -> None:
+    """At 01:40 EDT (naive --now, the first pass) the 01:30 airing, until 01:15 EST, is on."""
+    config = tmp_path / "airdates.toml"
+    config.write_text(FALL_BACK.replace("every Sunday at 00:50", "every Sunday at 22:00"))
+    _publish(config, "2026-11-01T01:40")
+    index = (tmp_path / "public" / "index.html").read_text()
+    assert 'On now: <time datetime="2026-11-01T01:30:00-04:00">' in index
+
+
+def _rss_items(path: Path) -> list:
+    from lxml import etree  # noqa: PLC0415
+
+    return etree.parse(str(path)).findall("channel/item")
