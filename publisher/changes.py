@@ -251,6 +251,7 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
     revisions: dict[str, Revision] = {}
     updates: list[AiringRecord] = []
     changes: list[DraftChange] = []
+    arrived: list[tuple[int, Airing]] = []  # the added airings, by their place in ``changes``
     for airing, digest in current:
         kept = old = previous.get(airing.uid)
         if old is not None and old.hash != digest and former and old.hash in former(airing):
@@ -265,11 +266,49 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
                 changes += _differences(old, airing)
         elif airing.show in known and inside(airing.start):
             changes.append(_arrival(airing))
+            if airing.moved_from is None:
+                arrived.append((len(changes) - 1, airing))
+    removed = []
     for old in _departed(previous, revisions.keys()):
         updates.append(replace(old, present=False))
         if old.show in known and old.show in show_titles and inside(old.start):
-            changes.append(_removal(old, show_titles[old.show]))
+            removed.append(old)
+    for place, airing, old in _same_episodes(arrived, removed):
+        # A rule moved to another time or zone: a new airing for each old one.
+        subject = _subject(airing.show_title, _label(airing))
+        text = f"{subject} moved from {when(old.start)} to {when(airing.start)}"
+        changes[place] = _draft("moved", airing, text)
+        removed.remove(old)
+    changes += (_removal(old, show_titles[old.show]) for old in removed)
     return Reconciliation(revisions=revisions, updates=tuple(updates), changes=tuple(changes))
+
+
+def _same_episodes(
+    arrived: list[tuple[int, Airing]], removed: list[AiringRecord]
+) -> list[tuple[int, Airing, AiringRecord]]:
+    """Pair each added airing with the removed one that is the same episode (or special).
+
+    Known by its label ("Ep. 241"), else its title; a label or title that two
+    added or two removed airings of the show share pairs nothing.
+    """
+    def unique(keyed: Iterable[tuple[tuple[str, str] | None, Any]]) -> dict[tuple[str, str], Any]:
+        found: dict[tuple[str, str], Any] = {}
+        twice = set()
+        for key, item in keyed:
+            if key is not None:
+                twice.update([key] if key in found else [])
+                found[key] = item
+        return {key: item for key, item in found.items() if key not in twice}
+
+    news = unique((_episode_key(a.show, _label(a), a.title), (p, a)) for p, a in arrived)
+    olds = unique((_episode_key(r.show, r.label, r.title), r) for r in removed)
+    return [(*news[key], olds[key]) for key in news if key in olds]
+
+
+def _episode_key(show: str, label: str | None, title: str | None) -> tuple[str, str] | None:
+    if label:
+        return (show, label)
+    return (show, f"title:{title}") if title else None
 
 
 def numbered(draft: DraftChange, number: int, recorded: datetime) -> ScheduleChange:

@@ -572,8 +572,11 @@ def _render_into(
                 helper = None
             shows.departed()
             first = state.next_change_number()
-            fresh = tuple(numbered(d, first + i, now) for i, d in enumerate(shows.found()))
-            newest = tuple(reversed(fresh)) + state.changes(site.feed_items)
+            # Found in schedule order; the log reads newest first, and of one publish's
+            # changes the soonest airing's comes first: it gets the highest number.
+            found = shows.found()
+            fresh = tuple(numbered(d, first + len(found) - 1 - i, now) for i, d in enumerate(found))
+            newest = fresh + state.changes(site.feed_items)
             change_log = newest[: site.feed_items]
             split = can_fork and _second_process_pays(len(network.parts))
             keys = _publish_network(

@@ -334,6 +334,36 @@ def test_a_summary_of_only_spaces_is_no_summary(site: Site) -> None:
     assert "Talks." in descriptions
 
 
+def test_a_rule_moved_to_another_hour_is_logged_as_moves(site: Site) -> None:
+    """18:00 to 19:00: each episode moved, not one entry "added" and one "removed" for each.
+
+    The airings' ids are their original starts, so the new hour makes new airings;
+    the log paired them by episode (a special by its title).
+    """
+    extra = '[[shows.extras]]\nat = 2026-01-20T21:00:00\nduration = "1 hour"\ntitle = "Gala"\n'
+    config = CONFIG.replace("[[shows]]\nid = \"dialogue\"", extra + "\n[[shows]]\nid = \"dialogue\"")
+    site.write(config)
+    site.ok(NOW)
+    site.write(
+        config.replace("every Wednesday and Saturday at 6 PM", "every Wednesday and Saturday at 7 PM")
+        .replace("at = 2026-01-03T18:00:00", "at = 2026-01-03T19:00:00")
+        .replace("at = 2026-01-20T21:00:00", "at = 2026-01-20T22:00:00")
+    )
+    site.ok("2026-01-10T13:00")
+    titles = [entry.title for entry in feedparser.parse(site.output / "changes.rss").entries]
+    assert titles
+    assert all(" moved from " in title for title in titles), titles
+    # Of one publish's changes the earliest airing's comes first (the window starts two weeks
+    # back): past feed_items, the latest go, not the coming week's.
+    assert titles[0] == (
+        "Let's Meet · Ep. 171 moved from Sat 27 Dec 2025 18:00 to Sat 27 Dec 2025 19:00"
+    )
+    assert "Let's Meet · Ep. 175 moved from Sat 10 Jan 2026 18:00 to Sat 10 Jan 2026 19:00" in titles
+    assert "Let's Meet moved from Tue 20 Jan 2026 21:00 to Tue 20 Jan 2026 22:00" in titles
+    episodes = [int(t.split("Ep. ")[1].split()[0]) for t in titles if "Ep. " in t]
+    assert episodes == sorted(episodes)
+
+
 def test_edits_accumulate_in_the_change_log(site: Site) -> None:
     """Successive edits add entries newest first; earlier entries keep their ids."""
     site.ok(NOW)
