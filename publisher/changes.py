@@ -237,6 +237,7 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
     known: Container[str],
     show_titles: Mapping[str, str],
     former: Callable[[Airing], Container[str]] | None = None,
+    still: Callable[[str], datetime | None] | None = None,
 ) -> Reconciliation:
     """Compare part of a publish (say one show's airings and records) with the last publish.
 
@@ -246,7 +247,9 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
     A publish made of parts gives what ``reconcile`` gives for the whole,
     change for change in the order of the parts. ``former`` gives an
     airing's hashes as earlier airdates releases took them: a record holding
-    one of them is unchanged, and takes the current hash.
+    one of them is unchanged, and takes the current hash. ``still`` gives
+    where an airing no longer published now starts, if its show still has it:
+    moved out of the window (or back out of it), it is logged as moved there.
     """
     revisions: dict[str, Revision] = {}
     updates: list[AiringRecord] = []
@@ -273,6 +276,13 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
         updates.append(replace(old, present=False))
         if old.show in known and old.show in show_titles and inside(old.start):
             removed.append(old)
+    for old in list(removed):
+        start = still(old.id) if still is not None else None
+        if start is not None and start.timestamp() != old.start.timestamp():
+            subject = _subject(show_titles[old.show], old.label)
+            text = f"{subject} moved from {when(old.start)} to {when(start)}"
+            changes.append(DraftChange(kind="moved", airing=old.id, show=old.show, text=text))
+            removed.remove(old)
     for place, airing, old in _same_episodes(arrived, removed):
         # A rule moved to another time or zone: a new airing for each old one.
         subject = _subject(airing.show_title, _label(airing))

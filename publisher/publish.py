@@ -70,7 +70,7 @@ from publisher.network import Gathered, Maker, NetworkParts, Rendered, built_in
 from publisher.parts import PARTS_FOLDER, PartError, PartWriter, digests, reusable, tidy
 from publisher.state import INTENDED, HeldAirings, Parts, PublishRecord, State
 from schedule import timeline
-from schedule.airing import Airing
+from schedule.airing import Airing, AiringId
 from schedule.errors import OutputError
 from schedule.pickling import pickled_as_tuple
 from schedule.site import Show, Site, network_order
@@ -480,6 +480,7 @@ class _Shows:
             known=self.known,
             show_titles=self.titles,
             former=_former_hash(self.site, show),
+            still=lambda uid: timeline.current_start(show, AiringId.from_string(uid).start),
         )
         self._keep(show.id, part)
         moments = [*_airing_moments(window, self.now), *_airing_moments(recent[::-1], self.now)]

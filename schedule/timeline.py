@@ -13,7 +13,10 @@ from schedule.plan import Counts, Plan, Source, plan_of
 from schedule.recurrence import resolve, resolve_utc
 from schedule.site import Change, EpisodeInfo, Extra, Show, Site
 
-__all__ = ["aired", "show_airings", "show_timeline", "site_aired", "site_airings", "window"]
+__all__ = [
+    "aired", "current_start", "show_airings", "show_timeline", "site_aired", "site_airings",
+    "window",
+]
 
 _DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
@@ -40,6 +43,21 @@ def show_airings(site: Site, show: Show, start: datetime, stop: datetime) -> tup
     """Return the show's airings starting in ``[start, stop)``, in start order."""
     del site  # the show carries everything; kept for a uniform call shape
     return tuple(a for _, _, a in _expand(plan_of(show), start, stop))
+
+
+def current_start(show: Show, original: datetime) -> datetime | None:
+    """Return where the show's airing originally starting at ``original`` starts now (moved or not).
+
+    None when the show has no such airing any more (its rule, or the extra,
+    is gone). ``original`` is the instant of the airing's id.
+    """
+    plan = plan_of(show)
+    local = original.astimezone(show.timezone).replace(tzinfo=None)
+    if plan.slot_at(local) is None:
+        return None
+    change = plan.changes.get(local)
+    moved = change.move_to if change is not None else None
+    return resolve(moved if moved is not None else local, show.timezone)
 
 
 def show_timeline(  # noqa: PLR0913, PLR0917 - the arguments of the two calls it stands for

@@ -364,6 +364,56 @@ def test_a_rule_moved_to_another_hour_is_logged_as_moves(site: Site) -> None:
     assert episodes == sorted(episodes)
 
 
+EDGE = """\
+[site]
+title = "Edge TV"
+base_url = "https://feeds.example.org/edge/"
+timezone = "UTC"
+past = "2 days"
+future = "5 days"
+
+[[shows]]
+id = "a"
+title = "A"
+duration = "30 minutes"
+
+[[shows.numbering]]
+episode = 1
+at = 2026-05-01T12:00:00
+
+[[shows.airs]]
+rule = "every day at 12:00"
+from = 2026-05-01
+""".replace("[[shows.numbering]]", "[shows.numbering]")
+
+
+def test_an_airing_moved_past_the_windows_edge_is_logged_as_moved(site: Site) -> None:
+    """Moved out of the window it is no longer published, yet it was not removed: it moved.
+
+    Logged "removed from the schedule", its return as the window reached it went unsaid.
+    """
+    move = "[[shows.changes]]\nat = 2026-05-14T12:00:00\nmove_to = 2026-05-16T15:00:00\n"
+    site.write(EDGE)
+    site.ok("2026-05-10T10:00Z")
+    site.write(EDGE + move)
+    site.ok("2026-05-10T10:10Z")
+    entries = feedparser.parse(site.output / "changes.rss").entries
+    assert [e.title for e in entries] == [
+        "A · Ep. 14 moved from Thu 14 May 2026 12:00 to Sat 16 May 2026 15:00"
+    ]
+    site.ok("2026-05-11T10:00Z")  # the window now reaches the 16th: no news, it was said
+    assert len(feedparser.parse(site.output / "changes.rss").entries) == 1
+    assert "a/20260514T120000Z" in (site.output / "a.ics").read_text()
+    # Moved into the window from before it, then back out by taking the move away.
+    site.write(EDGE + "[[shows.changes]]\nat = 2026-05-08T12:00:00\nmove_to = 2026-05-12T18:00:00\n")
+    site.ok("2026-05-11T10:20Z")
+    site.write(EDGE)
+    site.ok("2026-05-11T10:30Z")
+    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    assert titles[0] == "A · Ep. 8 moved from Tue 12 May 2026 18:00 to Fri 8 May 2026 12:00", titles
+    assert not any("removed" in title for title in titles), titles
+
+
 def test_edits_accumulate_in_the_change_log(site: Site) -> None:
     """Successive edits add entries newest first; earlier entries keep their ids."""
     site.ok(NOW)
