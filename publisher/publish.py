@@ -472,8 +472,9 @@ class _Shows:
         Returns the show's revisions, how many airings it publishes, and the
         first moment its outputs change by themselves.
         """
+        records = self.state.show_airings(show.id)
         part = reconcile_part(
-            self.state.show_airings(show.id),
+            records,
             _hashed(self.site, show, window, recent),
             now=self.now.astimezone(UTC),
             inside=self.inside,
@@ -483,10 +484,27 @@ class _Shows:
             still=lambda uid: timeline.current_start(show, AiringId.from_string(uid).start),
         )
         self._keep(show.id, part)
+        if show.id not in self.known and records and (back := self._comeback(show, window)):
+            self.changes[show.id] += (back,)
         moments = [*_airing_moments(window, self.now), *_airing_moments(recent[::-1], self.now)]
         next_change = min([self.day_turn, *moments])
         self.count(len(part.revisions), next_change)
         return dict(part.revisions), len(part.revisions), next_change
+
+    def _comeback(self, show: Show, window: tuple[Airing, ...]) -> DraftChange | None:
+        """Return the entry for a show back in the config, its taking off the log's last word on it.
+
+        Else a show new to the last publish says nothing: new, or with no
+        airing in the window for a while (between seasons, say).
+        """
+        last = self.state.changes(1, show=show.id)
+        if not last or last[0].kind != "removed" or last[0].airing != show.id:
+            return None
+        now = self.now.timestamp()
+        coming = sum(1 for a in window if not a.cancelled and a.start.timestamp() >= now)
+        airings = "airing" if coming == 1 else "airings"
+        text = f"{show.title} back on the schedule, with its {coming} coming {airings}"
+        return DraftChange(kind="restored", airing=show.id, show=show.id, text=text)
 
     def count(self, airings: int, next_change: datetime) -> None:
         """Count a show's airings and its outputs' next change into the publish's."""

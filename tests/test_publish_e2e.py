@@ -439,6 +439,23 @@ def test_removed_show_loses_its_files(site: Site) -> None:
     assert (site.output / "notes.txt").read_text() == "mine"
 
 
+def test_a_show_put_back_is_logged_back_on_the_schedule(site: Site) -> None:
+    """Taken out, then put back: its return is news, or the log's last word stays "taken off"."""
+    site.ok(NOW)
+    site.write(CONFIG.split('[[shows]]\nid = "dialogue"', maxsplit=1)[0])
+    site.ok("2026-01-10T13:00")
+    site.write(CONFIG)
+    site.ok("2026-01-10T13:05")
+    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    # Mondays at 20:00 from the 12th to the end of the window, four weeks on (7 February).
+    assert titles == [
+        "Dialogue back on the schedule, with its 4 coming airings",
+        "Dialogue: dialogue taken off the schedule, with its 4 coming airings",
+    ]
+    site.ok("2026-01-10T13:10")  # said once
+    assert len(feedparser.parse(site.output / "changes.rss").entries) == 2
+
+
 def test_a_show_removed_as_the_project_folder_moves_loses_its_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
