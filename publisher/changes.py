@@ -280,13 +280,13 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
         start = still(old.id) if still is not None else None
         if start is not None and start.timestamp() != old.start.timestamp():
             subject = _subject(show_titles[old.show], old.label)
-            text = f"{subject} moved from {when(old.start)} to {when(start)}"
+            text = f"{subject} moved {_from_to(old.start, start)}"
             changes.append(DraftChange(kind="moved", airing=old.id, show=old.show, text=text))
             removed.remove(old)
     for place, airing, old in _same_episodes(arrived, removed):
         # A rule moved to another time or zone: a new airing for each old one.
         subject = _subject(airing.show_title, _label(airing))
-        text = f"{subject} moved from {when(old.start)} to {when(airing.start)}"
+        text = f"{subject} moved {_from_to(old.start, airing.start)}"
         changes[place] = _draft("moved", airing, text)
         removed.remove(old)
     changes += (_removal(old, show_titles[old.show]) for old in removed)
@@ -378,7 +378,7 @@ def _differences(old: AiringRecord, airing: Airing) -> list[DraftChange]:
     # Timestamps, not datetimes: across zones, == is always False for a time
     # in a repeated hour (PEP 495), which made fall-back airings look moved.
     if old.start.timestamp() != airing.start.timestamp():
-        text = f"{subject} moved from {when(old.start)} to {when(airing.start)}"
+        text = f"{subject} moved {_from_to(old.start, airing.start)}"
         found.append(_draft("moved", airing, text))
     # A cancelled airing takes no number, so no title found by its number: that
     # is said by "cancelled" (naming the episode), and a restored one's return.
@@ -410,7 +410,7 @@ def _retitling(before: str | None, after: str | None) -> str:
 def _arrival(airing: Airing) -> DraftChange:
     subject = _subject(airing.show_title, _label(airing))
     if airing.moved_from is not None:
-        text = f"{subject} moved from {when(airing.moved_from)} to {when(airing.start)}"
+        text = f"{subject} moved {_from_to(airing.moved_from, airing.start)}"
         return _draft("moved", airing, text)
     text = f"{subject} added on {when(airing.start)}{_titled(airing.title)}"
     return _draft("added", airing, text)
@@ -438,6 +438,25 @@ def _removal(old: AiringRecord, show_title: str) -> DraftChange:
     subject = _subject(show_title, old.label)
     text = f"{subject} on {when(old.start)} removed from the schedule{_titled(old.title)}"
     return DraftChange(kind="removed", airing=old.id, show=old.show, text=text)
+
+
+def _from_to(before: datetime, after: datetime) -> str:
+    """Return "from <before> to <after>", naming the zones when the wall times read the same.
+
+    A show moved to another zone keeps its 21:00: "from Thu 12 Feb 2026 21:00
+    to Thu 12 Feb 2026 21:00" would read as no move at all.
+    """
+    old, new = when(before), when(after)
+    if old == new:
+        old, new = f"{old} {_offset(before)}", f"{new} {_offset(after)}"
+    return f"from {old} to {new}"
+
+
+def _offset(moment: datetime) -> str:
+    """Return "UTC+08:00": a record's start keeps its offset, not its zone's name."""
+    minutes = int((moment.utcoffset() or timedelta()).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _titled(title: str | None) -> str:

@@ -364,6 +364,20 @@ def test_a_rule_moved_to_another_hour_is_logged_as_moves(site: Site) -> None:
     assert episodes == sorted(episodes)
 
 
+def test_a_show_moved_to_another_zone_says_which_zones(site: Site) -> None:
+    """18:00 in Shanghai became 18:00 in Tokyo: the same wall time, told apart by its offset."""
+    site.ok(NOW)
+    site.write(CONFIG.replace(
+        'title = "Let\'s Meet"\n', 'title = "Let\'s Meet"\ntimezone = "Asia/Tokyo"\n'
+    ))
+    site.ok("2026-01-10T13:00")
+    titles = [entry.title for entry in feedparser.parse(site.output / "changes.rss").entries]
+    assert (
+        "Let's Meet · Ep. 171 moved from Sat 27 Dec 2025 18:00 UTC+08:00"
+        " to Sat 27 Dec 2025 18:00 UTC+09:00"
+    ) in titles, titles
+
+
 EDGE = """\
 [site]
 title = "Edge TV"
