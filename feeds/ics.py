@@ -34,6 +34,7 @@ from feeds.wording import description_text, headline
 from schedule.airing import Airing
 from schedule.site import Show, Site, network_order
 from schedule.timeline import window
+from schedule.writable import UNWRITABLE
 
 __all__ = [
     "PRODID",
@@ -255,7 +256,7 @@ class _ShowFacts:
         if show.timezone.key is None:
             msg = f"show {show.id!r} has a zone without an IANA name"
             raise ValueError(msg)
-        categories = [_clean(name) for name in show.categories if _clean(name)]
+        categories = [xml_safe(name) for name in show.categories if xml_safe(name)]
         # Online only, the show is "at" its platforms.
         platforms = ", ".join(platform.name for platform in show.also_on)
         locations = {channel.id: _optional_text("LOCATION", channel.name) for channel in site.channels}
@@ -278,7 +279,7 @@ def _organizer(site: Site) -> bytes:
 
     The site is the organizer: its title as CN, its address as the value.
     """
-    name = " ".join(_clean(site.title).split()) or "airdates"
+    name = " ".join(xml_safe(site.title).split()) or "airdates"
     # A CN with a space or an apostrophe is quoted (icalendar writes it so).
     common_name = param_value(name, quote_if=" '")
     return _line(f"ORGANIZER;CN={common_name}:{site.base_url}")
@@ -363,25 +364,21 @@ def _utc_instant(moment: datetime) -> str:
     return utc_datetime(moment)
 
 
-def _clean(text: str) -> str:
-    """Drop what no format carries (``schedule.writable``), iCalendar TEXT's controls too."""
-    return xml_safe(text)
-
-
-# Text made only of these characters needs neither cleaning nor escaping.
-_PLAIN = re.compile("[^\\x00-\\x08\\x0a-\\x1f\\x7f\\\\;,\\ud800-\\udfff\\ufffe\\uffff]*")
+# Text holding none of what TEXT escapes (line breaks, "\\", ";", ",") nor anything no
+# format carries (``schedule.writable``) is written as it is.
+_NEEDS_WORK = re.compile(f"[\\n\\r\\\\;,]|{UNWRITABLE.pattern}")
 
 
 def _escaped(text: str) -> str:
     r"""Clean and escape TEXT; a backslash-N in a title stays a backslash and an N."""
-    if _PLAIN.fullmatch(text):
+    if _NEEDS_WORK.search(text) is None:
         return text
-    return escape_text(_clean(text))
+    return escape_text(xml_safe(text))
 
 
 def _uri(text: str) -> str:
     """A URI value: URIs are not escaped, so no line break may get through."""
-    return _clean(text).replace("\r", "").replace("\n", "")
+    return xml_safe(text).replace("\r", "").replace("\n", "")
 
 
 # ---------------------------------------------------------------- content lines
@@ -395,7 +392,7 @@ def _text_line(name: str, text: str) -> bytes:
 
 def _optional_text(name: str, text: str) -> bytes:
     """A TEXT property, or nothing when the text is empty once cleaned."""
-    return _text_line(name, text) if _clean(text) else b""
+    return _text_line(name, text) if xml_safe(text) else b""
 
 
 @lru_cache(maxsize=4096)

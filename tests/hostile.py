@@ -15,6 +15,7 @@ HOSTILE = {
     "controls": "bell\x07 null\x00 escape\x1b tab\t end",
     # Windows-1252 text read as Latin-1: C1 controls where the quotes and dashes were.
     "c1_controls": "It\x92s \x93on\x94 \x96 now\x85 delete\x7f \xa0end",
+    "c1_only": "It\x92s \x93on\x94 now",  # nothing else a format escapes or drops
     "ical_specials": "a;b,c\\d:e",
     "crlf": "line one\r\nline two\nline three",
     "cdata_end": "]]> and <![CDATA[ x ]]>",
