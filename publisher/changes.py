@@ -86,12 +86,17 @@ class AiringRecord:
 @pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DraftChange:
-    """A change-log entry found by this publish, before the state numbers it."""
+    """A change-log entry found by this publish, before the state numbers it.
+
+    ``at``: when the airing it is about starts (where it starts now; a
+    removed one, where it started), None for news of a whole show.
+    """
 
     kind: ChangeKind
     airing: str
     show: str
     text: str
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -245,7 +250,8 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
     could hold); ``known`` the shows present last time; ``inside`` tells
     whether an instant lies in both calendar windows (see ``in_both``).
     A publish made of parts gives what ``reconcile`` gives for the whole,
-    change for change in the order of the parts. ``former`` gives an
+    change for change in the order of the parts (without ``still``, which
+    ``reconcile`` does not take: a publish passes it). ``former`` gives an
     airing's hashes as earlier airdates releases took them: a record holding
     one of them is unchanged, and takes the current hash. ``still`` gives
     where an airing no longer published now starts, if its show still has it:
@@ -268,29 +274,38 @@ def reconcile_part(  # noqa: PLR0913 - the parts of one comparison, named
             if old.hash != digest:
                 changes += _differences(old, airing)
         elif airing.show in known and inside(airing.start):
+            if old is not None and old.start.timestamp() != airing.start.timestamp():
+                # Back from where it had moved, out of the window: the record knows where.
+                changes.append(_draft("moved", airing, _move_text(airing, old.start)))
+                continue
             changes.append(_arrival(airing))
             if airing.moved_from is None:
                 arrived.append((len(changes) - 1, airing))
     removed = []
     for old in _departed(previous, revisions.keys()):
-        updates.append(replace(old, present=False))
-        if old.show in known and old.show in show_titles and inside(old.start):
-            removed.append(old)
-    for old in list(removed):
-        start = still(old.id) if still is not None else None
-        if start is not None and start.timestamp() != old.start.timestamp():
-            subject = _subject(show_titles[old.show], old.label)
-            text = f"{subject} moved {_from_to(old.start, start)}"
-            changes.append(DraftChange(kind="moved", airing=old.id, show=old.show, text=text))
-            removed.remove(old)
+        logged = old.show in known and old.show in show_titles and inside(old.start)
+        start = still(old.id) if logged and still is not None else None
+        if start is None or start.timestamp() == old.start.timestamp():
+            updates.append(replace(old, present=False))
+            removed += [old] if logged else []
+            continue
+        # Moved out of the window: it says where it went, and keeps where it is for its return.
+        updates.append(replace(old, present=False, start=start))
+        text = f"{_subject(show_titles[old.show], old.label)} moved {_from_to(old.start, start)}"
+        changes.append(DraftChange(kind="moved", airing=old.id, show=old.show, text=text, at=start))
     for place, airing, old in _same_episodes(arrived, removed):
         # A rule moved to another time or zone: a new airing for each old one.
-        subject = _subject(airing.show_title, _label(airing))
-        text = f"{subject} moved {_from_to(old.start, airing.start)}"
-        changes[place] = _draft("moved", airing, text)
+        changes[place] = _draft("moved", airing, _move_text(airing, old.start))
         removed.remove(old)
     changes += (_removal(old, show_titles[old.show]) for old in removed)
     return Reconciliation(revisions=revisions, updates=tuple(updates), changes=tuple(changes))
+
+
+def _move_text(airing: Airing, before: datetime) -> str:
+    """Return "<show · episode> moved from <before> to <its start>", a special named by title."""
+    label = _label(airing)
+    named = "" if label else _titled(airing.title)
+    return f"{_subject(airing.show_title, label)} moved {_from_to(before, airing.start)}{named}"
 
 
 def _same_episodes(
@@ -437,7 +452,7 @@ def show_removal(
 def _removal(old: AiringRecord, show_title: str) -> DraftChange:
     subject = _subject(show_title, old.label)
     text = f"{subject} on {when(old.start)} removed from the schedule{_titled(old.title)}"
-    return DraftChange(kind="removed", airing=old.id, show=old.show, text=text)
+    return DraftChange(kind="removed", airing=old.id, show=old.show, text=text, at=old.start)
 
 
 def _from_to(before: datetime, after: datetime) -> str:
@@ -447,16 +462,22 @@ def _from_to(before: datetime, after: datetime) -> str:
     to Thu 12 Feb 2026 21:00" would read as no move at all.
     """
     old, new = when(before), when(after)
-    if old == new:
+    # Another zone: the one it moved to has another offset at the wall time it left.
+    zone = after.tzinfo
+    moved_zone = zone is not None and zone.utcoffset(before.replace(tzinfo=None)) != (
+        before.utcoffset()
+    )
+    if old == new or moved_zone:
         old, new = f"{old} {_offset(before)}", f"{new} {_offset(after)}"
     return f"from {old} to {new}"
 
 
 def _offset(moment: datetime) -> str:
-    """Return "UTC+08:00": a record's start keeps its offset, not its zone's name."""
-    minutes = int((moment.utcoffset() or timedelta()).total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    """Return "UTC+08:00" ("UTC-00:44:30" in a local mean time): records keep offsets, not zones."""
+    seconds = int((moment.utcoffset() or timedelta()).total_seconds())
+    sign, seconds = "-" if seconds < 0 else "+", abs(seconds)
+    text = f"UTC{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
+    return f"{text}:{seconds % 60:02d}" if seconds % 60 else text
 
 
 def _titled(title: str | None) -> str:
@@ -468,7 +489,7 @@ def _titled(title: str | None) -> str:
 
 
 def _draft(kind: ChangeKind, airing: Airing, text: str) -> DraftChange:
-    return DraftChange(kind=kind, airing=airing.uid, show=airing.show, text=text)
+    return DraftChange(kind=kind, airing=airing.uid, show=airing.show, text=text, at=airing.start)
 
 
 def _subject(show_title: str, label: str | None) -> str:

@@ -171,7 +171,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     now = current_time(args.now, site.timezone)
     from schedule.intervals import late_starts  # noqa: PLC0415
 
-    for warning in [*late_starts(site), *_overlaps(site, now)]:
+    for warning in [*late_starts(site, now), *_overlaps(site, now)]:
         print(f"airdates: warning: {warning}", file=err)
     print(f"{site.source}: ok, {len(site.shows)} shows, {len(site.channels)} channels", file=out)
     for show in site.shows:
@@ -215,13 +215,16 @@ def _overlaps(site: Site, now: datetime) -> list[str]:
 
 
 def _upcoming(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from schedule.recurrence import resolve  # noqa: PLC0415
     from schedule.timeline import show_airings, site_airings  # noqa: PLC0415
 
     site = _load(args, err)
     start = parse_time(args.start, site.timezone, source="--from") if args.start else current_time(
         args.now, site.timezone
     )
-    stop = start + timedelta(days=args.days)
+    # N days on the site's clock (23 or 25 hours for the day it changes), as an instant.
+    local = start.astimezone(site.timezone).replace(tzinfo=None)
+    stop = resolve(local + timedelta(days=args.days), site.timezone)
     if args.show:
         try:
             show = site.show(args.show)

@@ -25,6 +25,7 @@ __all__ = [
     "discard",
     "ensure_folder",
     "file_mode",
+    "folder_error",
     "holds",
     "holds_pieces",
     "intact",

@@ -297,6 +297,8 @@ def publish(  # noqa: PLR0913 - mirrors the command's options
     what the republish shortcut needs; without it the shortcut stays off.
     """
     folder = Path(output if output is not None else site.output).absolute()
+    # In UTC: two times of one zone compare by wall clock, blind to a fall-back's fold.
+    now = now.astimezone(UTC)
     job = _Job(site=site, now=now, folder=folder, log=log, hub_timeout=hub_timeout, inputs=inputs)
     state_folder = Path(site.state)
     if dry_run and not state_folder.is_dir():
@@ -503,7 +505,9 @@ class _Shows:
         now = self.now.timestamp()
         coming = sum(1 for a in window if not a.cancelled and a.start.timestamp() >= now)
         airings = "airing" if coming == 1 else "airings"
-        text = f"{show.title} back on the schedule, with its {coming} coming {airings}"
+        text = f"{show.title} back on the schedule" + (
+            f", with its {coming} coming {airings}" if coming else ""
+        )
         return DraftChange(kind="restored", airing=show.id, show=show.id, text=text)
 
     def count(self, airings: int, next_change: datetime) -> None:
@@ -591,9 +595,9 @@ def _render_into(
                 helper = None
             shows.departed()
             first = state.next_change_number()
-            # Found in schedule order; the log reads newest first, and of one publish's
-            # changes the soonest airing's comes first: it gets the highest number.
-            found = shows.found()
+            # The log reads newest first; of one publish's entries, the highest number
+            # goes to the first in reading order (``_reading_order``).
+            found = sorted(shows.found(), key=partial(_reading_order, now.timestamp()))
             fresh = tuple(numbered(d, first + len(found) - 1 - i, now) for i, d in enumerate(found))
             newest = fresh + state.changes(site.feed_items)
             change_log = newest[: site.feed_items]
@@ -1249,6 +1253,19 @@ def _fingerprint(site: Site, folder: Path, inputs: Snapshot | None) -> tuple[str
         return pinned
     formats = tuple(r.signature for r in renderers())
     return digest_of((site, str(folder), formats)), None
+
+
+def _reading_order(now: float, change: DraftChange) -> tuple[int, float]:
+    """Sort key of one publish's change-log entries, as a reader wants them.
+
+    News of a whole show first, then the airings still to come, soonest
+    first, then those already begun, latest first: past ``feed_items`` the
+    feeds lose what matters least, the distant past.
+    """
+    if change.at is None:
+        return (0, 0.0)
+    start = change.at.timestamp()
+    return (1, start) if start >= now else (2, -start)
 
 
 def _airing_moments(airings: Sequence[Airing], now: datetime) -> list[datetime]:

@@ -253,7 +253,10 @@ def prose(value: object, where: Where) -> str:
 
 def folder(value: object, where: Where) -> str:
     """Read a folder's path: something, and no NUL character (no file system takes one)."""
-    read = title(value, where)
+    read = text(value, where)
+    if blank(read):
+        msg = "must name a folder"
+        raise ConfigError(msg, value=value, hint='e.g. "public", relative to this config file')
     if "\0" in read:
         msg = "must not contain a NUL character"
         raise ConfigError(msg, value=value, hint="remove the \\u0000 from the path")

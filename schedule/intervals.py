@@ -24,17 +24,27 @@ __all__ = ["late_starts"]
 
 # How far ahead the first airings are looked for: an interval of months at most.
 _AHEAD = timedelta(days=5 * 366)
+# A rule that began longer ago than this is running as its broadcaster knows it.
+_NEWS = timedelta(days=31)
 
 
-def late_starts(site: Site) -> list[str]:
-    """Return a warning for each rule with an interval whose first airing skips an earlier day."""
+def late_starts(site: Site, now: datetime) -> list[str]:
+    """Return a warning for each new rule with an interval whose first airing skips a day.
+
+    Weekly and monthly rules only (a daily interval counts days from ``from``
+    itself), and only while the day skipped lies at most a month before
+    ``now``: a show airing for years needs no word on how it began.
+    """
     found = []
+    today = now.astimezone(site.timezone).replace(tzinfo=None)
     for show in site.shows:
         for index, airs in enumerate(show.airs):
-            if airs.rule.interval < 2:  # noqa: PLR2004 - an interval of one skips nothing
+            if airs.rule.interval < 2 or airs.rule.freq == "DAILY":  # noqa: PLR2004
                 continue
             first, every = _first(airs, airs.rule.interval), _first(airs, 1)
             if first is None or every is None or every.date() >= first.date():
+                continue
+            if every < today - _NEWS:
                 continue
             found.append(
                 f"shows[{show.id}].airs[{index}]: {airs.text!r} first airs on {first:%Y-%m-%d %a},"

@@ -331,14 +331,17 @@ def _change(value: object, where: f.Where, at: f.Reader) -> Change | None:
     return Change(key=where.key, cancel=cancel if cancel is not False else None, **found)
 
 
-def _cancel(value: object, _where: f.Where) -> str | bool:
-    """Read ``cancel``: a reason, or true ("" reason) / false (not cancelled)."""
+def _cancel(value: object, where: f.Where) -> str | bool:
+    """Read ``cancel``: a reason, or true ("" reason) / false (not cancelled).
+
+    A reason that says nothing once published is no reason, as ``true``.
+    """
     if isinstance(value, bool):
         return "" if value else False
     if not isinstance(value, str):
         msg = f"must be a reason (a string) or true, not {f.type_name(value)}"
-        raise ConfigError(msg, value=value)
-    return value
+        raise ConfigError(msg, value=value, hint='e.g. cancel = "Pre-empted by the news"')
+    return f.prose(value, where)
 
 
 def _one_action(value: object, found: Mapping[str, Any], where: f.Where) -> bool:

@@ -573,3 +573,42 @@ def test_an_overlap_in_a_fall_back_nights_repeated_hour_is_a_warning(
         "airdates: warning: channels[one]: news/20261101T053000Z (2026-11-01 01:30 Sun) overlaps"
         " movie/20261101T045000Z (2026-11-01 00:50 Sun, until 01:20)\n"
     )
+
+
+def test_upcoming_days_are_days_on_the_sites_clock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """14 days from 1 March in New York end at midnight on the 15th, across the spring change."""
+    config = _small_site(
+        tmp_path,
+        "America/New_York",
+        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "15 minutes"\n'
+        '[[shows.airs]]\nrule = "daily at 00:30"\nfrom = 2026-02-01\n',
+    )
+    code, out, _ = run(
+        ["upcoming", "-c", str(config), "--from", "2026-03-01T00:00", "--days", "14", "--json"],
+        capsys,
+    )
+    assert code == 0
+    starts = [airing["start"] for airing in json.loads(out)]
+    assert (starts[0], starts[-1], len(starts)) == (
+        "2026-03-01T00:30:00-05:00", "2026-03-14T00:30:00-04:00", 14
+    )
+
+
+def test_an_interval_long_running_or_daily_is_no_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same rules a year on, and a daily interval (counted from `from` itself): no warning."""
+    config = _small_site(
+        tmp_path, "UTC",
+        INTERVAL_RULES.format(monday_from="2026-01-01", monthly_from="2026-01-10")
+        + '[[shows.airs]]\nrrule = "FREQ=DAILY;INTERVAL=2;BYDAY=MO,WE,FR;BYHOUR=6;BYMINUTE=0"\n'
+        "from = 2026-01-06\n",
+    )
+    code, _, err = run(["check", "-c", str(config), "--now", "2027-01-01T00:00"], capsys)
+    assert (code, err) == (0, "")
+    code, _, err = run(["check", "-c", str(config), "--now", "2026-01-01T00:00"], capsys)
+    assert code == 0
+    assert "airs[3]" not in err
+    assert err.count("warning") == 2

@@ -444,3 +444,9 @@ def test_a_link_with_a_backslash_past_its_host_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "airdates.toml"
     path.write_text(VALID.replace('channel = "cqtv"', f'channel = "cqtv"\nlink = "{link}"'))
     assert load_config(str(path)).shows[0].link == "https://example.org/search?q=a\\b"
+
+
+def test_a_cancel_reason_of_only_spaces_is_no_reason(tmp_path: Path) -> None:
+    """cancel = " " cancels without a reason, not with one that prints as "Cancelled:  "."""
+    site = load(tmp_path, SITE + SHOW + '[[shows.changes]]\nat = 2026-01-03T18:00:00\ncancel = " "\n')
+    assert site.shows[0].changes[0].cancel == ""

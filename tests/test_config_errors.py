@@ -79,6 +79,12 @@ CASES = [
         "write what it is called",
     ),
     Case(
+        "output folder of only spaces",
+        VALID.replace('timezone = "Asia/Shanghai"', 'timezone = "Asia/Shanghai"\noutput = " "'),
+        "site.output",
+        'e.g. "public", relative to this config file',
+    ),
+    Case(
         "channel name of a control character",
         VALID.replace('name = "Chongqing Satellite TV"', 'name = "\\u0000"'),
         "channels[cqtv].name",
@@ -623,12 +629,14 @@ FIXES = {
 
 @pytest.mark.parametrize("name", sorted(FIXES))
 def test_a_mistake_the_message_does_not_fix_has_a_hint_that_does(tmp_path: Path, name: str) -> None:
+    """A missing key, a value of the wrong kind, a duplicate: the hint says what to write."""
     [case] = [case for case in CASES if case.name == name]
     error = next(e for e in errors_of(write_case(tmp_path, case)) if e.key == case.key)
     assert FIXES[name] in (error.hint or ""), error.describe()
 
 
 def test_an_hour_past_23_is_hinted_in_one_pair_of_brackets(tmp_path: Path) -> None:
+    """The hint inside the error's brackets holds no brackets of its own."""
     [case] = [case for case in CASES if case.name == "rule hour out of range"]
     error = next(e for e in errors_of(write_case(tmp_path, case)) if e.key == case.key)
     assert error.describe().endswith("(e.g. '18:00'; times run from 00:00 to 23:59)")

@@ -353,15 +353,35 @@ def test_a_rule_moved_to_another_hour_is_logged_as_moves(site: Site) -> None:
     titles = [entry.title for entry in feedparser.parse(site.output / "changes.rss").entries]
     assert titles
     assert all(" moved from " in title for title in titles), titles
-    # Of one publish's changes the earliest airing's comes first (the window starts two weeks
-    # back): past feed_items, the latest go, not the coming week's.
+    # Of one publish's changes the coming airings' come first, soonest first (the window
+    # starts two weeks back): past feed_items, the past and the distant go, not tonight's.
     assert titles[0] == (
-        "Let's Meet · Ep. 171 moved from Sat 27 Dec 2025 18:00 to Sat 27 Dec 2025 19:00"
+        "Let's Meet · Ep. 175 moved from Sat 10 Jan 2026 18:00 to Sat 10 Jan 2026 19:00"
     )
-    assert "Let's Meet · Ep. 175 moved from Sat 10 Jan 2026 18:00 to Sat 10 Jan 2026 19:00" in titles
-    assert "Let's Meet moved from Tue 20 Jan 2026 21:00 to Tue 20 Jan 2026 22:00" in titles
+    assert "Let's Meet moved from Tue 20 Jan 2026 21:00 to Tue 20 Jan 2026 22:00: “Gala”" in titles
     episodes = [int(t.split("Ep. ")[1].split()[0]) for t in titles if "Ep. " in t]
     assert episodes == sorted(episodes)
+
+
+def test_one_publishs_entries_read_soonest_first_across_shows(site: Site) -> None:
+    """Tomorrow's special taken away comes before next month's moves, whatever the show or kind.
+
+    Removals used to follow every other entry of the publish, and were the first
+    thing a feed of ``feed_items`` lost.
+    """
+    special = '[[shows.extras]]\nat = 2026-01-11T09:00:00\ntitle = "Breakfast special"\n'
+    site.write(CONFIG + special)
+    site.ok(NOW)
+    site.write(CONFIG.replace("Saturday at 6 PM", "Saturday at 7 PM").replace(
+        "at = 2026-01-03T18:00:00", "at = 2026-01-03T19:00:00"
+    ))
+    site.ok("2026-01-10T13:00")
+    titles = [entry.title for entry in feedparser.parse(site.output / "changes.rss").entries]
+    assert titles[:3] == [
+        "Let's Meet · Ep. 175 moved from Sat 10 Jan 2026 18:00 to Sat 10 Jan 2026 19:00",
+        "Dialogue on Sun 11 Jan 2026 09:00 removed from the schedule: “Breakfast special”",
+        "Let's Meet · Ep. 176 moved from Wed 14 Jan 2026 18:00 to Wed 14 Jan 2026 19:00",
+    ]
 
 
 def test_a_show_moved_to_another_zone_says_which_zones(site: Site) -> None:
@@ -373,8 +393,24 @@ def test_a_show_moved_to_another_zone_says_which_zones(site: Site) -> None:
     site.ok("2026-01-10T13:00")
     titles = [entry.title for entry in feedparser.parse(site.output / "changes.rss").entries]
     assert (
-        "Let's Meet · Ep. 171 moved from Sat 27 Dec 2025 18:00 UTC+08:00"
-        " to Sat 27 Dec 2025 18:00 UTC+09:00"
+        "Let's Meet · Ep. 175 moved from Sat 10 Jan 2026 18:00 UTC+08:00"
+        " to Sat 10 Jan 2026 18:00 UTC+09:00"
+    ) in titles, titles
+
+
+def test_a_show_moved_to_another_zone_and_hour_gives_both_offsets(site: Site) -> None:
+    """18:00 in Shanghai to 20:00 in Tokyo is an hour later, not two: the offsets say so."""
+    site.ok(NOW)
+    site.write(CONFIG.replace(
+        'title = "Let\'s Meet"\n', 'title = "Let\'s Meet"\ntimezone = "Asia/Tokyo"\n'
+    ).replace("Saturday at 6 PM", "Saturday at 8 PM").replace(
+        "at = 2026-01-03T18:00:00", "at = 2026-01-03T20:00:00"
+    ))
+    site.ok("2026-01-10T13:00")
+    titles = [entry.title for entry in feedparser.parse(site.output / "changes.rss").entries]
+    assert (
+        "Let's Meet · Ep. 175 moved from Sat 10 Jan 2026 18:00 UTC+08:00"
+        " to Sat 10 Jan 2026 20:00 UTC+09:00"
     ) in titles, titles
 
 
@@ -418,6 +454,10 @@ def test_an_airing_moved_past_the_windows_edge_is_logged_as_moved(site: Site) ->
     site.ok("2026-05-11T10:00Z")  # the window now reaches the 16th: no news, it was said
     assert len(feedparser.parse(site.output / "changes.rss").entries) == 1
     assert "a/20260514T120000Z" in (site.output / "a.ics").read_text()
+    site.write(EDGE)  # the move taken away while the 16th was in the window: back, not added
+    site.ok("2026-05-11T10:05Z")
+    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    assert titles[0] == "A · Ep. 14 moved from Sat 16 May 2026 15:00 to Thu 14 May 2026 12:00"
     # Moved into the window from before it, then back out by taking the move away.
     site.write(EDGE + "[[shows.changes]]\nat = 2026-05-08T12:00:00\nmove_to = 2026-05-12T18:00:00\n")
     site.ok("2026-05-11T10:20Z")
@@ -426,6 +466,21 @@ def test_an_airing_moved_past_the_windows_edge_is_logged_as_moved(site: Site) ->
     titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
     assert titles[0] == "A · Ep. 8 moved from Tue 12 May 2026 18:00 to Fri 8 May 2026 12:00", titles
     assert not any("removed" in title for title in titles), titles
+
+
+def test_an_airing_moved_out_of_the_window_and_back_is_moved_both_times(site: Site) -> None:
+    """Moved past the window's edge, then the move taken away: moved back, not "added"."""
+    site.write(EDGE)
+    site.ok("2026-05-10T10:00Z")
+    site.write(EDGE + "[[shows.changes]]\nat = 2026-05-14T12:00:00\nmove_to = 2026-05-16T15:00:00\n")
+    site.ok("2026-05-10T10:10Z")
+    site.write(EDGE)
+    site.ok("2026-05-10T10:20Z")
+    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    assert titles == [
+        "A · Ep. 14 moved from Sat 16 May 2026 15:00 to Thu 14 May 2026 12:00",
+        "A · Ep. 14 moved from Thu 14 May 2026 12:00 to Sat 16 May 2026 15:00",
+    ]
 
 
 def test_edits_accumulate_in_the_change_log(site: Site) -> None:
