@@ -448,5 +448,6 @@ def test_a_link_with_a_backslash_past_its_host_is_kept(tmp_path: Path) -> None:
 
 def test_a_cancel_reason_of_only_spaces_is_no_reason(tmp_path: Path) -> None:
     """cancel = " " cancels without a reason, not with one that prints as "Cancelled:  "."""
-    site = load(tmp_path, SITE + SHOW + '[[shows.changes]]\nat = 2026-01-03T18:00:00\ncancel = " "\n')
+    change = '[[shows.changes]]\nat = 2026-01-03T18:00:00\ncancel = " "\n'
+    site = load(tmp_path, SITE + SHOW + change)
     assert site.shows[0].changes[0].cancel == ""

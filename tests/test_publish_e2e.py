@@ -341,11 +341,12 @@ def test_a_rule_moved_to_another_hour_is_logged_as_moves(site: Site) -> None:
     the log paired them by episode (a special by its title).
     """
     extra = '[[shows.extras]]\nat = 2026-01-20T21:00:00\nduration = "1 hour"\ntitle = "Gala"\n'
-    config = CONFIG.replace("[[shows]]\nid = \"dialogue\"", extra + "\n[[shows]]\nid = \"dialogue\"")
+    dialogue = '[[shows]]\nid = "dialogue"'
+    config = CONFIG.replace(dialogue, extra + "\n" + dialogue)
     site.write(config)
     site.ok(NOW)
     site.write(
-        config.replace("every Wednesday and Saturday at 6 PM", "every Wednesday and Saturday at 7 PM")
+        config.replace("Wednesday and Saturday at 6 PM", "Wednesday and Saturday at 7 PM")
         .replace("at = 2026-01-03T18:00:00", "at = 2026-01-03T19:00:00")
         .replace("at = 2026-01-20T21:00:00", "at = 2026-01-20T22:00:00")
     )
@@ -437,6 +438,10 @@ from = 2026-05-01
 """.replace("[[shows.numbering]]", "[shows.numbering]")
 
 
+def _move(at: str, to: str) -> str:
+    return f"[[shows.changes]]\nat = {at}\nmove_to = {to}\n"
+
+
 def test_an_airing_moved_past_the_windows_edge_is_logged_as_moved(site: Site) -> None:
     """Moved out of the window it is no longer published, yet it was not removed: it moved.
 
@@ -459,7 +464,7 @@ def test_an_airing_moved_past_the_windows_edge_is_logged_as_moved(site: Site) ->
     titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
     assert titles[0] == "A · Ep. 14 moved from Sat 16 May 2026 15:00 to Thu 14 May 2026 12:00"
     # Moved into the window from before it, then back out by taking the move away.
-    site.write(EDGE + "[[shows.changes]]\nat = 2026-05-08T12:00:00\nmove_to = 2026-05-12T18:00:00\n")
+    site.write(EDGE + _move("2026-05-08T12:00:00", "2026-05-12T18:00:00"))
     site.ok("2026-05-11T10:20Z")
     site.write(EDGE)
     site.ok("2026-05-11T10:30Z")
@@ -472,7 +477,7 @@ def test_an_airing_moved_out_of_the_window_and_back_is_moved_both_times(site: Si
     """Moved past the window's edge, then the move taken away: moved back, not "added"."""
     site.write(EDGE)
     site.ok("2026-05-10T10:00Z")
-    site.write(EDGE + "[[shows.changes]]\nat = 2026-05-14T12:00:00\nmove_to = 2026-05-16T15:00:00\n")
+    site.write(EDGE + _move("2026-05-14T12:00:00", "2026-05-16T15:00:00"))
     site.ok("2026-05-10T10:10Z")
     site.write(EDGE)
     site.ok("2026-05-10T10:20Z")
