@@ -456,10 +456,11 @@ def _removal(old: AiringRecord, show_title: str) -> DraftChange:
 
 
 def _from_to(before: datetime, after: datetime) -> str:
-    """Return "from <before> to <after>", naming the zones when the wall times read the same.
+    """Return "from <before> to <after>", with UTC offsets if the zone changed or both read alike.
 
     A show moved to another zone keeps its 21:00: "from Thu 12 Feb 2026 21:00
-    to Thu 12 Feb 2026 21:00" would read as no move at all.
+    to Thu 12 Feb 2026 21:00" would read as no move at all, and 18:00 in
+    Shanghai to 20:00 in Tokyo is an hour later, not two.
     """
     old, new = when(before), when(after)
     # Another zone: the one it moved to has another offset at the wall time it left.

@@ -494,9 +494,9 @@ class _Shows:
         return dict(part.revisions), len(part.revisions), next_change
 
     def _comeback(self, show: Show, window: tuple[Airing, ...]) -> DraftChange | None:
-        """Return the entry for a show back in the config, its taking off the log's last word on it.
+        """Return the entry for a show put back in the config, if the log last said it was taken off.
 
-        Else a show new to the last publish says nothing: new, or with no
+        Any other show new to the last publish says nothing: new, or with no
         airing in the window for a while (between seasons, say).
         """
         last = self.state.changes(1, show=show.id)
