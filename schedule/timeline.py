@@ -21,6 +21,7 @@ __all__ = [
 _DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
 _FIRST_LOOK_BACK = timedelta(weeks=8)
+_GAP_REACH = timedelta(hours=3)  # the widest jump of a clock (Lord Howe's is half an hour)
 _NO_INFO = EpisodeInfo()
 _ZERO = timedelta(0)
 
@@ -51,13 +52,16 @@ def current_start(show: Show, original: datetime) -> datetime | None:
     None when the show has no such airing any more (its rule, or the extra,
     is gone). ``original`` is the instant of the airing's id.
     """
-    plan = plan_of(show)
-    local = original.astimezone(show.timezone).replace(tzinfo=None)
-    if plan.slot_at(local) is None:
+    plan, zone = plan_of(show), show.timezone
+    wall = original.astimezone(zone).replace(tzinfo=None)
+    # The slot's own wall time: a slot in a spring-forward gap (02:30) starts an hour on.
+    near = plan.sources(wall - _GAP_REACH, wall + _TICK)
+    local = next((at for at, _ in reversed(near) if resolve_utc(at, zone) == original), None)
+    if local is None:
         return None
     change = plan.changes.get(local)
     moved = change.move_to if change is not None else None
-    return resolve(moved if moved is not None else local, show.timezone)
+    return resolve(moved if moved is not None else local, zone)
 
 
 def show_timeline(  # noqa: PLR0913, PLR0917 - the arguments of the two calls it stands for

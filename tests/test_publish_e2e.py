@@ -479,6 +479,19 @@ def test_an_airing_moved_out_of_the_window_and_back_is_moved_both_times(site: Si
     ]
 
 
+def test_an_airing_of_the_spring_forward_gap_moved_out_of_the_window_is_moved(site: Site) -> None:
+    """02:30 on 8 March is 03:30 EDT, its id's instant: its move out of the window is found."""
+    gap = EDGE.replace('timezone = "UTC"', 'timezone = "America/New_York"').replace(
+        "12:00", "02:30"
+    ).replace("2026-05-01", "2026-03-01")
+    site.write(gap)
+    site.ok("2026-03-05T12:00Z")
+    site.write(gap + _move("2026-03-08T02:30:00", "2026-03-12T10:00:00"))
+    site.ok("2026-03-05T12:10Z")
+    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    assert titles == ["A · Ep. 8 moved from Sun 8 Mar 2026 03:30 to Thu 12 Mar 2026 10:00"]
+
+
 def test_edits_accumulate_in_the_change_log(site: Site) -> None:
     """Successive edits add entries newest first; earlier entries keep their ids."""
     site.ok(NOW)
