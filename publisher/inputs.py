@@ -19,7 +19,8 @@ import tomllib
 from typing import TYPE_CHECKING, Any
 from zoneinfo import TZPATH
 
-from publisher.shortcut import RECIPE_VERSION, fingerprint, matches, read
+from publisher.shortcut import RECIPE_VERSION, fingerprint, read
+from schedule.includes import matches
 
 if TYPE_CHECKING:
     from schedule.site import Site

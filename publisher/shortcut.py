@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import glob
 import hashlib
 import json
 import os
@@ -47,6 +46,7 @@ from zoneinfo import ZoneInfo
 from publisher.clock import current_time
 from publisher.dbpaths import database_uri, folder_text, folder_value
 from schedule.errors import AirdatesError
+from schedule.includes import matches
 
 __all__ = [
     "DISABLE_ENV",
@@ -55,7 +55,6 @@ __all__ = [
     "code_stamp",
     "fingerprint",
     "last_recipe",
-    "matches",
     "read",
     "republish",
     "state_folders",
@@ -381,21 +380,3 @@ def _globs_of(recipe: dict[str, Any]) -> list[list[Any]]:
     folder = os.path.dirname(recipe["config"])
     return [[pattern, matches(pattern, folder)] for pattern, _ in recipe["patterns"]]
 
-
-def matches(pattern: str, folder: str) -> list[str]:
-    """Return the files ``pattern`` matches, sorted, exactly as the config loader finds them."""
-    try:
-        if os.path.isabs(pattern):
-            found = glob.glob(pattern, recursive=True)
-        else:
-            found = glob.glob(pattern, root_dir=folder, recursive=True)
-    except (OSError, ValueError):
-        return []
-    return sorted(match for match in found if _is_file(os.path.join(folder, match)))
-
-
-def _is_file(path: str) -> bool:
-    try:
-        return os.path.isfile(path)
-    except ValueError:  # a NUL character in the name
-        return False

@@ -7,7 +7,6 @@ handed to pure readers (``fields``, ``show_config``, ``episodes_csv``).
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import tomllib
@@ -21,6 +20,7 @@ from schedule import fields as f
 from schedule import tomltables
 from schedule.episodes_csv import parse_episodes_csv
 from schedule.errors import ConfigError, ConfigErrors
+from schedule.includes import is_file, matches
 from schedule.show_config import ShowContext, build_show, show_place
 from schedule.site import Channel, EpisodeInfo, Show, Site
 from schedule.zones import zone_named
@@ -184,7 +184,7 @@ def _included_files(document: Mapping[str, Any], path: str, folder: str) -> list
     """Return the files the ``include`` patterns match, as paths like the config's own."""
     files: list[str] = []
     for pattern in _include_patterns(document):
-        for match in _matches(pattern, folder):
+        for match in matches(pattern, folder):
             shown = match if Path(match).is_absolute() else str(Path(path).parent / match)
             if shown not in files and not _same_file(shown, path):
                 files.append(shown)
@@ -204,25 +204,6 @@ def _include_patterns(document: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def _matches(pattern: str, folder: str) -> list[str]:
-    """Return the files ``pattern`` matches, sorted; relative patterns from ``folder``."""
-    try:
-        # glob, not Path.glob: Path.glob refuses absolute patterns.
-        if Path(pattern).is_absolute():
-            found = glob.glob(pattern, recursive=True)  # noqa: PTH207
-        else:
-            found = glob.glob(pattern, root_dir=folder, recursive=True)  # noqa: PTH207
-    except (OSError, ValueError):
-        return []
-    return sorted(match for match in found if _is_file(str(Path(folder) / match)))
-
-
-def _is_file(path: str) -> bool:
-    """Tell whether ``path`` is a regular file."""
-    try:
-        return Path(path).is_file()
-    except ValueError:  # a NUL character in the name
-        return False
 
 
 def _same_file(one: str, other: str) -> bool:
@@ -241,7 +222,7 @@ def _episodes_path(value: str, where: f.Where) -> str:
 def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
     """Read a show's ``episodes_file``."""
     csv_path = _episodes_path(value, where)
-    if not _is_file(csv_path):
+    if not is_file(csv_path):
         # Only regular files: a device or pipe named here could block the loader forever.
         msg = f"no file {csv_path!r}"
         raise ConfigError(msg, value=value, hint="the path is relative to this config file")
@@ -430,7 +411,7 @@ def _include(value: object, where: f.Where, context: _Context) -> str:
     keeps them published instead.
     """
     pattern = f.text(value, where)
-    if _matches(pattern, context.folder):
+    if matches(pattern, context.folder):
         return pattern
     if not _GLOB_CHARS.search(pattern):
         msg = f"no file {pattern!r} next to the config"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -451,3 +453,28 @@ def test_a_cancel_reason_of_only_spaces_is_no_reason(tmp_path: Path) -> None:
     change = '[[shows.changes]]\nat = 2026-01-03T18:00:00\ncancel = " "\n'
     site = load(tmp_path, SITE + SHOW + change)
     assert site.shows[0].changes[0].cancel == ""
+
+
+def test_links_looping_back_up_an_included_folder_are_walked_once(tmp_path: Path) -> None:
+    """shows/loop -> . and shows/again -> .: `**` found 2^40 paths (a hang); each folder once.
+
+    Run in a child with a time limit, so that a hang fails the test instead of the suite.
+    """
+    shows = tmp_path / "shows"
+    (shows / "deep").mkdir(parents=True)
+    (shows / "deep" / "one.toml").write_text(
+        '[[shows]]\nid = "one"\ntitle = "One"\nduration = "1 hour"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+    )
+    (shows / "loop").symlink_to(".")
+    (shows / "again").symlink_to(".")
+    (shows / "deep" / "up").symlink_to("..")
+    config = tmp_path / "airdates.toml"
+    config.write_text(SITE.replace("[site]\n", '[site]\ninclude = ["shows/**/*.toml"]\n', 1))
+    code = "import sys; from schedule.config import load_config; print(load_config(sys.argv[1]).shows)"
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code, str(config)], capture_output=True, text=True, timeout=30,
+        check=False, cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("id='one'") == 1  # read once, not once per path to it
