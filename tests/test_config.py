@@ -471,7 +471,7 @@ def test_links_looping_back_up_an_included_folder_are_walked_once(tmp_path: Path
     (shows / "deep" / "up").symlink_to("..")
     config = tmp_path / "airdates.toml"
     config.write_text(SITE.replace("[site]\n", '[site]\ninclude = ["shows/**/*.toml"]\n', 1))
-    code = "import sys; from schedule.config import load_config; print(load_config(sys.argv[1]).shows)"
+    code = "import sys; from schedule.config import load_config as l; print(l(sys.argv[1]).shows)"
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code, str(config)], capture_output=True, text=True, timeout=30,
         check=False, cwd=Path(__file__).parent.parent,
