@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from schedule.config import load_config
 from schedule.errors import ConfigError, ConfigErrors
 from schedule.plan import Plan, Segment
-from schedule.recurrence import occurrences, resolve
+from schedule.recurrence import occurrences, resolve, resolve_utc
 from schedule.site import Anchor, Change, EpisodeInfo, Recurrence, Show, Site
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ def _settle(show: Show) -> tuple[Show, list[ConfigError]]:
     settled = replace(show, changes=tuple(changes))
     plan = Plan(settled)
     problems += _check_rules_apart(show)
+    problems += _check_calendar_ends(show)
     problems += _check_moves(plan, show)
     problems += _check_anchors(plan, show)
     problems += _check_episodes(plan, show)
@@ -199,6 +200,28 @@ def _check_moves(plan: Plan, show: Show) -> list[ConfigError]:
                 f" an airing to ({when})",
                 key=_where(show, f"{change.key}.move_to"), value=str(target),
                 hint="pick another time for one of the two",
+            ))
+    return problems
+
+
+def _check_calendar_ends(show: Show) -> list[ConfigError]:
+    """Report a ``move_to`` or an extra whose instant falls outside the years 1 to 9999.
+
+    9999-12-31 23:50 in New York is 10000-01-01 in UTC: every run then
+    failed with exit 2, blaming --now.
+    """
+    places = [(f"{c.key}.move_to", c.move_to) for c in show.changes if c.move_to is not None]
+    places += [(f"extras[{i}].at", extra.at) for i, extra in enumerate(show.extras)]
+    problems = []
+    for key, local in places:
+        try:
+            resolve_utc(local, show.timezone)
+        except OverflowError:
+            problems.append(ConfigError(
+                f"{local:%Y-%m-%d %H:%M} in {show.timezone.key} falls outside the years 1 to 9999"
+                " in UTC",
+                key=_where(show, key), value=str(local),
+                hint="pick a time a day or more inside them",
             ))
     return problems
 

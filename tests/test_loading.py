@@ -63,6 +63,16 @@ CASES = {
         "shows[ny].changes[1].move_to",
         "which the clock change makes 03:30",
     ),
+    "move_to before the year 1 in UTC": (  # Shanghai is ahead of UTC: every run exited 2
+        "[[shows.changes]]\nat = 2026-01-07T18:00:00\nmove_to = 0001-01-01T00:10:00\n",
+        "shows[lets-meet].changes[0].move_to",
+        "falls outside the years 1 to 9999 in UTC",
+    ),
+    "extra before the year 1 in UTC": (
+        '[[shows.extras]]\nat = 0001-01-01T01:00:00\ntitle = "First"\n',
+        "shows[lets-meet].extras[0].at",
+        "falls outside the years 1 to 9999 in UTC",
+    ),
     "anchor at no airing": (
         "[shows.numbering]\nepisode = 173\nat = 2026-01-02T18:00:00\n",
         "shows[lets-meet].numbering.at",
