@@ -62,8 +62,9 @@ def _settle(show: Show) -> tuple[Show, list[ConfigError]]:
     base = Plan(replace(show, changes=tuple(c for c in show.changes if c.at is not None)))
     problems: list[ConfigError] = []
     changes: list[Change] = []
+    walks: _Walks = {}  # one walk per season and direction for every change by episode
     for change in show.changes:
-        found = _find_change(base, show, change, problems)
+        found = _find_change(base, show, change, problems, walks)
         if found is not None:
             changes.append(found)
     problems += _duplicates(show, changes)
@@ -124,7 +125,9 @@ def _where(show: Show, key: str) -> str:
     return key if key.startswith("shows[") else f"shows[{show.id}].{key}"
 
 
-def _find_change(base: Plan, show: Show, change: Change, problems: list[ConfigError]) -> Change | None:
+def _find_change(
+    base: Plan, show: Show, change: Change, problems: list[ConfigError], walks: _Walks
+) -> Change | None:
     if change.at is not None:
         if base.slot_at(change.at) is None:
             problems.append(_no_airing(base, show, f"{change.key}.at", change.at))
@@ -132,7 +135,7 @@ def _find_change(base: Plan, show: Show, change: Change, problems: list[ConfigEr
         return change
     if change.episode is None:
         return None
-    at = find_episode(base, change.season, change.episode)
+    at = find_episode(base, change.season, change.episode, walks=walks)
     if at is None:
         message, hint = _episode_not_found(base, show, change.episode, change.season)
         problems.append(ConfigError(
