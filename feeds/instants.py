@@ -10,16 +10,15 @@ minute, and ``-00:44:30`` is a date JavaScript refuses).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 __all__ = ["writable"]
-
-_MINUTE = timedelta(minutes=1)
 
 
 def writable(moment: datetime) -> datetime:
     """Return ``moment`` as it is, or in UTC when its offset is not whole minutes."""
     offset = moment.utcoffset()
-    if offset is not None and offset % _MINUTE:
+    # .seconds is 0..86399 whatever the sign: a whole day is whole minutes.
+    if offset is not None and offset.seconds % 60:
         return moment.astimezone(UTC)
     return moment
