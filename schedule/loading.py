@@ -217,6 +217,8 @@ def _check_calendar_ends(show: Show) -> list[ConfigError]:
     places += [(f"extras[{i}].at", extra.at) for i, extra in enumerate(show.extras)]
     problems = []
     for key, local in places:
+        if 1 < local.year < 9999:  # noqa: PLR2004 - no offset reaches a year further
+            continue
         try:
             resolve_utc(local, show.timezone)
         except OverflowError:
