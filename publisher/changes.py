@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from feeds.edition import Revision, ScheduleChange
@@ -47,6 +48,7 @@ __all__ = [
     "show_removal",
 ]
 
+_T = TypeVar("_T")
 ChangeKind = Literal["added", "moved", "cancelled", "restored", "retitled", "removed"]
 Window = tuple[datetime, datetime]
 
@@ -316,18 +318,15 @@ def _same_episodes(
     Known by its label ("Ep. 241"), else its title; a label or title that two
     added or two removed airings of the show share pairs nothing.
     """
-    def unique(keyed: Iterable[tuple[tuple[str, str] | None, Any]]) -> dict[tuple[str, str], Any]:
-        found: dict[tuple[str, str], Any] = {}
-        twice = set()
-        for key, item in keyed:
-            if key is not None:
-                twice.update([key] if key in found else [])
-                found[key] = item
-        return {key: item for key, item in found.items() if key not in twice}
-
-    news = unique((_episode_key(a.show, _label(a), a.title), (p, a)) for p, a in arrived)
-    olds = unique((_episode_key(r.show, r.label, r.title), r) for r in removed)
+    news = _once([(_episode_key(a.show, _label(a), a.title), (p, a)) for p, a in arrived])
+    olds = _once([(_episode_key(r.show, r.label, r.title), r) for r in removed])
     return [(*news[key], olds[key]) for key in news if key in olds]
+
+
+def _once(keyed: list[tuple[tuple[str, str] | None, _T]]) -> dict[tuple[str, str], _T]:
+    """Return the items by key, leaving out items without one and keys given twice."""
+    counts = Counter(key for key, _ in keyed)
+    return {key: item for key, item in keyed if key is not None and counts[key] == 1}
 
 
 def _episode_key(show: str, label: str | None, title: str | None) -> tuple[str, str] | None:
