@@ -119,6 +119,10 @@ class Site:
         assert code == 0, err
         return out
 
+    def change_titles(self) -> list[str]:
+        """Return the change log's entry titles as a feed reader sees them, newest first."""
+        return [entry.title for entry in feedparser.parse(self.output / "changes.rss").entries]
+
     def files(self) -> dict[str, tuple[int, int, bytes]]:
         """Return every output file's inode, mtime and bytes."""
         return {
@@ -351,7 +355,7 @@ def test_a_rule_moved_to_another_hour_is_logged_as_moves(site: Site) -> None:
         .replace("at = 2026-01-20T21:00:00", "at = 2026-01-20T22:00:00")
     )
     site.ok("2026-01-10T13:00")
-    titles = [entry.title for entry in feedparser.parse(site.output / "changes.rss").entries]
+    titles = site.change_titles()
     assert titles
     assert all(" moved from " in title for title in titles), titles
     # Of one publish's changes the coming airings' come first, soonest first (the window
@@ -377,7 +381,7 @@ def test_one_publishs_entries_read_soonest_first_across_shows(site: Site) -> Non
         "at = 2026-01-03T18:00:00", "at = 2026-01-03T19:00:00"
     ))
     site.ok("2026-01-10T13:00")
-    titles = [entry.title for entry in feedparser.parse(site.output / "changes.rss").entries]
+    titles = site.change_titles()
     assert titles[:3] == [
         "Let's Meet · Ep. 175 moved from Sat 10 Jan 2026 18:00 to Sat 10 Jan 2026 19:00",
         "Dialogue on Sun 11 Jan 2026 09:00 removed from the schedule: “Breakfast special”",
@@ -402,7 +406,7 @@ def test_a_show_moved_to_another_zone_gives_both_offsets(site: Site, hour: str, 
         .replace("at = 2026-01-03T18:00:00", f"at = {at}")
     )
     site.ok("2026-01-10T13:00")
-    titles = [entry.title for entry in feedparser.parse(site.output / "changes.rss").entries]
+    titles = site.change_titles()
     assert f"Let's Meet · Ep. 175 moved {moved}" in titles, titles
 
 
@@ -452,14 +456,14 @@ def test_an_airing_moved_past_the_windows_edge_is_logged_as_moved(site: Site) ->
     assert "a/20260514T120000Z" in (site.output / "a.ics").read_text()
     site.write(EDGE)  # the move taken away while the 16th was in the window: back, not added
     site.ok("2026-05-11T10:05Z")
-    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    titles = site.change_titles()
     assert titles[0] == "A · Ep. 14 moved from Sat 16 May 2026 15:00 to Thu 14 May 2026 12:00"
     # Moved into the window from before it, then back out by taking the move away.
     site.write(EDGE + _move("2026-05-08T12:00:00", "2026-05-12T18:00:00"))
     site.ok("2026-05-11T10:20Z")
     site.write(EDGE)
     site.ok("2026-05-11T10:30Z")
-    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    titles = site.change_titles()
     assert titles[0] == "A · Ep. 8 moved from Tue 12 May 2026 18:00 to Fri 8 May 2026 12:00", titles
     assert not any("removed" in title for title in titles), titles
 
@@ -472,7 +476,7 @@ def test_an_airing_moved_out_of_the_window_and_back_is_moved_both_times(site: Si
     site.ok("2026-05-10T10:10Z")
     site.write(EDGE)
     site.ok("2026-05-10T10:20Z")
-    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    titles = site.change_titles()
     assert titles == [
         "A · Ep. 14 moved from Sat 16 May 2026 15:00 to Thu 14 May 2026 12:00",
         "A · Ep. 14 moved from Thu 14 May 2026 12:00 to Sat 16 May 2026 15:00",
@@ -488,7 +492,7 @@ def test_an_airing_of_the_spring_forward_gap_moved_out_of_the_window_is_moved(si
     site.ok("2026-03-05T12:00Z")
     site.write(gap + _move("2026-03-08T02:30:00", "2026-03-12T10:00:00"))
     site.ok("2026-03-05T12:10Z")
-    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    titles = site.change_titles()
     assert titles == ["A · Ep. 8 moved from Sun 8 Mar 2026 03:30 to Thu 12 Mar 2026 10:00"]
 
 
@@ -524,7 +528,7 @@ def test_a_show_put_back_is_logged_back_on_the_schedule(site: Site) -> None:
     site.ok("2026-01-10T13:00")
     site.write(CONFIG)
     site.ok("2026-01-10T13:05")
-    titles = [e.title for e in feedparser.parse(site.output / "changes.rss").entries]
+    titles = site.change_titles()
     # Mondays at 20:00 from the 12th to the end of the window, four weeks on (7 February).
     assert titles == [
         "Dialogue back on the schedule, with its 4 coming airings",
