@@ -131,7 +131,7 @@ class _Plan:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Job:
-    """One publish's settings."""
+    """One publish's settings; ``now`` in UTC."""
 
     site: Site
     now: datetime
@@ -478,7 +478,7 @@ class _Shows:
         part = reconcile_part(
             records,
             _hashed(self.site, show, window, recent),
-            now=self.now.astimezone(UTC),
+            now=self.now,
             inside=self.inside,
             known=self.known,
             show_titles=self.titles,
@@ -517,7 +517,7 @@ class _Shows:
 
     def departed(self) -> None:
         """Mark absent the airings of shows no longer in the config; log each such show once."""
-        now = self.now.astimezone(UTC)
+        now = self.now
         for show_id in sorted(self.known - self.titles.keys()):
             records = self.state.show_airings(show_id)
             self._keep(show_id, reconcile_part(
@@ -1269,7 +1269,7 @@ def _reading_order(now: float, change: DraftChange) -> tuple[int, float]:
 
 
 def _airing_moments(airings: Sequence[Airing], now: datetime) -> list[datetime]:
-    """Return the first start after ``now`` and the ends after ``now`` of airings on the air.
+    """Return the first start after ``now`` (UTC) and the ends after it of airings on the air.
 
     ``airings`` are in start order, so one bisection finds the next start (a
     later airing's start or end cannot come sooner). An airing on the air
@@ -1278,7 +1278,6 @@ def _airing_moments(airings: Sequence[Airing], now: datetime) -> list[datetime]:
     """
     if not airings:
         return []
-    now = now.astimezone(UTC)
     index = bisect.bisect_right(airings, now, key=_start)
     found = [_start(airings[index])] if index < len(airings) else []
     reach = now - max(a.end - a.start for a in airings) - timedelta(days=1)
