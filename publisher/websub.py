@@ -33,10 +33,10 @@ def notify(hub: str, urls: Iterable[str], *, timeout: float = DEFAULT_TIMEOUT) -
 
     After the first failure the rest are not tried (a hub that is down would
     cost ``timeout`` per feed); they stay owed with the same reason. All of
-    it ends within ``BUDGET_TIMEOUTS`` timeouts: ``timeout`` bounds each
-    wait on the socket, and a hub that sends
-    its answer a byte at a time would hold the publish, and its lock, for as
-    long as it likes. What is not answered by then stays owed.
+    it ends within ``BUDGET_TIMEOUTS`` timeouts: ``timeout`` bounds each wait
+    on the socket, and a hub that sends its answer a byte at a time would
+    hold the publish, and its lock, for as long as it likes. What is not
+    answered by then stays owed.
     """
     pending = list(urls)
     answers: queue.SimpleQueue[str | None] = queue.SimpleQueue()
