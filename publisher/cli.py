@@ -167,10 +167,10 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from schedule.intervals import late_starts  # noqa: PLC0415 - `check` alone warns of them
+
     site = _load(args, err)
     now = current_time(args.now, site.timezone)
-    from schedule.intervals import late_starts  # noqa: PLC0415
-
     for warning in [*late_starts(site, now), *_overlaps(site, now)]:
         print(f"airdates: warning: {warning}", file=err)
     print(f"{site.source}: ok, {len(site.shows)} shows, {len(site.channels)} channels", file=out)
