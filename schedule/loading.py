@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from schedule.config import load_config
+from schedule.density import too_many_airings
 from schedule.errors import ConfigError, ConfigErrors
 from schedule.plan import Plan, Segment
 from schedule.recurrence import occurrences, resolve, resolve_utc
@@ -34,7 +35,14 @@ def load_site(path: str, parsed: Parsed | None = None) -> tuple[Site, tuple[str,
     kept = parsed.shows if parsed is not None else None
     shows: list[Show] = []
     errors: list[ConfigError] = []
+    window = site.past + site.future
     for show in site.shows:
+        # Before anything is expanded: such a show would take minutes to settle.
+        dense = too_many_airings(show, window, f"shows[{show.id}]")
+        if dense is not None:
+            errors.append(dense.located(file=show.source or site.source))
+            shows.append(show)
+            continue
         if kept is not None and kept.is_settled(show):
             shows.append(show)  # made of the same table and settings as an earlier load's
             continue
