@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from schedule.errors import ConfigError
 from schedule.fields import Where, nearest_key, url
 from schedule.site import EpisodeInfo
-from schedule.writable import blank
+from schedule.writable import PROSE_LIMIT, TITLE_LIMIT, blank, overlong
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -154,6 +154,13 @@ def _episode(
         )
         return None
     title, summary = (_said(row.get(name, "")) for name in ("title", "summary"))
+    for name, cell, limit in (("title", title, TITLE_LIMIT), ("summary", summary, PROSE_LIMIT)):
+        if problem := overlong(cell, limit):
+            where.report(
+                f"row {line}: {name}: {problem}", hint="shorten it", line=line,
+                column=names.index(name) + 1,
+            )
+            return None
     return EpisodeInfo(
         number=number, season=season, title=title or None, summary=summary,
         link=link, origin=(where.file, line),

@@ -13,7 +13,7 @@ from schedule.durations import parse_duration
 from schedule.errors import ConfigError
 from schedule.hints import closest
 from schedule.localtime import parse_date, parse_local_datetime, type_name
-from schedule.writable import blank
+from schedule.writable import PROSE_LIMIT, TITLE_LIMIT, blank, overlong
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -238,6 +238,8 @@ def title(value: object, where: Where) -> str:
     if blank(read):
         msg = "must not be empty" if not read else "says nothing: only spaces or control characters"
         raise ConfigError(msg, value=value, hint="write what it is called")
+    if msg := overlong(read, TITLE_LIMIT):
+        raise ConfigError(msg, value=value, hint="shorten it; a longer text belongs in a description or a summary")
     return read
 
 
@@ -248,6 +250,8 @@ def prose(value: object, where: Where) -> str:
     description and a DESCRIPTION without a value, which validators reject.
     """
     read = text(value, where)
+    if msg := overlong(read, PROSE_LIMIT):
+        raise ConfigError(msg, value=value, hint="shorten it")
     return "" if blank(read) else read
 
 

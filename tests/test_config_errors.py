@@ -78,6 +78,28 @@ CASES = [
         "shows[lets-meet].title",
         "write what it is called",
     ),
+    Case(  # written into every airing, in every format: 2 MB made 588 MB of files
+        "title longer than a title",
+        VALID.replace("Let's Meet", "Let's Meet " * 100, 1),
+        "shows[lets-meet].title",
+        "is 1,100 characters long; at most 1,000 are published",
+    ),
+    Case(
+        "description longer than 100,000 characters",
+        VALID.replace('channel = "cqtv"', f'channel = "cqtv"\ndescription = "{"y" * 100_001}"'),
+        "shows[lets-meet].description",
+        "is 100,001 characters long",
+    ),
+    Case(
+        "csv title longer than a title",
+        WITH_CSV,
+        "shows[lets-meet].episodes_file",
+        "row 3: title: is 1,001 characters long",
+        file="eps.csv",
+        line=3,
+        column=2,
+        others={"eps.csv": f"number,title\n1,One\n2,{'z' * 1001}\n"},
+    ),
     Case(
         "output folder of only spaces",
         VALID.replace('timezone = "Asia/Shanghai"', 'timezone = "Asia/Shanghai"\noutput = " "'),
@@ -659,6 +681,16 @@ def test_a_misspelt_required_key_is_one_error(tmp_path: Path, text: str, key: st
     """"titel" is one mistake: the unknown key naming the fix, no "title: missing" beside it."""
     [error] = errors_of(write_case(tmp_path, Case("typo", text, key)))
     assert (error.key, error.hint) == (key, "did you mean 'title'?")
+
+
+def test_titles_and_descriptions_up_to_their_limits_are_taken(tmp_path: Path) -> None:
+    """1,000 characters of title and 100,000 of description are published as they are."""
+    text = VALID.replace("Let's Meet", "t" * 1000).replace(
+        'channel = "cqtv"', f'channel = "cqtv"\ndescription = "{"d" * 100_000}"'
+    )
+    site = load_config(write_case(tmp_path, Case("long", text, None)))
+    assert len(site.shows[0].title) == 1000
+    assert len(site.shows[0].description) == 100_000
 
 
 def test_a_huge_value_is_quoted_with_its_middle_cut(tmp_path: Path) -> None:
