@@ -23,6 +23,7 @@ _CSV_ERRORS = {
     "unexpected end of data": "opens a quote that is never closed",
     "',' expected after '\"'": "has a quote that ends a cell before the cell ends",
 }
+_DIGITS = 18  # of a number or a season: far more than any show will air
 _QUOTING = 'a cell with a quote in it is quoted whole, its quotes doubled: "say ""hi"""'
 
 
@@ -65,8 +66,13 @@ def _rows(text: str, where: Where) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            said = _CSV_ERRORS.get(str(error), f"cannot be read as CSV: {error}")
-            where.report(f"the row on line {first} {said}", hint=_QUOTING, line=first)
+            if str(error).startswith("field larger than field limit"):
+                # The csv module's own cap (131,072), above what a cell may hold anyway.
+                said, hint = f"has a cell longer than {PROSE_LIMIT:,} characters", "shorten it"
+            else:
+                said = _CSV_ERRORS.get(str(error), f"cannot be read as CSV: {error}")
+                hint = _QUOTING
+            where.report(f"the row on line {first} {said}", hint=hint, line=first)
             return
         if any(cell.strip() for cell in cells):
             yield reader.line_num, cells
@@ -85,8 +91,9 @@ def _header_ok(names: list[str], where: Where) -> bool:
     fine = True
     for column, name in enumerate(names, start=1):
         if name not in COLUMNS or names.index(name) != column - 1:
-            what = "repeated" if name in COLUMNS else "unknown"
-            hint = nearest_key(name, COLUMNS)
+            repeated = name in COLUMNS
+            what = "repeated" if repeated else "unknown"
+            hint = "keep one of the two columns" if repeated else nearest_key(name, COLUMNS)
             where.report(
                 f"{what} column {name!r} in the header",
                 value=name,
@@ -177,7 +184,11 @@ def _whole(cell: str, column: str, *, required: bool) -> int | None:
     cell = cell.strip()
     if not cell and not required:
         return None
-    if not cell.isascii() or not cell.isdigit() or int(cell) < 1:
+    whole = cell.isascii() and cell.isdigit()
+    if whole and len(cell) > _DIGITS:  # Python reads no more than 4,300 digits (a ValueError)
+        msg = f"{cell[:20]!r}… is {len(cell):,} digits long, more than an episode number has"
+        raise ConfigError(msg, value=cell, key=column, hint=f"write at most {_DIGITS} digits")
+    if not whole or int(cell) < 1:
         shown = repr(cell) if cell else "empty"
         msg = f"{shown} is not a whole number of 1 or more"
         raise ConfigError(msg, value=cell, key=column)
