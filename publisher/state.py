@@ -23,6 +23,7 @@ steps from an empty file up to it, each applied in its own transaction):
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import re
 import sqlite3
@@ -36,7 +37,7 @@ from typing import Any, cast
 from feeds.edition import ScheduleChange
 from publisher.changes import AiringRecord, ChangeKind
 from publisher.dbpaths import database_uri, folder_text, folder_value
-from publisher.files import Stamp, intact
+from publisher.files import Stamp, intact, sync_folder
 from schedule.errors import OutputError
 
 __all__ = [
@@ -223,9 +224,19 @@ class State:
 
     @classmethod
     def open(cls, folder: Path) -> State:
-        """Open (creating and migrating) the database in the state folder."""
+        """Open (creating and migrating) the database in the state folder.
+
+        A new database is made under another name and renamed into place with
+        its schema in, so an empty ``state.sqlite`` is never one airdates
+        left: it was emptied since (a truncated copy, an editor on a full
+        disk), and is refused as a damaged one is. Taken for a first publish,
+        it restarted every SEQUENCE at 0, and calendar apps ignored updates.
+        """
         path = folder / DB_NAME
         with _translated(path):
+            if not os.path.lexists(path):
+                _create(path)
+            _refuse_emptied(path)
             # A URI, so that ATTACH may name the held databases by theirs (commit).
             connection = _connect(database_uri(path, "rwc"), uri=True)
             connection.execute("PRAGMA journal_mode=WAL")
@@ -249,6 +260,7 @@ class State:
         memory = _connect(":memory:")
         if path.exists():
             with _translated(path):
+                _refuse_emptied(path)
                 source = _snapshot_source(path)
                 source.backup(memory)
                 source.close()
@@ -599,6 +611,42 @@ def _snapshot_source(path: Path) -> sqlite3.Connection:
     except sqlite3.OperationalError:
         return _connect(database_uri(path, "ro") + "&immutable=1", uri=True)
     return connection
+
+
+def _create(path: Path) -> None:
+    """Make a new state database at ``path``: schema in, durable, then renamed into place."""
+    new = path.with_name(path.name + ".new")
+    try:
+        for leftover in ("", "-wal", "-shm", "-journal"):  # of a first publish that ended here
+            new.with_name(new.name + leftover).unlink(missing_ok=True)
+        connection = _connect(database_uri(new, "rwc"), uri=True)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            _migrate(connection)
+        finally:
+            connection.close()  # the last connection: the log is checkpointed into the file
+        fd = os.open(new, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        new.rename(path)
+    except OSError as error:
+        msg = f"{path}: state database: cannot create it: {error.strerror or error}"
+        raise StateError(msg, path=str(path)) from error
+    sync_folder(path.parent)
+
+
+def _refuse_emptied(path: Path) -> None:
+    """Refuse a state database of 0 bytes: emptied since airdates made it (``State.open``)."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        return  # a dangling link, say: SQLite says what is wrong with it
+    if empty:
+        msg = f"{path}: state database: the file is empty ({_RESTART})"
+        raise StateError(msg, path=str(path))
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:

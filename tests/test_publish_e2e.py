@@ -712,6 +712,26 @@ def test_unwritable_output_exits_4_and_keeps_the_state(site: Site, tmp_path: Pat
     assert site.table("airings") == airings
 
 
+def test_an_emptied_state_database_exits_4_and_keeps_the_outputs(site: Site) -> None:
+    """A state database truncated to 0 bytes is refused, not taken for a first publish.
+
+    Taken for one, it rewrote every file with SEQUENCE 0 again and an empty
+    change log, and exited 0: calendar apps then ignored the next updates.
+    """
+    site.ok(NOW)
+    site.write(CONFIG + MOVE)
+    site.ok("2026-01-10T13:00")
+    before = site.files()
+    assert b"SEQUENCE:1\r\n" in before["dialogue.ics"][2]  # the moved airing
+    site.db.write_bytes(b"")
+    code, out, err = site.publish("2026-01-11T12:00")
+    assert code == 4
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert "state.sqlite: state database: the file is empty" in err
+    assert site.files() == before
+
+
 @pytest.mark.parametrize(
     "failing",
     [

@@ -197,6 +197,41 @@ def test_unreadable_database_is_a_state_error(tmp_path: Path) -> None:
     assert len(str(caught.value).splitlines()) == 1
 
 
+def test_an_emptied_database_is_refused_not_taken_for_a_first_publish(tmp_path: Path) -> None:
+    """0 bytes where the state was: a first publish restarted every SEQUENCE at 0, silently."""
+    State.open(tmp_path).close()
+    (tmp_path / DB_NAME).write_bytes(b"")
+    for opening in (State.open, State.snapshot):
+        with pytest.raises(StateError) as caught:
+            opening(tmp_path)
+        assert caught.value.exit_code == 4
+        assert str(caught.value).startswith(f"{tmp_path / DB_NAME}: state database: the file is empty")
+        assert "restore it from a backup" in str(caught.value)
+    assert (tmp_path / DB_NAME).stat().st_size == 0
+
+
+def test_a_database_whose_making_fails_is_not_left_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first publish that ends while the database is made leaves none: the next starts afresh.
+
+    So an empty database is never one airdates left, and can be refused.
+    """
+    real = state_module._migrate
+
+    def full_disk(db: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(state_module, "_migrate", full_disk)
+    with pytest.raises(StateError):
+        State.open(tmp_path)
+    assert not (tmp_path / DB_NAME).exists()
+    monkeypatch.setattr(state_module, "_migrate", real)
+    State.open(tmp_path).close()
+    assert (tmp_path / DB_NAME).stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [DB_NAME]
+
+
 def test_intended_files_are_in_the_manifest_until_settled(tmp_path: Path) -> None:
     """A commit names the files about to be written, unstamped; ``settle`` stamps or forgets them.
 
