@@ -49,7 +49,7 @@ from urllib.parse import urljoin
 from feeds.edition import Edition, Revision, ScheduleChange
 from feeds.ics import calendar_events, calendar_frame
 from feeds.registry import Renderer, preload, renderers
-from publisher import files, sitecache, websub
+from publisher import files, owner, sitecache, websub
 from publisher.changes import (
     AiringRecord,
     DraftChange,
@@ -309,6 +309,8 @@ def publish(  # noqa: PLR0913 - mirrors the command's options
             # Another publish ran meanwhile, perhaps of a newer config: this
             # one's would undo it (and raise SEQUENCE again).
             raise InputsChanged
+        if site.source:
+            owner.claim(state_folder, site.source, record=not dry_run)
         state = State.snapshot(state_folder) if dry_run else State.open(state_folder)
         try:
             return _dry_run(job, state) if dry_run else _publish(job, state)
