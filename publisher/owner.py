@@ -32,6 +32,8 @@ def claim(state: Path, config: str, *, record: bool = True) -> None:
 
     With ``record`` false (a dry run) nothing is written.
     """
+    if not os.path.isfile(config):
+        return  # the shell's pipe (-c /dev/stdin): no path to know it by
     mine = os.fsencode(os.path.realpath(config)) + b"\0" + os.fsencode(os.path.realpath(state))
     path = state / OWNER
     try:

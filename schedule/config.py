@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from schedule.keptshows import ShowKey
     from schedule.tomltables import Parsed
 
-__all__ = ["holding_folder", "load_config"]
+__all__ = ["config_folder", "holding_folder", "load_config"]
 
 _TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_END = re.compile(r"\s*\(at end of document\)$")
@@ -62,6 +62,18 @@ class _Context:
     episode_files: set[str] = field(default_factory=set)  # absolute paths of those read
 
 
+def config_folder(path: str) -> str:
+    """Return the folder the relative paths of the config file at ``path`` start from.
+
+    Its own; for the shell's pipe (``-c /dev/stdin``, ``-c <(...)``), the
+    current folder: a pipe's is /dev (or /dev/fd), and the output and the
+    state folder went there, onto a file system that a reboot empties.
+    """
+    if os.path.basename(os.path.realpath(path)).startswith("pipe:"):
+        return os.getcwd()
+    return str(Path(path).absolute().parent)
+
+
 def load_config(path: str, parsed: Parsed | None = None) -> Site:
     """Read and validate the config at ``path`` and every file it includes.
 
@@ -73,7 +85,7 @@ def load_config(path: str, parsed: Parsed | None = None) -> Site:
     document = _read_toml(path, errors, parsed)
     if document is None:
         raise ConfigErrors(errors)
-    folder = str(Path(path).absolute().parent)
+    folder = config_folder(path)
     included = [
         (file, *_read_quietly(file, parsed)) for file in _included_files(document, path, folder)
     ]
@@ -216,7 +228,7 @@ def _same_file(one: str, other: str) -> bool:
 
 def _episodes_path(value: str, where: f.Where) -> str:
     """Where a show's ``episodes_file`` is: relative to the file that names it."""
-    return value if Path(value).is_absolute() else str(Path(where.file).parent / value)
+    return value if Path(value).is_absolute() else str(Path(config_folder(where.file)) / value)
 
 
 def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:

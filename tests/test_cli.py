@@ -537,6 +537,31 @@ def test_a_config_piped_in_by_the_shell_publishes(tmp_path: Path) -> None:
     assert len(calendar.walk("VEVENT")) > 0
 
 
+def test_a_piped_config_s_relative_folders_are_in_the_current_folder(tmp_path: Path) -> None:
+    """`cat airdates.toml | airdates publish -c /dev/stdin` writes where the command runs.
+
+    A pipe's folder is /dev: the output and the state folder went there, onto
+    a file system a reboot empties, and every SEQUENCE with it.
+    """
+    config = (
+        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
+        'output = "piped-public"\nstate = "piped-state"\n'
+        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\nepisodes_file = "eps.csv"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+    )
+    (tmp_path / "eps.csv").write_text("number,title\n3,From the spreadsheet\n")
+    command = str(Path(sys.executable).with_name("airdates"))
+    done = subprocess.run(  # noqa: S603 - the installed command
+        [command, "publish", "-c", "/dev/stdin", "--now", "2026-01-10T12:00"],
+        input=config, capture_output=True, text=True, timeout=30, check=False, cwd=tmp_path,
+    )
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert (tmp_path / "piped-state" / "state.sqlite").is_file()
+    assert "From the spreadsheet" in (tmp_path / "piped-public" / "s.ics").read_text()
+    assert not Path("/dev/piped-public").exists()
+    assert not Path("/dev/piped-state").exists()
+
+
 def test_an_output_holding_a_state_folder_with_a_newline_is_named_on_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
