@@ -39,6 +39,7 @@ _TOML_END = re.compile(r"\s*\(at end of document\)$")
 _XMLTV_ID = re.compile(r"[-a-zA-Z0-9]+(?:\.[-a-zA-Z0-9]+)+")
 _NOT_DNS = re.compile(r"[^-a-zA-Z0-9]+")
 _GLOB_CHARS = re.compile(r"[*?\[]")
+_SNIFFED = 200  # bytes of a file looked at for the NULs of UTF-16 text
 _MOST_FEED_ITEMS = 10_000  # entries in one feed: more is a typo, and no reader wants them
 _SITE_KEYS = (
     "title", "base_url", "timezone", "language", "description", "output", "state",
@@ -156,9 +157,22 @@ def _read_toml(
 def _read_quietly(
     path: str, parsed: Parsed | None
 ) -> tuple[dict[str, Any] | None, list[ConfigError]]:
-    """Parse an included file, keeping its errors apart so they can follow the main file's."""
+    """Parse an included file, keeping its errors apart so they can follow the main file's.
+
+    An empty one is an error, as a pattern matching no file is (``_include``):
+    a file cut short by a full disk or a failed copy would otherwise take its
+    shows off the schedule, and the publish delete their files.
+    """
     errors: list[ConfigError] = []
-    return _read_toml(path, errors, parsed), errors
+    document = _read_toml(path, errors, parsed)
+    text = _read_text(path, f.Where(path, "", errors)) if document == {} and not errors else None
+    if text is not None and not text.strip():
+        errors.append(ConfigError(
+            "the file is empty", file=path,
+            hint="delete it, or leave it out of include, while it should hold no show",
+        ))
+        return None, errors
+    return document, errors
 
 
 def _read_text(path: str, where: f.Where) -> str | None:
@@ -169,6 +183,9 @@ def _read_text(path: str, where: f.Where) -> str | None:
         reason = getattr(error, "strerror", None) or str(error)
         where.report(f"cannot read the file: {reason}")
         return None
+    if _utf16(data):
+        where.report("UTF-16 text, not UTF-8", hint="save the file as UTF-8", line=1)
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -176,6 +193,16 @@ def _read_text(path: str, where: f.Where) -> str | None:
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         where.report("not UTF-8 text", hint="save the file as UTF-8", line=line, column=column)
         return None
+
+
+def _utf16(data: bytes) -> bool:
+    """Tell whether ``data`` looks like UTF-16 text: every other byte a NUL, near enough.
+
+    Valid UTF-8 as far as the decoder goes (without a byte-order mark), it
+    read as TOML full of NULs and as CSV columns named 'n\\x00u\\x00m...'.
+    """
+    odd, even = data[1:_SNIFFED:2], data[:_SNIFFED:2]
+    return odd.count(0) > len(odd) // 2 or even.count(0) > len(even) // 2
 
 
 def _report_syntax(message: str, text: str, where: f.Where) -> None:
@@ -245,10 +272,12 @@ def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
         msg = f"cannot read {csv_path!r}: {reason}"
         raise ConfigError(msg, value=value, hint="check that airdates may read it") from None
     try:
-        text = data.decode("utf-8-sig")
+        text = None if _utf16(data) else data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        text = None
+    if text is None:
         msg = f"{csv_path!r} is not UTF-8 text"
-        raise ConfigError(msg, value=value, hint="save it as UTF-8 CSV") from None
+        raise ConfigError(msg, value=value, hint="save it as UTF-8 CSV")
     return parse_episodes_csv(text, f.Where(csv_path, where.key, where.errors))
 
 

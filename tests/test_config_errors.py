@@ -510,6 +510,14 @@ CASES = [
             "shows/extra.toml": '[[shows]]\nid = "extra"\ntitle = "Extra"\nduraton = "1 hour"\n'
         },
     ),
+    Case(  # cut short by a full disk or a failed copy: its shows would go off the schedule
+        "included file empty",
+        VALID.replace('timezone = "Asia/Shanghai"', 'include = ["shows/*.toml"]'),
+        None,
+        "leave it out of include, while it should hold no show",
+        file="shows/extra.toml",
+        others={"shows/extra.toml": " \n\n"},
+    ),
     Case(
         "site in included file",
         VALID.replace('timezone = "Asia/Shanghai"', 'include = ["more.toml"]'),
@@ -730,6 +738,27 @@ def test_titles_and_descriptions_up_to_their_limits_are_taken(tmp_path: Path) ->
     site = load_config(write_case(tmp_path, Case("long", text, None)))
     assert len(site.shows[0].title) == 1000
     assert len(site.shows[0].description) == 100_000
+
+
+def test_an_included_file_of_only_comments_holds_no_show_and_is_taken(tmp_path: Path) -> None:
+    """Emptied on purpose, with a word why: not the empty file a failed copy leaves."""
+    text = VALID.replace('timezone = "Asia/Shanghai"', 'include = ["shows/*.toml"]')
+    case = Case("retired", text, None, others={"shows/old.toml": "# taken off in May\n"})
+    site = load_config(write_case(tmp_path, case))
+    assert [show.id for show in site.shows] == ["lets-meet"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_a_config_or_spreadsheet_saved_as_utf_16_says_so(tmp_path: Path, encoding: str) -> None:
+    """Without a byte-order mark UTF-16 decodes as UTF-8: TOML read NULs, CSV 'n\\x00u\\x00m'."""
+    (tmp_path / MAIN).write_bytes(VALID.encode(encoding))
+    [error] = errors_of(str(tmp_path / MAIN))
+    assert (error.message, error.hint) == ("UTF-16 text, not UTF-8", "save the file as UTF-8")
+    (tmp_path / MAIN).write_text(WITH_CSV)
+    (tmp_path / "eps.csv").write_bytes("number,title\n1,One\n".encode(encoding))
+    [error] = errors_of(str(tmp_path / MAIN))
+    assert error.message.endswith("eps.csv' is not UTF-8 text")
+    assert error.hint == "save it as UTF-8 CSV"
 
 
 def test_a_huge_value_is_quoted_with_its_middle_cut(tmp_path: Path) -> None:
