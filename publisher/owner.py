@@ -47,7 +47,8 @@ def claim(state: Path, config: str, *, record: bool = True) -> None:
         return
     other, _, folder = recorded.partition(b"\0")
     if other and folder == mine.partition(b"\0")[2] and os.path.isfile(other):
-        msg = f"the state folder {state} holds the publishes of another config, {os.fsdecode(other)}"
+        theirs = os.fsdecode(other)
+        msg = f"the state folder {state} holds the publishes of another config, {theirs}"
         raise ConfigError(
             msg,
             file=config,

@@ -236,10 +236,13 @@ def title(value: object, where: Where) -> str:
     """Read a string that must say something (titles, names)."""
     read = text(value, where)
     if blank(read):
-        msg = "must not be empty" if not read else "says nothing: only spaces or control characters"
-        raise ConfigError(msg, value=value, hint="write what it is called")
+        msg = "says nothing: only spaces, control or invisible characters"
+        raise ConfigError(
+            msg if read else "must not be empty", value=value, hint="write what it is called"
+        )
     if msg := overlong(read, TITLE_LIMIT):
-        raise ConfigError(msg, value=value, hint="shorten it; a longer text belongs in a description or a summary")
+        hint = "shorten it; a longer text belongs in a description or a summary"
+        raise ConfigError(msg, value=value, hint=hint)
     return read
 
 

@@ -301,7 +301,12 @@ def _check_episodes(plan: Plan, show: Show) -> list[ConfigError]:
 
 
 def _no_such_episode(number: int | None, season: int | None) -> str:
-    return f"no airing is episode {number}" + (f" of season {season}" if season else "")
+    of_season = f" of season {season}" if season else ""
+    if number is not None and number > _SEARCH_LIMIT:
+        # Not "no airing is": an open-ended show has one, past where the search stops.
+        return (f"no airing is episode {number}{of_season} within {_SEARCH_LIMIT:,} airings of"
+                " where its numbering starts")
+    return f"no airing is episode {number}{of_season}"
 
 
 def _no_episode(show: Show, info: EpisodeInfo, key: str) -> ConfigError:
@@ -430,4 +435,10 @@ def _no_airing(plan: Plan, show: Show, key: str, at: datetime) -> ConfigError:
 
 
 def _when(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M %a")
+    """Return "2026-01-03 18:00 Sat", with seconds when it has some.
+
+    Else the nearest airing, at 18:00, read the same as the 18:00:01 that matched none.
+    """
+    if at.microsecond:
+        return at.strftime(f"%Y-%m-%d %H:%M:%S.{at.microsecond:06d} %a")
+    return at.strftime("%Y-%m-%d %H:%M:%S %a" if at.second else "%Y-%m-%d %H:%M %a")

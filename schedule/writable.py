@@ -23,9 +23,14 @@ TITLE_LIMIT = 1_000  # characters of a title or a name
 PROSE_LIMIT = 100_000  # characters of a description, a summary or a reason
 
 
+# Published, but seen by no one: zero-width spaces and joiners, direction marks,
+# embeddings and isolates, the soft hyphen, the word joiner, a stray byte-order mark.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def blank(text: str) -> bool:
-    """Tell whether ``text`` says nothing once published: only whitespace and dropped characters."""
-    return not UNWRITABLE.sub("", text).strip()
+    """Tell whether ``text`` says nothing once published: no character anyone can see."""
+    return not _INVISIBLE.sub("", UNWRITABLE.sub("", text)).strip()
 
 
 def overlong(text: str, limit: int) -> str | None:

@@ -100,6 +100,12 @@ CASES = [
         column=2,
         others={"eps.csv": f"number,title\n1,One\n2,{'z' * 1001}\n"},
     ),
+    Case(  # a zero-width space, a joiner and a byte-order mark: a title no one sees
+        "title of only invisible characters",
+        VALID.replace('title = "Let\'s Meet"', 'title = "\\u200b\\u200d\\ufeff"'),
+        "shows[lets-meet].title",
+        "write what it is called",
+    ),
     Case(
         "output folder of only spaces",
         VALID.replace('timezone = "Asia/Shanghai"', 'timezone = "Asia/Shanghai"\noutput = " "'),

@@ -144,6 +144,26 @@ def test_the_cli_reports_them_with_exit_1(tmp_path: Path, name: str, capsys: pyt
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("at", "shown"),
+    [("2026-01-03T18:00:01", "18:00:01"), ("2026-01-03T18:00:00.5", "18:00:00.500000")],
+)
+def test_a_time_off_by_seconds_shows_its_seconds(tmp_path: Path, at: str, shown: str) -> None:
+    """Else: "no airing starts at 2026-01-03 18:00 Sat (nearest airing: 2026-01-03 18:00 Sat)"."""
+    [error] = problems(write(tmp_path, f"[shows.numbering]\nepisode = 3\nat = {at}\n"))
+    assert error.message == f"no airing of this show starts at 2026-01-03 {shown} Sat"
+    assert error.hint == "nearest airing: 2026-01-03 18:00 Sat"
+
+
+def test_an_episode_past_the_search_says_how_far_it_looked(tmp_path: Path) -> None:
+    """An open-ended show has an episode 200,000; airdates stops looking at 100,000 airings."""
+    [error] = problems(write(tmp_path, "[[shows.changes]]\nepisode = 200000\ncancel = true\n"))
+    assert error.key == "shows[lets-meet].changes[0].episode"
+    assert error.message == (
+        "no airing is episode 200000 within 100,000 airings of where its numbering starts"
+    )
+
+
 def test_a_change_by_episode_is_found_by_its_number(tmp_path: Path) -> None:
     """A change given by `episode` comes back found by the airing's original start."""
     path = write(tmp_path, "[shows.numbering]\nepisode = 173\nat = 2026-01-03T18:00:00\n"
