@@ -557,14 +557,19 @@ def _unlink_quietly(path: Path) -> None:
 def folder_error(folder: Path, error: OSError, doing: str) -> OutputError:
     """Return the error of a folder that could not be made, naming a file in its way."""
     if isinstance(error, FileExistsError | NotADirectoryError):
-        in_way = (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir())
-        blocker = next(in_way, None)
-        if blocker is not None:
-            return OutputError(
-                f"{folder}: {doing}: {blocker} is a file, not a folder"
-                " (move it away, or choose another folder)",
-                path=str(folder),
-            )
+        for place in (folder, *folder.parents):
+            if place.is_symlink() and not place.exists():
+                return OutputError(
+                    f"{folder}: {doing}: {place} is a link to {os.readlink(place)}, which is not"
+                    " there (make that folder, or remove the link)",
+                    path=str(folder),
+                )
+            if place.exists() and not place.is_dir():
+                return OutputError(
+                    f"{folder}: {doing}: {place} is a file, not a folder"
+                    " (move it away, or choose another folder)",
+                    path=str(folder),
+                )
     return _output_error(folder, error, doing)
 
 

@@ -310,6 +310,20 @@ def test_unwritable_output_is_an_output_error(scripted: tuple[Site, Script]) -> 
     assert _rows(site, "publishes") == []
 
 
+def test_an_output_folder_linked_to_nowhere_is_named_as_such(scripted: tuple[Site, Script]) -> None:
+    """A link to a folder since removed (an unmounted disk, say) is said to be one."""
+    site, _ = scripted
+    link = Path(site.output).parent / "web"
+    link.symlink_to(Path(site.output).parent / "gone")
+    with pytest.raises(OutputError) as caught:
+        publish(site, now=at(10), output=link)
+    assert str(caught.value) == (
+        f"{link}: cannot create folder: {link} is a link to {link.parent / 'gone'}, which is not"
+        " there (make that folder, or remove the link)"
+    )
+    assert _rows(site, "publishes") == []
+
+
 def test_staging_failure_replaces_nothing(
     scripted: tuple[Site, Script], monkeypatch: pytest.MonkeyPatch
 ) -> None:
