@@ -109,6 +109,15 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise  # the reader went away: run() says so with 141
+    except OSError as error:
+        # The files airdates writes are OutputErrors already; this is anything else the
+        # system refused (no file descriptor or process left, a pipe that failed): as
+        # an output that could not be written, the published files are as they were.
+        where = f"{os.fsdecode(error.filename)}: " if error.filename is not None else ""
+        print(f"airdates: {where}{error.strerror or error} (the next run tries again)", file=err)
+        return 4
     except OverflowError:
         print("airdates: a date in this run falls outside the years 1 to 9999; check --now, --from and --days",
               file=err)

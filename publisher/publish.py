@@ -341,6 +341,7 @@ def _publish(job: _Job, state: State) -> Report:
     files.ensure_folder(job.folder)
     files.clear_leftovers(job.folder)
     sitecache.tidy(Path(job.site.state))
+    _tidy_state_folder(job.site)
     pinned: list[tuple[str, str | None]] = []
     plan, rendering = _render(
         job, state, stage=True,
@@ -392,8 +393,9 @@ def _publish(job: _Job, state: State) -> Report:
         files.sync_folder(job.folder)
         state.settle(str(job.folder), written=written, deleted=stale)
     finally:
-        for path in plan.held:
-            path.unlink(missing_ok=True)
+        for path in plan.held:  # scratch: one left behind is removed by the next publish
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
         rendering.discard()
     # By name: on a large network two processes took the shows in no set order.
     _say(job.log, [f"wrote {name}" for name in sorted(rendering.changed)])
@@ -819,7 +821,10 @@ class _ShowQueue:
         """The queue of ``shows``; None when a second process is not worth it, or not to be had."""
         if not _second_process_pays(len(shows)):
             return None
-        read_end, write_end = os.pipe()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:  # no file descriptor left: one process takes every show
+            return None
         try:
             chunk = -(-len(shows) // (_pipe_capacity(write_end) // 4))
             data = b"".join(start.to_bytes(4, "little") for start in range(0, len(shows), chunk))
@@ -828,9 +833,11 @@ class _ShowQueue:
         except OSError:
             whole = False
         finally:
-            os.close(write_end)
+            with contextlib.suppress(OSError):
+                os.close(write_end)
         if not whole:
-            os.close(read_end)
+            with contextlib.suppress(OSError):
+                os.close(read_end)
             return None
         return cls(shows, read_end, chunk)
 
@@ -906,7 +913,10 @@ class _Forked:
     def __init__(self, task: Callable[[], object], folder: Path) -> None:
         """Fork; the child runs ``task`` and exits. ``folder``: where it stages files."""
         self.folder = folder
-        self._read_end, write_end = os.pipe()
+        try:
+            self._read_end, write_end = os.pipe()
+        except OSError as error:  # no file descriptor left
+            raise _NoFork from error
         try:
             self.pid = os.fork()
         except OSError as error:  # a process limit, or no memory for one more
@@ -914,14 +924,17 @@ class _Forked:
             os.close(write_end)
             raise _NoFork from error
         if self.pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outputs
-            os.close(self._read_end)
+            with contextlib.suppress(OSError):  # never unwind into the parent's code
+                os.close(self._read_end)
             _run_forked(task, write_end)
-        os.close(write_end)
+        with contextlib.suppress(OSError):
+            os.close(write_end)
 
     def result(self, kind: type[_T]) -> _T:
         """Wait for the child; return its task's result (a ``kind``), or raise what it raised."""
         message = _read_all(self._read_end)
-        os.close(self._read_end)
+        with contextlib.suppress(OSError):
+            os.close(self._read_end)
         self._read_end = -1
         os.waitpid(self.pid, 0)
         self.pid = 0
@@ -1182,6 +1195,13 @@ def _former_hash(site: Site, show: Show) -> Callable[[Airing], tuple[str, ...]]:
         lambda: (show_context_digest(show, channel), former_context_digest(show, channel))
     )
     return lambda airing: tuple(content_hash(airing, context) for context in contexts())
+
+
+def _tidy_state_folder(site: Site) -> None:
+    """Delete what a publish killed in the state folder left: no other publish can use it now."""
+    files.clear_leftovers(Path(site.state))  # a record being renamed into place (owner.claim)
+    with contextlib.suppress(OSError):
+        _held_path(site).unlink(missing_ok=True)
 
 
 def _held_path(site: Site) -> Path:

@@ -27,6 +27,7 @@ import os
 import pickle
 import re
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -237,6 +238,7 @@ class State:
             if not os.path.lexists(path):
                 _create(path)
             _refuse_emptied(path)
+            _writable_logs(path)
             # A URI, so that ATTACH may name the held databases by theirs (commit).
             connection = _connect(database_uri(path, "rwc"), uri=True)
             connection.execute("PRAGMA journal_mode=WAL")
@@ -636,6 +638,27 @@ def _create(path: Path) -> None:
         msg = f"{path}: state database: cannot create it: {error.strerror or error}"
         raise StateError(msg, path=str(path)) from error
     sync_folder(path.parent)
+
+
+def _writable_logs(path: Path) -> None:
+    """Give the write-ahead log and its index the database's permissions when they lack write.
+
+    SQLite makes them with the database's mode: a run while the database was
+    read-only left them read-only, and once the database was writable again
+    every run still failed ("attempt to write a readonly database") until
+    they were deleted by hand. Under the lock no other publish has them open.
+    """
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
+    if not mode & stat.S_IWUSR:
+        return  # the database itself is read-only: SQLite says so
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        with contextlib.suppress(OSError):
+            if not stat.S_IMODE(side.stat().st_mode) & stat.S_IWUSR:
+                side.chmod(mode)
 
 
 def _refuse_emptied(path: Path) -> None:

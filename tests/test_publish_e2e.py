@@ -732,6 +732,83 @@ def test_an_emptied_state_database_exits_4_and_keeps_the_outputs(site: Site) -> 
     assert site.files() == before
 
 
+def test_with_no_file_descriptor_for_a_pipe_one_process_publishes_it_all(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EMFILE where the second process's pipes are made: a traceback and exit 1, once."""
+    monkeypatch.setattr(publish_module, "_cores", lambda: 2)
+    (tmp_path / "alone").mkdir()
+    alone = Site(tmp_path / "alone")
+    with monkeypatch.context() as patch:
+
+        def no_pipe() -> tuple[int, int]:
+            raise OSError(errno.EMFILE, "Too many open files")
+
+        patch.setattr(os, "pipe", no_pipe)
+        alone.ok(NOW)
+    site.ok(NOW)
+    assert {n: f[2] for n, f in alone.files().items()} == {n: f[2] for n, f in site.files().items()}
+
+
+def test_a_scratch_database_that_cannot_be_deleted_fails_nothing(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second process's records, kept in a scratch database: its deletion was a traceback.
+
+    Every file and the state were in place by then (exit 1, "invalid config",
+    for a publish that worked). The next publish removes it.
+    """
+    monkeypatch.setattr(publish_module, "_cores", lambda: 2)
+    scratch = site.db.parent / ".held-airings.sqlite"
+    real_unlink = os.unlink
+    refused: list[str] = []
+
+    def unlink(path: str | os.PathLike[str], *args: object, **kwargs: object) -> None:
+        if os.fspath(path) == str(scratch) and scratch.exists():  # once it holds records
+            refused.append(str(path))
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        real_unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "unlink", unlink)
+        code, out, err = site.publish(NOW)
+    assert (code, err) == (0, "")
+    assert refused, "the second process held no records"
+    assert scratch.exists()
+    site.write(CONFIG + MOVE)
+    site.ok(NOW)
+    assert not scratch.exists()
+
+
+def test_what_a_killed_publish_left_in_the_state_folder_goes_with_the_next(site: Site) -> None:
+    """A record killed while renamed into place, and the second process's scratch database."""
+    site.ok(NOW)
+    left = [site.db.parent / ".owner.4242.airdates-tmp", site.db.parent / ".held-airings.sqlite"]
+    for path in left:
+        path.write_bytes(b"left behind")
+    site.write(CONFIG + MOVE)
+    site.ok(NOW)
+    assert [path for path in left if path.exists()] == []
+
+
+def test_an_unforeseen_system_error_exits_4_on_one_line(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a traceback and exit 1 ("invalid config"): exit 4, the system's words, outputs kept."""
+    site.ok(NOW)
+    before = site.files()
+    site.write(CONFIG + MOVE)
+
+    def failing(_site: object) -> None:
+        raise OSError(errno.EIO, "Input/output error", "/srv/state/lost")
+
+    monkeypatch.setattr(publish_module, "_tidy_state_folder", failing)
+    code, out, err = site.publish("2026-01-10T13:00")
+    assert (code, out) == (4, "")
+    assert err == "airdates: /srv/state/lost: Input/output error (the next run tries again)\n"
+    assert site.files() == before
+
+
 @pytest.mark.parametrize(
     "failing",
     [

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -230,6 +235,50 @@ def test_a_database_whose_making_fails_is_not_left_behind(
     State.open(tmp_path).close()
     assert (tmp_path / DB_NAME).stat().st_size > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [DB_NAME]
+
+
+_AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+_WRITE = (
+    "import sys; from pathlib import Path; from publisher.state import State; "
+    "state = State.open(Path(sys.argv[1])); "
+    "state._db.execute('CREATE TABLE IF NOT EXISTS probe (a)'); "
+    "state._db.execute('INSERT INTO probe VALUES (1)'); state.close()"
+)
+
+
+def _as_nobody(code: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - this interpreter, this code
+        [*_AS_NOBODY, sys.executable, "-c", code, str(folder)],
+        capture_output=True, text=True, timeout=60, check=False,
+        cwd=Path(__file__).parent.parent,
+    )
+
+
+def test_a_read_only_log_left_beside_a_writable_database_is_made_writable() -> None:
+    """A run while the database was read-only leaves its -wal and -shm read-only too.
+
+    Once the user made the database writable again, every run failed with
+    "attempt to write a readonly database" until those were deleted by hand.
+    Run as an unprivileged user: permissions do not bind root.
+    """
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run as another user")
+    with tempfile.TemporaryDirectory(dir="/tmp") as scratch:
+        folder = Path(scratch) / "state"
+        folder.mkdir()
+        Path(scratch).chmod(0o755)
+        folder.chmod(0o777)
+        if _as_nobody("pass", folder).returncode != 0:
+            pytest.skip("this interpreter cannot run as another user")
+        assert _as_nobody(_WRITE, folder).returncode == 0
+        database = folder / DB_NAME
+        database.chmod(0o444)
+        read_only = _as_nobody(_WRITE, folder)
+        assert "readonly database" in read_only.stderr
+        assert (folder / (DB_NAME + "-shm")).stat().st_mode & 0o777 == 0o444
+        database.chmod(0o644)  # what the message asks for
+        again = _as_nobody(_WRITE, folder)
+        assert again.returncode == 0, again.stderr
 
 
 def test_intended_files_are_in_the_manifest_until_settled(tmp_path: Path) -> None:
