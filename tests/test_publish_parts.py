@@ -546,8 +546,7 @@ def test_parts_of_a_failed_publish_are_never_used(
 
     with monkeypatch.context() as patched:
         patched.setattr(State, "commit", fails)
-        with pytest.raises(OSError, match="disk gone"):
-            _publish(site, FIRST)
+        assert _publish(site, FIRST) == 4  # an output that could not be written
     assert _state_rows(site) == state
     expanded = _expanded(monkeypatch, site, FIRST)
     assert expanded == {"show-5"}  # not the part the failed publish made
