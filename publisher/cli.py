@@ -60,7 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("-v", "--verbose", action="store_true", help="say what was written")
 
     serve = commands.add_parser("serve", parents=[common], help="serve the output folder for preview")
-    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument(
+        "--bind", type=_address, default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0: every interface)",
+    )
     serve.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0: any)")
     serve.add_argument("--output", help="folder to serve (default: site.output)")
     return parser
@@ -83,6 +86,18 @@ def _bounded(
         return value
 
     return read
+
+
+def _address(text: str) -> str:
+    """Read ``--bind``: an address, never empty.
+
+    An empty one listens on every interface: ``--bind "$HOST"`` with the
+    variable unset put a preview server on the network.
+    """
+    if not text.strip():
+        msg = "is empty: give an address, e.g. 127.0.0.1 (0.0.0.0 for every interface)"
+        raise argparse.ArgumentTypeError(msg)
+    return text
 
 
 _positive_int = _bounded(int, 1, _MAX_DAYS, what="a whole number")

@@ -328,3 +328,16 @@ def test_serving_a_folder_not_published_yet_says_so(tmp_path: Path) -> None:
         f"airdates: warning: {tmp_path / 'public'} is not there yet: run airdates publish first\n"
     )
     assert lines[1].startswith(f"serving {tmp_path / 'public'} at http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("bind", ["", " "])
+def test_an_empty_bind_address_is_refused_not_every_interface(bind: str, tmp_path: Path) -> None:
+    """``--bind "$HOST"`` with the variable unset listened on 0.0.0.0: on the network."""
+    config = Path(__file__).parent.parent / "examples" / "lets-meet" / "airdates.toml"
+    command = str(Path(sys.executable).with_name("airdates"))
+    done = subprocess.run(  # noqa: S603 - the installed command; it served for ever before
+        [command, "serve", "-c", str(config), "--bind", bind, "--port", "0"],
+        capture_output=True, text=True, timeout=20, check=False, cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "argument --bind: is empty: give an address, e.g. 127.0.0.1" in done.stderr
