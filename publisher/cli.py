@@ -39,7 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-c", "--config", default=_DEFAULT_CONFIG, help="config file (default: airdates.toml)")
+    common.add_argument(
+        "-c", "--config", type=_path, default=_DEFAULT_CONFIG,
+        help="config file (default: airdates.toml)",
+    )
     common.add_argument("--now", help="pretend it is this ISO 8601 time (default: $AIRDATES_NOW or the clock)")
 
     init = commands.add_parser("init", help="write an example config to start from")
@@ -86,6 +89,14 @@ def _bounded(
         return value
 
     return read
+
+
+def _path(text: str) -> str:
+    """Read ``-c``: a path, never empty (``-c "$CONFIG"`` with the variable unset)."""
+    if not text:
+        msg = "is empty: give the config file's path"
+        raise argparse.ArgumentTypeError(msg)
+    return text
 
 
 def _address(text: str) -> str:

@@ -493,6 +493,15 @@ def test_a_rerun_after_an_extra_in_a_premieres_place_repeats_the_episode_before_
     assert rows["2026-01-19T20:00"]["episode"] == 11
 
 
+@pytest.mark.parametrize("command", ["check", "publish", "upcoming"])
+def test_an_empty_config_path_is_a_usage_error(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-c "$CONFIG"`` with the variable unset read the current folder: "Is a directory"."""
+    assert main([command, "-c", ""]) == 2
+    assert "argument -c/--config: is empty: give the config file's path" in capsys.readouterr().err
+
+
 def test_a_config_piped_in_by_the_shell_is_read(tmp_path: Path) -> None:
     """`... | airdates check -c /dev/stdin`: a pipe with a writer and an end is not a named pipe."""
     config = (
