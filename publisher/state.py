@@ -705,7 +705,10 @@ def _schema_version(db: sqlite3.Connection) -> int:
     version = 0 if row is None else int(row[0])
     if version > len(_MIGRATIONS):
         known = len(_MIGRATIONS)
-        msg = f"the state database has schema version {version}; this airdates knows up to {known}"
+        msg = (
+            f"the state database has schema version {version}; this airdates knows up to"
+            f" {known} (a newer airdates wrote it: run that one, or upgrade this one)"
+        )
         raise StateError(msg)
     return version
 

@@ -148,8 +148,10 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     State.open(tmp_path).close()
     with sqlite3.connect(tmp_path / DB_NAME) as db:
         db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
-    with pytest.raises(StateError, match="schema version"):
+    with pytest.raises(StateError, match="schema version") as caught:
         State.open(tmp_path)
+    # After a downgrade: what to do about it, not only what is wrong.
+    assert str(caught.value).endswith("(a newer airdates wrote it: run that one, or upgrade this one)")
 
 
 def test_migration_from_an_older_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
