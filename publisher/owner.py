@@ -5,13 +5,17 @@ share one state folder. Each publish then took the other config's shows
 for shows taken off the schedule: it deleted their files, and logged them
 "taken off" and "back on the schedule" by turns, with every cron run exiting
 0. The state folder now records the config that publishes with it (the
-``owner`` file: the real paths of the config and of the state folder), and a
-publish of another config is refused while that config still exists.
+``owner`` file: the config's absolute path as given and as resolved, and
+the state folder's real path), and a publish of another config is refused
+while that config still exists.
 
-Not refused: the same config reached by another path (paths are resolved),
-a config renamed or moved (the recorded one is gone), and a project folder
-copied whole (the copy's state folder is another folder: the record names
-the original's).
+Not refused: the same config by its path as given (a ``current`` link moved
+to a new release, a config that is a link switched to another file) or by
+where it resolves to (reached through a link to its folder), a config
+renamed or moved (the recorded one is gone), a project folder copied whole
+(the copy's state folder is another folder: the record names the
+original's), and a dry run (a preview of another config against the
+state: it writes nothing).
 """
 
 from __future__ import annotations
@@ -27,35 +31,39 @@ __all__ = ["OWNER", "claim"]
 OWNER = "owner"
 
 
-def claim(state: Path, config: str, *, record: bool = True) -> None:
-    """Make ``state`` the state folder of ``config``; ConfigError if another config holds it.
-
-    With ``record`` false (a dry run) nothing is written.
-    """
+def claim(state: Path, config: str) -> None:
+    """Make ``state`` the state folder of ``config``; ConfigError if another config holds it."""
     if not os.path.isfile(config):
         return  # the shell's pipe (-c /dev/stdin): no path to know it by
-    mine = os.fsencode(os.path.realpath(config)) + b"\0" + os.fsencode(os.path.realpath(state))
+    given = os.fsencode(os.path.abspath(config))  # noqa: PTH100 - as given: links kept
+    real = os.fsencode(os.path.realpath(config))
+    folder = os.fsencode(os.path.realpath(state))
     path = state / OWNER
     try:
-        recorded = path.read_bytes()
+        recorded = path.read_bytes().split(b"\0")
     except FileNotFoundError:
-        recorded = b""
+        recorded = []
     except OSError as error:
         msg = f"{path}: cannot read: {error.strerror or error}"
         raise OutputError(msg, path=str(path)) from None
+    mine = [given, real, folder]
     if recorded == mine:
         return
-    other, _, folder = recorded.partition(b"\0")
-    if other and folder == mine.partition(b"\0")[2] and os.path.isfile(other):
-        theirs = os.fsdecode(other)
-        msg = f"the state folder {state} holds the publishes of another config, {theirs}"
-        raise ConfigError(
-            msg,
-            file=config,
-            key="site.state",
-            hint='give each config its own state and output folders, e.g. state = ".airdates-b" '
-            'and output = "public-b"; if this config replaces that one, delete or rename that one',
-        )
-    if record:
-        staged = files.stage(path, mine, 0o600)
-        files.swap_in(staged)
+    if len(recorded) == len(mine):
+        their_given, their_real, their_folder = recorded
+        if their_folder == folder and given != their_given and real != their_real and any(
+            os.path.isfile(other) for other in (their_given, their_real)
+        ):
+            raise _taken(state, config, os.fsdecode(their_given))
+    staged = files.stage(path, b"\0".join(mine), 0o600)
+    files.swap_in(staged)
+
+
+def _taken(state: Path, config: str, other: str) -> ConfigError:
+    return ConfigError(
+        f"the state folder {state} holds the publishes of another config, {other}",
+        file=config,
+        key="site.state",
+        hint='give each config its own state and output folders, e.g. state = ".airdates-b" '
+        'and output = "public-b"; if this config replaces that one, delete or rename that one',
+    )

@@ -309,8 +309,8 @@ def publish(  # noqa: PLR0913 - mirrors the command's options
             # Another publish ran meanwhile, perhaps of a newer config: this
             # one's would undo it (and raise SEQUENCE again).
             raise InputsChanged
-        if site.source:
-            owner.claim(state_folder, site.source, record=not dry_run)
+        if site.source and not dry_run:
+            owner.claim(state_folder, site.source)
         state = State.snapshot(state_folder) if dry_run else State.open(state_folder)
         try:
             return _dry_run(job, state) if dry_run else _publish(job, state)

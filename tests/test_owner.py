@@ -59,15 +59,54 @@ def test_a_second_config_sharing_the_state_folder_is_refused(tmp_path: Path) -> 
     assert outputs(tmp_path / "public") == before
 
 
-def test_a_dry_run_of_the_second_config_is_refused_too(tmp_path: Path) -> None:
+def test_a_dry_run_of_another_config_previews_it_and_claims_nothing(tmp_path: Path) -> None:
+    """Trying a replacement config against the live state: it writes nothing, so it may."""
     first, second = tmp_path / "a.toml", tmp_path / "b.toml"
     first.write_text(VALID)
     second.write_text(OTHER)
     assert publish(first) == (0, "")
-    assert publish(second, "--dry-run")[0] == 1
+    record = (tmp_path / ".airdates" / OWNER).read_bytes()
+    assert publish(second, "--dry-run") == (0, "")
+    assert (tmp_path / ".airdates" / OWNER).read_bytes() == record
+    assert publish(first) == (0, "")
+
+
+def test_a_release_link_moved_to_a_new_release_is_the_same_config(tmp_path: Path) -> None:
+    """``current -> releases/r1``, then ``-> releases/r2``, one shared state: a deploy, not a clash."""
+    state = tmp_path / "shared-state"
+    for release in ("r1", "r2"):
+        folder = tmp_path / "releases" / release
+        folder.mkdir(parents=True)
+        (folder / "airdates.toml").write_text(
+            VALID.replace("[[channels]]", f'state = "{state}"\n[[channels]]', 1)
+        )
+    current = tmp_path / "current"
+    current.symlink_to(tmp_path / "releases" / "r1")
+    assert publish(current / "airdates.toml") == (0, "")
+    current.unlink()
+    current.symlink_to(tmp_path / "releases" / "r2")
+    assert publish(current / "airdates.toml") == (0, "")
+    # The old release's config, named by its own path, is another config now.
+    assert publish(tmp_path / "releases" / "r1" / "airdates.toml")[0] == 1
+
+
+def test_a_config_that_is_a_link_switched_to_another_file_is_the_same_config(
+    tmp_path: Path,
+) -> None:
+    """``airdates.toml -> configs/v1.toml``, then ``-> configs/v2.toml``: the cron line's file."""
+    (tmp_path / "configs").mkdir()
+    for version in ("v1", "v2"):
+        (tmp_path / "configs" / f"{version}.toml").write_text(VALID)
+    config = tmp_path / "airdates.toml"
+    config.symlink_to(tmp_path / "configs" / "v1.toml")
+    assert publish(config) == (0, "")
+    config.unlink()
+    config.symlink_to(tmp_path / "configs" / "v2.toml")
+    assert publish(config) == (0, "")
 
 
 def test_a_renamed_config_takes_its_state_folder_over(tmp_path: Path) -> None:
+    """A config renamed (its old name gone) goes on with its state folder, and owns it."""
     first = tmp_path / "a.toml"
     first.write_text(VALID)
     assert publish(first) == (0, "")
@@ -79,6 +118,7 @@ def test_a_renamed_config_takes_its_state_folder_over(tmp_path: Path) -> None:
 
 
 def test_a_project_folder_copied_whole_publishes_from_its_copy(tmp_path: Path) -> None:
+    """The copy has its own state folder: both the copy and the original publish."""
     project = tmp_path / "project"
     project.mkdir()
     (project / "airdates.toml").write_text(VALID)
@@ -90,6 +130,7 @@ def test_a_project_folder_copied_whole_publishes_from_its_copy(tmp_path: Path) -
 
 
 def test_the_same_config_by_another_path_is_the_same_config(tmp_path: Path) -> None:
+    """Reached through a link to its folder, a config is still itself."""
     (tmp_path / "real").mkdir()
     config = tmp_path / "real" / "airdates.toml"
     config.write_text(VALID)
@@ -99,6 +140,7 @@ def test_the_same_config_by_another_path_is_the_same_config(tmp_path: Path) -> N
 
 
 def test_the_record_is_written_once_and_not_by_a_dry_run(tmp_path: Path) -> None:
+    """A dry run writes no record; a publish writes it once, and later ones leave it."""
     config = tmp_path / "airdates.toml"
     config.write_text(VALID)
     assert publish(config, "--dry-run") == (0, "")
