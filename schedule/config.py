@@ -66,13 +66,25 @@ class _Context:
 def config_folder(path: str) -> str:
     """Return the folder the relative paths of the config file at ``path`` start from.
 
-    Its own; for the shell's pipe (``-c /dev/stdin``, ``-c <(...)``), the
-    current folder: a pipe's is /dev (or /dev/fd), and the output and the
-    state folder went there, onto a file system that a reboot empties.
+    Its own. A config the shell hands over (``-c /dev/stdin``, ``-c <(...)``)
+    is named by a path in /dev or /proc, whose folder is no place for the
+    output and state folders (/dev is emptied by a reboot): one redirected
+    from a file (``< site.toml``) starts from that file's folder, a pipe or
+    a here-document from the current folder.
     """
-    if os.path.basename(os.path.realpath(path)).startswith("pipe:"):
-        return os.getcwd()
-    return str(Path(path).absolute().parent)
+    given = Path(path).absolute()
+    if given.parts[1:2] not in (("dev",), ("proc",)):
+        return str(given.parent)
+    real = Path(os.path.realpath(path))  # a pipe resolves to "pipe:[...]", which resolve() rejects
+    if real.is_file() and real.parts[1:2] not in (("dev",), ("proc",)):
+        return str(real.parent)
+    try:
+        return str(Path.cwd())
+    except OSError:
+        msg = "the current folder is gone, and the config's relative paths start from it"
+        raise ConfigError(
+            msg, file=path, hint="run airdates from a folder that exists, or give -c a file"
+        ) from None
 
 
 def load_config(path: str, parsed: Parsed | None = None) -> Site:
@@ -184,7 +196,7 @@ def _read_text(path: str, where: f.Where) -> str | None:
         where.report(f"cannot read the file: {reason}")
         return None
     if _utf16(data):
-        where.report("UTF-16 text, not UTF-8", hint="save the file as UTF-8", line=1)
+        where.report("UTF-16 (or UTF-32) text, not UTF-8", hint="save the file as UTF-8", line=1)
         return None
     try:
         return data.decode("utf-8-sig")
@@ -196,10 +208,11 @@ def _read_text(path: str, where: f.Where) -> str | None:
 
 
 def _utf16(data: bytes) -> bool:
-    """Tell whether ``data`` looks like UTF-16 text: every other byte a NUL, near enough.
+    """Tell whether ``data`` looks like UTF-16 (or UTF-32) text: half its bytes NULs, or more.
 
     Valid UTF-8 as far as the decoder goes (without a byte-order mark), it
-    read as TOML full of NULs and as CSV columns named 'n\\x00u\\x00m...'.
+    read as TOML full of NULs and as CSV columns named "n, NUL, u, NUL...".
+    UTF-8 text holds no NUL but an escaped one.
     """
     odd, even = data[1:_SNIFFED:2], data[:_SNIFFED:2]
     return odd.count(0) > len(odd) // 2 or even.count(0) > len(even) // 2
@@ -271,13 +284,14 @@ def _read_episodes(value: str, where: f.Where) -> tuple[EpisodeInfo, ...]:
         reason = getattr(error, "strerror", None) or str(error)
         msg = f"cannot read {csv_path!r}: {reason}"
         raise ConfigError(msg, value=value, hint="check that airdates may read it") from None
-    try:
-        text = None if _utf16(data) else data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = None
-    if text is None:
-        msg = f"{csv_path!r} is not UTF-8 text"
+    if _utf16(data):
+        msg = f"{csv_path!r} is UTF-16 (or UTF-32) text, not UTF-8"
         raise ConfigError(msg, value=value, hint="save it as UTF-8 CSV")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        msg = f"{csv_path!r} is not UTF-8 text"
+        raise ConfigError(msg, value=value, hint="save it as UTF-8 CSV") from None
     return parse_episodes_csv(text, f.Where(csv_path, where.key, where.errors))
 
 

@@ -571,6 +571,30 @@ def test_a_piped_config_s_relative_folders_are_in_the_current_folder(tmp_path: P
     assert not Path("/dev/piped-state").exists()
 
 
+def test_a_config_redirected_from_a_file_takes_its_paths_from_that_file(tmp_path: Path) -> None:
+    """`airdates publish -c /dev/stdin < site/airdates.toml`: the file's folder, as with -c."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "airdates.toml").write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
+        '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\nepisodes_file = "eps.csv"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+    )
+    (site / "eps.csv").write_text("number,title\n3,From the spreadsheet\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    command = str(Path(sys.executable).with_name("airdates"))
+    with (site / "airdates.toml").open() as config:
+        done = subprocess.run(  # noqa: S603 - the installed command
+            [command, "publish", "-c", "/dev/stdin", "--now", "2026-01-10T12:00"],
+            stdin=config, capture_output=True, text=True, timeout=30, check=False, cwd=elsewhere,
+        )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "From the spreadsheet" in (site / "public" / "s.ics").read_text()
+    assert (site / ".airdates" / "state.sqlite").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_an_output_holding_a_state_folder_with_a_newline_is_named_on_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
