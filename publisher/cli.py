@@ -142,7 +142,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         # system refused (no file descriptor or process left, a pipe that failed): as
         # an output that could not be written, the published files are as they were.
         where = f"{os.fsdecode(error.filename)}: " if error.filename is not None else ""
-        print(f"airdates: {where}{error.strerror or error} (the next run tries again)", file=err)
+        again = " (the next run tries again)" if args.command == "publish" else ""
+        print(f"airdates: {where}{error.strerror or error}{again}", file=err)
         return 4
     except OverflowError:
         print("airdates: a date in this run falls outside the years 1 to 9999; check --now, --from and --days",

@@ -236,13 +236,13 @@ def title(value: object, where: Where) -> str:
     """Read a string that must say something (titles, names)."""
     read = text(value, where)
     if blank(read):
-        msg = "says nothing: only spaces, control or invisible characters"
+        said = "says nothing: only spaces, control or invisible characters"
         raise ConfigError(
-            msg if read else "must not be empty", value=value, hint="write what it is called"
+            said if read else "must not be empty", value=value, hint="write what it is called"
         )
-    if msg := overlong(read, TITLE_LIMIT):
+    if too_long := overlong(read, TITLE_LIMIT):
         hint = "shorten it; a longer text belongs in a description or a summary"
-        raise ConfigError(msg, value=value, hint=hint)
+        raise ConfigError(too_long, value=value, hint=hint)
     return read
 
 
@@ -253,8 +253,8 @@ def prose(value: object, where: Where) -> str:
     description and a DESCRIPTION without a value, which validators reject.
     """
     read = text(value, where)
-    if msg := overlong(read, PROSE_LIMIT):
-        raise ConfigError(msg, value=value, hint="shorten it")
+    if too_long := overlong(read, PROSE_LIMIT):
+        raise ConfigError(too_long, value=value, hint="shorten it")
     return "" if blank(read) else read
 
 

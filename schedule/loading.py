@@ -145,7 +145,9 @@ def _find_change(
         return None
     at = find_episode(base, change.season, change.episode, walks=walks)
     if at is None:
-        message, hint = _episode_not_found(base, show, change.episode, change.season)
+        message, hint = _episode_not_found(
+            base, show, change.episode, change.season, cut_short=_cut_short(walks)
+        )
         problems.append(ConfigError(
             message, key=_where(show, f"{change.key}.episode"), value=change.episode, hint=hint
         ))
@@ -153,7 +155,9 @@ def _find_change(
     return replace(change, at=at)
 
 
-def _episode_not_found(base: Plan, show: Show, episode: int, season: int | None) -> tuple[str, str]:
+def _episode_not_found(
+    base: Plan, show: Show, episode: int, season: int | None, *, cut_short: bool
+) -> tuple[str, str]:
     """Say why no airing is ``episode``, and how to name it: by season if seasons hold it."""
     holding = [] if season is not None else [
         str(each.number) for each in sorted(show.seasons, key=lambda s: s.first)
@@ -161,7 +165,7 @@ def _episode_not_found(base: Plan, show: Show, episode: int, season: int | None)
     ]
     if not holding:
         hint = "check the number, or give the airing's original start as `at`"
-        return _no_such_episode(episode, season), hint
+        return _no_such_episode(episode, season, cut_short=cut_short), hint
     seasons = f"season {holding[0]} has" if len(holding) == 1 else (
         f"seasons {', '.join(holding[:-1])} and {holding[-1]} each have"
     )
@@ -296,22 +300,27 @@ def _check_episodes(plan: Plan, show: Show) -> list[ConfigError]:
         elif info.number is not None and find_episode(
             plan, info.season, info.number, any_season=True, walks=walks
         ) is None:
-            problems.append(_no_episode(show, info, key))
+            problems.append(_no_episode(show, info, key, cut_short=_cut_short(walks)))
     return problems
 
 
-def _no_such_episode(number: int | None, season: int | None) -> str:
+def _cut_short(walks: _Walks) -> bool:
+    """Tell whether a walk for the show's episode numbers stopped at ``_SEARCH_LIMIT``."""
+    return any(walk.stopped for walk in walks.values())
+
+
+def _no_such_episode(number: int | None, season: int | None, *, cut_short: bool) -> str:
     of_season = f" of season {season}" if season else ""
-    if number is not None and number > _SEARCH_LIMIT:
+    if cut_short:
         # Not "no airing is": an open-ended show has one, past where the search stops.
         return (f"no airing is episode {number}{of_season} within {_SEARCH_LIMIT:,} airings of"
                 " where its numbering starts")
     return f"no airing is episode {number}{of_season}"
 
 
-def _no_episode(show: Show, info: EpisodeInfo, key: str) -> ConfigError:
+def _no_episode(show: Show, info: EpisodeInfo, key: str, *, cut_short: bool) -> ConfigError:
     """Say that no airing is the episode ``info`` describes: at its spreadsheet row, if any."""
-    text = _no_such_episode(info.number, info.season)
+    text = _no_such_episode(info.number, info.season, cut_short=cut_short)
     hint = "check the number and season"
     if info.origin is None:
         return ConfigError(text, key=_where(show, f"{key}.number"), value=info.number, hint=hint)
@@ -383,6 +392,7 @@ class _Walk:
         self.plan, self.bound, self.forward = plan, bound, forward
         self.found: list[datetime] = []
         self.edge, self.span = origin, timedelta(weeks=8)
+        self.stopped = False  # at _SEARCH_LIMIT: airings further on were not looked at
 
     def nth(self, index: int) -> datetime | None:
         """Return the ``index``-th start walked to (0: the first), or None when there is none."""
@@ -395,6 +405,7 @@ class _Walk:
 
     def _further(self) -> bool:
         if len(self.found) > _SEARCH_LIMIT:
+            self.stopped = True
             return False
         bound = self.bound
         if self.forward:

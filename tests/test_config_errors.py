@@ -754,16 +754,17 @@ def test_an_included_file_of_only_comments_holds_no_show_and_is_taken(tmp_path: 
     assert [show.id for show in site.shows] == ["lets-meet"]
 
 
-@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16", "utf-32"])
 def test_a_config_or_spreadsheet_saved_as_utf_16_says_so(tmp_path: Path, encoding: str) -> None:
-    """Without a byte-order mark UTF-16 decodes as UTF-8: TOML read NULs, CSV 'n\\x00u\\x00m'."""
+    """Said so, with what to do: not a TOML error about a NUL, not CSV columns full of NULs."""
     (tmp_path / MAIN).write_bytes(VALID.encode(encoding))
     [error] = errors_of(str(tmp_path / MAIN))
-    assert (error.message, error.hint) == ("UTF-16 text, not UTF-8", "save the file as UTF-8")
+    assert error.message == "UTF-16 (or UTF-32) text, not UTF-8"
+    assert error.hint == "save the file as UTF-8"
     (tmp_path / MAIN).write_text(WITH_CSV)
     (tmp_path / "eps.csv").write_bytes("number,title\n1,One\n".encode(encoding))
     [error] = errors_of(str(tmp_path / MAIN))
-    assert error.message.endswith("eps.csv' is not UTF-8 text")
+    assert error.message.endswith("eps.csv' is UTF-16 (or UTF-32) text, not UTF-8")
     assert error.hint == "save it as UTF-8 CSV"
 
 

@@ -164,6 +164,15 @@ def test_an_episode_past_the_search_says_how_far_it_looked(tmp_path: Path) -> No
     )
 
 
+def test_an_episode_past_the_end_of_an_ended_show_is_plainly_none(tmp_path: Path) -> None:
+    """A show that ended has no episode 200,000, whatever the search's reach: said plainly."""
+    text = VALID.replace("from = 2025-01-01", "from = 2025-01-01\nuntil = 2025-12-31")
+    path = tmp_path / "airdates.toml"
+    path.write_text(text + "[[shows.changes]]\nepisode = 200000\ncancel = true\n")
+    [error] = problems(str(path))
+    assert error.message == "no airing is episode 200000"
+
+
 def test_a_change_by_episode_is_found_by_its_number(tmp_path: Path) -> None:
     """A change given by `episode` comes back found by the airing's original start."""
     path = write(tmp_path, "[shows.numbering]\nepisode = 173\nat = 2026-01-03T18:00:00\n"

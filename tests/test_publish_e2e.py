@@ -735,7 +735,7 @@ def test_an_emptied_state_database_exits_4_and_keeps_the_outputs(site: Site) -> 
 def test_with_no_file_descriptor_for_a_pipe_one_process_publishes_it_all(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """EMFILE where the second process's pipes are made: a traceback and exit 1, once."""
+    """No file descriptor for the second process's pipes (EMFILE): one process does it all."""
     monkeypatch.setattr(publish_module, "_cores", lambda: 2)
     (tmp_path / "alone").mkdir()
     alone = Site(tmp_path / "alone")
@@ -799,10 +799,10 @@ def test_an_unforeseen_system_error_exits_4_on_one_line(
     before = site.files()
     site.write(CONFIG + MOVE)
 
-    def failing(_site: object) -> None:
+    def failing(_folder: object) -> None:
         raise OSError(errno.EIO, "Input/output error", "/srv/state/lost")
 
-    monkeypatch.setattr(publish_module, "_tidy_state_folder", failing)
+    monkeypatch.setattr(publish_module.sitecache, "tidy", failing)
     code, out, err = site.publish("2026-01-10T13:00")
     assert (code, out) == (4, "")
     assert err == "airdates: /srv/state/lost: Input/output error (the next run tries again)\n"
