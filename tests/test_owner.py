@@ -72,7 +72,7 @@ def test_a_dry_run_of_another_config_previews_it_and_claims_nothing(tmp_path: Pa
 
 
 def test_a_release_link_moved_to_a_new_release_is_the_same_config(tmp_path: Path) -> None:
-    """``current -> releases/r1``, then ``-> releases/r2``, one shared state: a deploy, not a clash."""
+    """``current -> releases/r1``, then ``-> r2``, one shared state: a deploy, not a clash."""
     state = tmp_path / "shared-state"
     for release in ("r1", "r2"):
         folder = tmp_path / "releases" / release

@@ -151,7 +151,8 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StateError, match="schema version") as caught:
         State.open(tmp_path)
     # After a downgrade: what to do about it, not only what is wrong.
-    assert str(caught.value).endswith("(a newer airdates wrote it: run that one, or upgrade this one)")
+    said = "(a newer airdates wrote it: run that one, or upgrade this one)"
+    assert str(caught.value).endswith(said)
 
 
 def test_migration_from_an_older_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -212,7 +213,8 @@ def test_an_emptied_database_is_refused_not_taken_for_a_first_publish(tmp_path: 
         with pytest.raises(StateError) as caught:
             opening(tmp_path)
         assert caught.value.exit_code == 4
-        assert str(caught.value).startswith(f"{tmp_path / DB_NAME}: state database: the file is empty")
+        said = f"{tmp_path / DB_NAME}: state database: the file is empty"
+        assert str(caught.value).startswith(said)
         assert "restore it from a backup" in str(caught.value)
     assert (tmp_path / DB_NAME).stat().st_size == 0
 
