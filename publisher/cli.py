@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from publisher.clock import current_time, parse_time
 from schedule.errors import AirdatesError, ConfigError
@@ -119,12 +119,22 @@ _READS = 3  # times publish reads a config that changes while it waits for the l
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run one command; return its exit code (0 ok, 1 config, 2 usage, 3 lock, 4 output)."""
-    out = stdout or sys.stdout
+    out = _Stdout(stdout or sys.stdout)
     err = stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed the usage error
         return int(exit_.code or 0)
+    code = _run_command(args, cast("TextIO", out), err)
+    out.flush()
+    if out.lost is not None:
+        print(f"airdates: standard output: {out.lost.strerror or out.lost} (what the command"
+              f" printed is lost; it {'did its work' if code == 0 else 'failed as said'})", file=err)
+    return code
+
+
+def _run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the parsed command; turn what it raises into a message and an exit code."""
     try:
         if args.command != "init":
             args.piped = _shell_pipe(args.config)
@@ -151,6 +161,51 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return 2
 
 
+class _Stdout:
+    """Standard output that a failing write cannot turn into a failed command.
+
+    Closed (``>&-``) or on a full disk (``> /dev/full``), it made a publish
+    that had done its work end in a traceback or in "Exception ignored",
+    exit 1 or 120. What cannot be written is dropped, and ``lost`` says why.
+    A reader gone away (BrokenPipeError) still ends the command (``run``).
+    """
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+        self.lost: OSError | None = None
+
+    def write(self, text: str) -> int:
+        """Write ``text``, or drop it once a write failed."""
+        if self.stream is not None and self.lost is None:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                self.lost = error
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush what was written, noting a failure as ``write`` does."""
+        if self.stream is not None and self.lost is None:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                self.lost = error
+
+
+def _flush_once_more() -> None:
+    """Flush standard output; a failure main() said already is not said again."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError:
+        pass
+
+
 def run() -> NoReturn:
     """Console-script entry point."""
     # A run is a batch job: most of what it makes lives until it ends. A young
@@ -160,7 +215,8 @@ def run() -> NoReturn:
     gc.set_threshold(_GC_YOUNG)
     try:
         code = main()
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with it closed (">&-")
+            _flush_once_more()
     except BrokenPipeError:
         # The reader went away (`airdates upcoming | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from datetime import date, datetime, time, timedelta
@@ -500,6 +501,36 @@ def test_an_empty_config_path_is_a_usage_error(
     """``-c "$CONFIG"`` with the variable unset read the current folder: "Is a directory"."""
     assert main([command, "-c", ""]) == 2
     assert "argument -c/--config: is empty: give the config file's path" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("redirect", "said"),
+    [
+        (">&-", ""),  # closed: Python has no sys.stdout at all
+        ("> /dev/full", "airdates: standard output: No space left on device (what the command"
+         " printed is lost; it did its work)\n"),
+    ],
+    ids=["closed", "full disk"],
+)
+def test_a_publish_whose_summary_cannot_be_printed_still_succeeds(
+    tmp_path: Path, redirect: str, said: str
+) -> None:
+    """A cron line's stdout closed or on a full disk: a traceback, exit 1 or 120, before.
+
+    The publish had done its work; what could not be printed is said on stderr.
+    """
+    config = copy_example(tmp_path)
+    command = shlex.quote(str(Path(sys.executable).with_name("airdates")))
+    line = f"{command} publish -c {shlex.quote(str(config))} --now 2026-01-10T12:00 {redirect}"
+    for buffered in (True, False):
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+        if not buffered:
+            env["PYTHONUNBUFFERED"] = "1"
+        done = subprocess.run(  # noqa: S602 - the shell's redirection is the subject
+            line, shell=True, capture_output=True, text=True, timeout=60, check=False, env=env,
+        )
+        assert (done.returncode, done.stderr) == (0, said)
+    assert (tmp_path / "public" / "lets-meet.ics").is_file()
 
 
 def test_a_config_piped_in_by_the_shell_is_read(tmp_path: Path) -> None:
