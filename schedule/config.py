@@ -69,14 +69,14 @@ def config_folder(path: str) -> str:
     Its own. A config the shell hands over (``-c /dev/stdin``, ``-c <(...)``)
     is named by a path in /dev or /proc, whose folder is no place for the
     output and state folders (/dev is emptied by a reboot): one redirected
-    from a file (``< site.toml``) starts from that file's folder, a pipe or
-    a here-document from the current folder.
+    from a file (``< site.toml``) starts from that file's folder (as does a
+    file kept in /dev/shm), a pipe or a here-document from the current folder.
     """
     given = Path(path).absolute()
     if given.parts[1:2] not in (("dev",), ("proc",)):
         return str(given.parent)
     real = Path(os.path.realpath(path))  # a pipe resolves to "pipe:[...]", which resolve() rejects
-    if real.is_file() and real.parts[1:2] not in (("dev",), ("proc",)):
+    if real.is_file():
         return str(real.parent)
     try:
         return str(Path.cwd())

@@ -7,6 +7,7 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -624,6 +625,24 @@ def test_a_config_redirected_from_a_file_takes_its_paths_from_that_file(tmp_path
     assert "From the spreadsheet" in (site / "public" / "s.ics").read_text()
     assert (site / ".airdates" / "state.sqlite").is_file()
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_config_kept_in_dev_shm_takes_its_paths_from_its_folder(tmp_path: Path) -> None:
+    """A file in /dev/shm (a memory file system) is a file like any other, not the shell's."""
+    if not Path("/dev/shm").is_dir():
+        pytest.skip("no /dev/shm here")
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as kept:
+        config = Path(kept) / "airdates.toml"
+        config.write_text(
+            '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
+            f'output = "{tmp_path / "public"}"\nstate = "{tmp_path / "state"}"\n'
+            '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
+            'episodes_file = "eps.csv"\n'
+            '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
+        )
+        (Path(kept) / "eps.csv").write_text("number,title\n3,From the spreadsheet\n")
+        assert main(["publish", "-c", str(config), "--now", "2026-01-10T12:00"]) == 0
+    assert "From the spreadsheet" in (tmp_path / "public" / "s.ics").read_text()
 
 
 def test_an_output_holding_a_state_folder_with_a_newline_is_named_on_one_line(
