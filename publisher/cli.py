@@ -128,8 +128,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     code = _run_command(args, cast("TextIO", out), err)
     out.flush()
     if out.lost is not None:
+        outcome = "did its work" if code == 0 else "failed as said"
         print(f"airdates: standard output: {out.lost.strerror or out.lost} (what the command"
-              f" printed is lost; it {'did its work' if code == 0 else 'failed as said'})", file=err)
+              f" printed is lost; it {outcome})", file=err)
     return code
 
 
