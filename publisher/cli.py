@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import io
 import json
 import os
 import stat
@@ -120,7 +121,8 @@ _READS = 3  # times publish reads a config that changes while it waits for the l
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run one command; return its exit code (0 ok, 1 config, 2 usage, 3 lock, 4 output)."""
     out = _Stdout(stdout or sys.stdout)
-    err = stderr or sys.stderr
+    # Closed ("2>&-"): None, and print() would write errors to stdout.
+    err = cast("TextIO", stderr or sys.stderr or _Stdout(None))
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed the usage error
@@ -138,6 +140,7 @@ def _run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the parsed command; turn what it raises into a message and an exit code."""
     try:
         if args.command != "init":
+            _check_folder(args.config)
             args.piped = _shell_pipe(args.config)
         return _COMMANDS[args.command](args, out, err)
     except AirdatesError as error:
@@ -174,6 +177,11 @@ class _Stdout:
     def __init__(self, stream: TextIO | None) -> None:
         self.stream = stream
         self.lost: OSError | None = None
+
+    @property
+    def encoding(self) -> str | None:
+        """The stream's encoding (None when it is closed, or says none)."""
+        return getattr(self.stream, "encoding", None)
 
     def write(self, text: str) -> int:
         """Write ``text``, or drop it once a write failed."""
@@ -214,6 +222,10 @@ def run() -> NoReturn:
     # few hundred allocations that finds almost nothing: 8 ms of a publish of
     # one show, half a second of the first publish of a thousand.
     gc.set_threshold(_GC_YOUNG)
+    # A title in Chinese under LANG=de_DE.ISO-8859-1: escaped, not a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = main()
         if sys.stdout is not None:  # None: started with it closed (">&-")
@@ -222,7 +234,7 @@ def run() -> NoReturn:
         # The reader went away (`airdates upcoming | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 141
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: stderr closed
         sys.stderr.flush()
     # Every file and the state are closed and durable by now, and airdates
     # registers nothing to run at exit: tearing down the interpreter (freeing
@@ -329,7 +341,9 @@ def _upcoming(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         airings = site_airings(site, start, stop)
     if args.json:
-        json.dump([_as_json(a) for a in airings], out, ensure_ascii=False, indent=1)
+        # JSON's own escapes where the terminal's encoding cannot hold a title.
+        utf8 = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "") == "utf8"
+        json.dump([_as_json(a) for a in airings], out, ensure_ascii=not utf8, indent=1)
         out.write("\n")
     else:
         _table(airings, out)
@@ -451,6 +465,19 @@ def _publish_site(  # noqa: PLR0913 - the command's streams, passed through
         print(f"airdates: warning: {warning}", file=err)
     print(report.summary(), file=out)
     return 0
+
+
+def _check_folder(config: str) -> None:
+    """Refuse a relative config path when the current folder is gone (it never comes back)."""
+    if os.path.isabs(config):
+        return
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        msg = "the current folder is gone, and the config's path is relative to it"
+        raise ConfigError(
+            msg, file=config, hint="run airdates from a folder that exists, or give -c a full path"
+        ) from None
 
 
 def _shell_pipe(config: str) -> bool:

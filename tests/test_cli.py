@@ -16,6 +16,7 @@ import icalendar
 import pytest
 
 from publisher.cli import main
+from publisher.lock import held
 from schedule.loading import load_site
 from schedule.overlaps import overlaps
 from schedule.timeline import window
@@ -532,6 +533,72 @@ def test_a_publish_whose_summary_cannot_be_printed_still_succeeds(
         )
         assert (done.returncode, done.stderr) == (0, said)
     assert (tmp_path / "public" / "lets-meet.ics").is_file()
+
+
+def test_a_closed_stderr_keeps_every_exit_code(tmp_path: Path) -> None:
+    """``2>&-``: publish exited 1 ("invalid config") after doing its work, a lock wait 1, not 3."""
+    config = copy_example(tmp_path)
+    command = shlex.quote(str(Path(sys.executable).with_name("airdates")))
+    run = f"{command} publish -c {shlex.quote(str(config))} --now 2026-01-10T12:00"
+
+    def code(line: str) -> int:
+        return subprocess.run(  # noqa: S602 - the shell's redirection is the subject
+            line, shell=True, capture_output=True, timeout=60, check=False
+        ).returncode
+
+    assert code(f"{run} 2>&-") == 0
+    assert code(f"{command} check -c {shlex.quote(str(tmp_path / 'missing.toml'))} 2>&-") == 1
+    with held(tmp_path / ".airdates", 0):
+        assert code(f"{run} --wait 0 2>&-") == 3
+
+
+def test_titles_an_8_bit_terminal_cannot_show_are_escaped_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """LANG=de_DE.ISO-8859-1 and a Chinese title: check and upcoming ended in UnicodeEncodeError."""
+    config = tmp_path / "airdates.toml"
+    config.write_text(
+        '[site]\ntitle = "电视"\nbase_url = "https://feeds.example.org/"\n'
+        '[[shows]]\nid = "s"\ntitle = "东京の夜 😀"\nduration = "30 minutes"\n'
+        '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n',
+        encoding="utf-8",
+    )
+    command = str(Path(sys.executable).with_name("airdates"))
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+
+    def run(*argv: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(  # noqa: S603 - the installed command
+            [command, *argv, "-c", str(config), "--now", "2026-01-10T12:00"],
+            capture_output=True, timeout=60, check=False, env=env,
+        )
+
+    checked = run("check")
+    assert (checked.returncode, checked.stderr) == (0, b"")
+    assert b"\\u4e1c\\u4eac" in checked.stdout
+    listed = run("upcoming", "--json")
+    assert (listed.returncode, listed.stderr) == (0, b"")
+    assert json.loads(listed.stdout.decode("latin-1"))[0]["title"] is None
+    assert run("upcoming").returncode == 0
+
+
+def test_a_relative_config_from_a_folder_since_deleted_is_a_config_error(
+    tmp_path: Path,
+) -> None:
+    """The folder cron started in is gone: exit 1 and why, not exit 4 and "no such file"."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    command = str(Path(sys.executable).with_name("airdates"))
+    script = f'cd {shlex.quote(str(gone))} && rmdir {shlex.quote(str(gone))} && ' + (
+        f"{shlex.quote(command)} publish -c airdates.toml"
+    )
+    done = subprocess.run(  # noqa: S603, S607 - a shell, for its folder
+        ["sh", "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "airdates: airdates.toml: the current folder is gone, and the config's path is relative"
+        " to it (run airdates from a folder that exists, or give -c a full path)\n"
+    )
 
 
 def test_a_config_piped_in_by_the_shell_is_read(tmp_path: Path) -> None:
