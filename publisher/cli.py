@@ -8,6 +8,7 @@ import gc
 import io
 import json
 import os
+import signal
 import stat
 import sys
 from collections.abc import Callable, Sequence
@@ -147,8 +148,8 @@ def _run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for line in str(error).splitlines():
             print(f"airdates: {line}", file=err)
         return error.exit_code
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP (_Stopped): all undone
+        return 128 + getattr(stop, "signum", signal.SIGINT)
     except BrokenPipeError:
         raise  # the reader went away: run() says so with 141
     except OSError as error:
@@ -205,6 +206,18 @@ class _Stdout:
                 self.lost = error
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwinds as Ctrl-C does, so what a publish staged is removed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stopped(signum: int, _frame: object) -> NoReturn:
+    raise _Stopped(signum)
+
+
 def _flush_once_more() -> None:
     """Flush standard output; a failure main() said already is not said again."""
     try:
@@ -222,6 +235,9 @@ def run() -> NoReturn:
     # few hundred allocations that finds almost nothing: 8 ms of a publish of
     # one show, half a second of the first publish of a thousand.
     gc.set_threshold(_GC_YOUNG)
+    # `timeout`, `kill`, a closed terminal: undone as Ctrl-C is, not the staged files left.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stopped)
     # A title in Chinese under LANG=de_DE.ISO-8859-1: escaped, not a UnicodeEncodeError.
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):

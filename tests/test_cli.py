@@ -601,6 +601,43 @@ def test_a_relative_config_from_a_folder_since_deleted_is_a_config_error(
     )
 
 
+_TERMINATED_MIDWAY = """
+import os, signal, sys
+from publisher import publish
+parent, network = os.getpid(), publish._publish_network
+
+def stopped_here(*args, **kwargs):  # every show's files staged, none in place yet
+    if os.getpid() == parent:
+        os.kill(parent, signal.{signal})
+    return network(*args, **kwargs)
+
+publish._publish_network = stopped_here
+from publisher.cli import run
+sys.argv[0] = "airdates"
+run()
+"""
+
+
+@pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_publish_stopped_by_a_signal_takes_its_staged_files_away(
+    tmp_path: Path, name: str, code: int
+) -> None:
+    """``timeout``, ``kill``, a closed terminal: Ctrl-C's clean ending, not 1,400 temp files left.
+
+    They were hidden files in the served folder: a web server or a sync job took them.
+    """
+    config = copy_example(tmp_path)
+    argv = ["publish", "-c", str(config), "--now", "2026-01-10T12:00"]
+    stopped = subprocess.run(  # noqa: S603 - this interpreter, this code
+        [sys.executable, "-c", _TERMINATED_MIDWAY.replace("{signal}", name), *argv],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert (stopped.returncode, stopped.stderr) == (code, "")
+    assert [p.name for p in (tmp_path / "public").iterdir()] == []
+    assert main(argv) == 0
+    assert (tmp_path / "public" / "lets-meet.ics").is_file()
+
+
 def test_a_config_piped_in_by_the_shell_is_read(tmp_path: Path) -> None:
     """`... | airdates check -c /dev/stdin`: a pipe with a writer and an end is not a named pipe."""
     config = (
