@@ -7,6 +7,7 @@ import errno
 import hashlib
 import os
 import queue
+import stat
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -312,8 +313,18 @@ def stage_chunks(
 def _stage(
     target: Path, write: Callable[[int], None], mode: int, syncer: Syncer | None
 ) -> StagedFile:
-    """Create the temporary file of ``target``, ``write`` its bytes, give it ``mode``."""
+    """Create the temporary file of ``target``, ``write`` its bytes, give it ``target``'s mode.
+
+    A file replaced keeps its mode; a new one gets ``mode``. A job under a
+    stricter umask than the first publish's (pam_umask, a unit's UMask=)
+    made every file it rewrote 0600: a web server then answered 403 for a
+    changing set of feeds.
+    """
     temp = target.with_name(f".{target.name}.{os.getpid()}{_TEMP_SUFFIX}")
+    with contextlib.suppress(OSError):
+        found = target.lstat()
+        if stat.S_ISREG(found.st_mode):  # not a link in its place: that is replaced, not kept
+            mode = stat.S_IMODE(found.st_mode)
 
     def written(fd: int) -> None:
         write(fd)

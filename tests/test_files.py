@@ -15,23 +15,34 @@ from publisher import files
 from schedule.errors import OutputError
 
 
-def test_swap_replaces_by_rename_with_the_umask_mode(tmp_path: Path) -> None:
-    """A staged file replaces the target in one rename (a new inode) and gets the umask's mode."""
-    target = tmp_path / "a.ics"
-    target.write_bytes(b"old")
-    inode = target.stat().st_ino
+def test_swap_replaces_by_rename_keeping_the_mode_a_new_file_takes_the_umask_s(
+    tmp_path: Path,
+) -> None:
+    """A staged file replaces the target in one rename (a new inode), keeping the target's mode.
+
+    A new file gets the umask's mode; one replaced keeps the mode it has, so a
+    later job under a stricter umask does not make files the web server reads
+    unreadable one by one (403 for a changing set of feeds).
+    """
     old = os.umask(0o027)
     try:
         mode = files.file_mode()
     finally:
         os.umask(old)
     assert mode == 0o640
-    staged = files.stage(target, b"new", mode)
+    new = tmp_path / "new.ics"
+    files.swap_in(files.stage(new, b"new", mode))
+    assert new.stat().st_mode & 0o777 == 0o640
+    target = tmp_path / "a.ics"
+    target.write_bytes(b"old")
+    target.chmod(0o644)
+    inode = target.stat().st_ino
+    staged = files.stage(target, b"new", 0o600)
     assert target.read_bytes() == b"old"
     files.swap_in(staged)
     assert target.read_bytes() == b"new"
     assert target.stat().st_ino != inode
-    assert target.stat().st_mode & 0o777 == 0o640
+    assert target.stat().st_mode & 0o777 == 0o644
     assert not staged.temp.exists()
 
 

@@ -712,6 +712,26 @@ def test_unwritable_output_exits_4_and_keeps_the_state(site: Site, tmp_path: Pat
     assert site.table("airings") == airings
 
 
+def test_a_later_job_under_a_stricter_umask_keeps_the_files_readable(site: Site) -> None:
+    """A first publish under umask 022, a later job under 077 (pam_umask, a unit's UMask=).
+
+    Every file it rewrote became 0600, unreadable by the web server, a few
+    more each day; a rewritten file now keeps its mode.
+    """
+    old = os.umask(0o022)
+    try:
+        site.ok(NOW)
+        before = site.files()
+        site.write(CONFIG + MOVE)
+        os.umask(0o077)
+        site.ok("2026-01-10T13:00")
+    finally:
+        os.umask(old)
+    assert site.files()["dialogue.ics"] != before["dialogue.ics"]  # rewritten
+    modes = {p.name: p.stat().st_mode & 0o777 for p in site.output.iterdir()}
+    assert modes == dict.fromkeys(modes, 0o644)
+
+
 def test_an_emptied_state_database_exits_4_and_keeps_the_outputs(site: Site) -> None:
     """A state database truncated to 0 bytes is refused, not taken for a first publish.
 
