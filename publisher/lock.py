@@ -38,7 +38,9 @@ def held(state: Path, wait: float) -> Iterator[bool]:
 
 def _open_lock_file(state: Path) -> int:
     try:
-        state.mkdir(parents=True, exist_ok=True)
+        # Private whatever the umask: under 002 or 000 another user could put a
+        # cache file in it that the next publish unpickles (code run as this user).
+        state.mkdir(mode=0o700, parents=True, exist_ok=True)
         return os.open(state / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except (FileExistsError, NotADirectoryError) as error:
         raise folder_error(state, error, "cannot make the state folder") from error

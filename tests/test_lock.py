@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -63,6 +64,18 @@ def test_creates_the_state_folder(tmp_path: Path) -> None:
     """The state folder is created when it does not exist yet."""
     with held(tmp_path / "new" / ".airdates", 0):
         assert (tmp_path / "new" / ".airdates" / "lock").exists()
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o002, 0o022])
+def test_the_state_folder_is_made_private_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    """Under umask 002 or 000 another user could write a cache file the next publish unpickles."""
+    old = os.umask(umask)
+    try:
+        with held(tmp_path / "made" / ".airdates", 0):
+            pass
+    finally:
+        os.umask(old)
+    assert (tmp_path / "made" / ".airdates").stat().st_mode & 0o777 == 0o700
 
 
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
