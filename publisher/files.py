@@ -31,6 +31,7 @@ __all__ = [
     "holds_pieces",
     "intact",
     "pieces_digest",
+    "put",
     "remove",
     "sha256",
     "stage",
@@ -396,6 +397,20 @@ def write_file(
     not ``durable``: a scratch file, left to the kernel.
     """
     _write_new(path, lambda fd: _write_all(fd, data), named=path, syncer=syncer, durable=durable)
+
+
+def put(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename, not synced; OutputError on failure.
+
+    For a record the next run writes again if a power cut loses it.
+    """
+    scratch = path.with_name(f".{path.name}.{os.getpid()}{_TEMP_SUFFIX}")
+    write_file(scratch, data, durable=False)
+    try:
+        scratch.replace(path)
+    except OSError as error:
+        _unlink_quietly(scratch)
+        raise _output_error(path, error, "cannot replace") from error
 
 
 def _write_new(
