@@ -815,6 +815,7 @@ class _ShowQueue:
     def __init__(self, shows: Sequence[Show], read_end: int, chunk: int) -> None:
         """Take the shows from the pipe at ``read_end``, ``chunk`` shows a position."""
         self.shows, self._read, self.chunk = shows, read_end, chunk
+        self.parent = os.getpid()  # made before the fork: the publishing process
 
     @classmethod
     def of(cls, shows: Sequence[Show]) -> _ShowQueue | None:
@@ -842,9 +843,18 @@ class _ShowQueue:
         return cls(shows, read_end, chunk)
 
     def __iter__(self) -> Iterator[Show]:
-        """Yield the shows this process takes, until none is left."""
+        """Yield the shows this process takes, until none is left.
+
+        The second process stops when the first is gone (killed on its own,
+        not with its group): it held the lock for the rest of the network,
+        half a minute on a large one, with nobody to take its files. What
+        it staged is removed as it stops.
+        """
+        child = os.getpid() != self.parent
         try:
             while taken := os.read(self._read, 4):
+                if child and os.getppid() != self.parent:
+                    raise _Orphaned
                 start = int.from_bytes(taken, "little")
                 yield from self.shows[start : start + self.chunk]
         finally:
@@ -868,6 +878,10 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+class _Orphaned(BaseException):
+    """The publishing process is gone: its second process stops (not an error anyone sees)."""
 
 
 class _NoFork(Exception):  # noqa: N818 - not an error: the publish goes on in one process

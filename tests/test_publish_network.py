@@ -445,3 +445,24 @@ def test_no_second_process_on_one_processor(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(publish_module, "_cores", lambda: 1)
     shows = [f"show-{i}" for i in range(1000)]
     assert publish_module._ShowQueue.of(shows) is None  # type: ignore[arg-type]  # noqa: SLF001
+
+
+def test_the_second_process_stops_when_the_publishing_one_is_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Killed on its own (not with its group), the publisher left its second process working.
+
+    It held the lock for the rest of the network, half a minute on a large
+    one. Taking its next show, it now sees it was orphaned, and stops.
+    """
+    monkeypatch.setattr(publish_module, "_cores", lambda: 2)
+    shows = [f"show-{n}" for n in range(6)]
+    alive = publish_module._ShowQueue.of(shows)  # type: ignore[arg-type]  # noqa: SLF001
+    assert alive is not None
+    alive.parent = os.getppid()  # as in a second process whose parent is there
+    assert list(alive) == shows
+    orphaned = publish_module._ShowQueue.of(shows)  # type: ignore[arg-type]  # noqa: SLF001
+    assert orphaned is not None
+    orphaned.parent = -1  # as in a second process whose parent is gone
+    with pytest.raises(publish_module._Orphaned):
+        next(iter(orphaned))
