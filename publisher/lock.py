@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,12 +42,21 @@ def _open_lock_file(state: Path) -> int:
         # Private whatever the umask: under 002 or 000 another user could put a
         # cache file in it that the next publish unpickles (code run as this user).
         state.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _unshared(state)
         return os.open(state / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except (FileExistsError, NotADirectoryError) as error:
         raise folder_error(state, error, "cannot make the state folder") from error
     except OSError as error:
         msg = f"{state}: cannot open the lock file: {error.strerror or error}"
         raise OutputError(msg, path=str(state / LOCK_NAME)) from error
+
+
+def _unshared(state: Path) -> None:
+    """Take group and others' write off a state folder of ours made under an earlier umask."""
+    info = state.stat()
+    shared = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    if shared and info.st_uid == os.geteuid():
+        state.chmod(stat.S_IMODE(info.st_mode) & ~shared)
 
 
 def _acquire(fd: int, state: Path, wait: float) -> bool:

@@ -78,6 +78,16 @@ def test_the_state_folder_is_made_private_whatever_the_umask(tmp_path: Path, uma
     assert (tmp_path / "made" / ".airdates").stat().st_mode & 0o777 == 0o700
 
 
+def test_a_state_folder_others_could_write_is_made_theirs_no_more(tmp_path: Path) -> None:
+    """Made under umask 000 by an earlier airdates: group and others lose write, keep the rest."""
+    state = tmp_path / ".airdates"
+    state.mkdir()
+    state.chmod(0o777)
+    with held(state, 0):
+        pass
+    assert state.stat().st_mode & 0o777 == 0o755
+
+
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     """A publish killed with SIGKILL while holding the lock does not block the next one."""
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
