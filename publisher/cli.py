@@ -551,6 +551,10 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     site = _load(args, err)
     folder = Path(args.output or site.output)
+    if folder.exists() and not folder.is_dir():  # it served nothing, saying "not there yet"
+        print(f"airdates: serve: {folder} is a file, not a folder (give the output folder)",
+              file=err)
+        return 2
     serve(folder, bind=args.bind, port=args.port, hub=site.hub, self_base=site.base_url, log=out)
     return 0
 

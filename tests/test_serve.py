@@ -341,3 +341,19 @@ def test_an_empty_bind_address_is_refused_not_every_interface(bind: str, tmp_pat
     )
     assert done.returncode == 2
     assert "argument --bind: is empty: give an address, e.g. 127.0.0.1" in done.stderr
+
+
+def test_an_output_that_is_a_file_is_refused_not_served(tmp_path: Path) -> None:
+    """``serve --output airdates.toml``: it served nothing, saying the folder was "not there yet"."""
+    config = Path(__file__).parent.parent / "examples" / "lets-meet" / "airdates.toml"
+    command = str(Path(sys.executable).with_name("airdates"))
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    done = subprocess.run(  # noqa: S603 - the installed command; it served for ever before
+        [command, "serve", "-c", str(config), "--output", str(a_file), "--port", "0"],
+        capture_output=True, text=True, timeout=20, check=False, cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"airdates: serve: {a_file} is a file, not a folder (give the output folder)\n"
+    )
