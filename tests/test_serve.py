@@ -344,7 +344,7 @@ def test_an_empty_bind_address_is_refused_not_every_interface(bind: str, tmp_pat
 
 
 def test_an_output_that_is_a_file_is_refused_not_served(tmp_path: Path) -> None:
-    """``serve --output airdates.toml``: it served nothing, saying the folder was "not there yet"."""
+    """``serve --output airdates.toml`` served nothing, saying the folder was "not there yet"."""
     config = Path(__file__).parent.parent / "examples" / "lets-meet" / "airdates.toml"
     command = str(Path(sys.executable).with_name("airdates"))
     a_file = tmp_path / "a-file"
