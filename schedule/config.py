@@ -148,12 +148,22 @@ def _absolute(folder: str, value: str) -> str:
 
 
 def _read_toml(
-    path: str, errors: list[ConfigError], parsed: Parsed | None = None
+    path: str, errors: list[ConfigError], parsed: Parsed | None = None, *, included: bool = False
 ) -> dict[str, Any] | None:
-    """Parse the TOML file at ``path``; None (with the error recorded) if it cannot be read."""
+    """Parse the TOML file at ``path``; None (with the error recorded) if it cannot be read.
+
+    An ``included`` file that is empty is an error, as a pattern matching no
+    file is (``_include``): a file cut short by a full disk or a failed copy
+    would otherwise take its shows off the schedule, and the publish delete
+    their files. One of only comments is taken as emptied on purpose.
+    """
     where = f.Where(path, "", errors)
     text = _read_text(path, where)
     if text is None:
+        return None
+    if included and not text.strip():
+        hint = "delete it, or leave it out of include, while it should hold no show"
+        where.report("the file is empty", hint=hint)
         return None
     try:
         return tomltables.loads(text, parsed)
@@ -169,22 +179,9 @@ def _read_toml(
 def _read_quietly(
     path: str, parsed: Parsed | None
 ) -> tuple[dict[str, Any] | None, list[ConfigError]]:
-    """Parse an included file, keeping its errors apart so they can follow the main file's.
-
-    An empty one is an error, as a pattern matching no file is (``_include``):
-    a file cut short by a full disk or a failed copy would otherwise take its
-    shows off the schedule, and the publish delete their files.
-    """
+    """Parse an included file, keeping its errors apart so they can follow the main file's."""
     errors: list[ConfigError] = []
-    document = _read_toml(path, errors, parsed)
-    text = _read_text(path, f.Where(path, "", errors)) if document == {} and not errors else None
-    if text is not None and not text.strip():
-        errors.append(ConfigError(
-            "the file is empty", file=path,
-            hint="delete it, or leave it out of include, while it should hold no show",
-        ))
-        return None, errors
-    return document, errors
+    return _read_toml(path, errors, parsed, included=True), errors
 
 
 def _read_text(path: str, where: f.Where) -> str | None:
