@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from schedule.site import Recurrence, Show
 
-__all__ = ["MAX_AIRINGS", "most_airings", "too_many_airings", "worst_window"]
+__all__ = ["MAX_AIRINGS", "too_many_airings", "worst_window"]
 
 # Every five minutes around the clock for the default window (34 weeks) is
 # 68,544; the 1,000-show network of the benchmark has about 200 a show.
@@ -37,14 +37,6 @@ _EDGE_DAYS = 2
 _SHORTEST_MONTH = 28
 _WEEKS_IN_MONTH = 5  # weeks a month touches a weekday in, at most
 _END = date.max.toordinal() + 1  # the day after the last: a rule without until
-
-
-def most_airings(airs: Recurrence, window: timedelta) -> int:
-    """Return at most how many airings ``airs`` makes in any window of length ``window``."""
-    span = window.days + _EDGE_DAYS
-    if airs.last is not None:
-        span = min(span, (airs.last - airs.first).days + 1)
-    return _in_days(airs, span)
 
 
 def _in_days(airs: Recurrence, days: int) -> int:
