@@ -186,20 +186,19 @@ class _Stdout:
 
     def write(self, text: str) -> int:
         """Write ``text``, or drop it once a write failed."""
-        if self.stream is not None and self.lost is None:
-            try:
-                self.stream.write(text)
-            except BrokenPipeError:
-                raise
-            except OSError as error:
-                self.lost = error
+        if self.stream is not None:
+            self._guarded(self.stream.write, text)
         return len(text)
 
     def flush(self) -> None:
         """Flush what was written, noting a failure as ``write`` does."""
-        if self.stream is not None and self.lost is None:
+        if self.stream is not None:
+            self._guarded(self.stream.flush)
+
+    def _guarded(self, call: Callable[..., object], *args: object) -> None:
+        if self.lost is None:
             try:
-                self.stream.flush()
+                call(*args)
             except BrokenPipeError:
                 raise
             except OSError as error:
@@ -218,16 +217,6 @@ def _stopped(signum: int, _frame: object) -> NoReturn:
     raise _Stopped(signum)
 
 
-def _flush_once_more() -> None:
-    """Flush standard output; a failure main() said already is not said again."""
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError:
-        pass
-
-
 def run() -> NoReturn:
     """Console-script entry point."""
     # A run is a batch job: most of what it makes lives until it ends. A young
@@ -244,8 +233,8 @@ def run() -> NoReturn:
             stream.reconfigure(errors="backslashreplace")
     try:
         code = main()
-        if sys.stdout is not None:  # None: started with it closed (">&-")
-            _flush_once_more()
+        # A failure to flush was said by main() already; a reader gone away is said below.
+        _Stdout(sys.stdout).flush()
     except BrokenPipeError:
         # The reader went away (`airdates upcoming | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
