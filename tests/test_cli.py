@@ -23,6 +23,7 @@ from schedule.timeline import window
 from tests.factories import make_airing, make_show
 
 EXAMPLE = str(Path(__file__).parent.parent / "examples" / "lets-meet" / "airdates.toml")
+AIRDATES = str(Path(sys.executable).with_name("airdates"))  # the installed command
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -461,7 +462,7 @@ def test_a_config_that_is_a_pipe_or_a_device_is_refused_at_once(kind: str, tmp_p
         os.mkfifo(config)
     else:
         config.symlink_to("/dev/zero")
-    command = str(Path(sys.executable).with_name("airdates"))
+    command = AIRDATES
     for verb in ("check", "publish"):
         done = subprocess.run(  # noqa: S603 - the installed command
             [command, verb, "-c", str(config)], capture_output=True, text=True, timeout=30, check=False
@@ -522,7 +523,7 @@ def test_a_publish_whose_summary_cannot_be_printed_still_succeeds(
     The publish had done its work; what could not be printed is said on stderr.
     """
     config = copy_example(tmp_path)
-    command = shlex.quote(str(Path(sys.executable).with_name("airdates")))
+    command = shlex.quote(AIRDATES)
     line = f"{command} publish -c {shlex.quote(str(config))} --now 2026-01-10T12:00 {redirect}"
     for buffered in (True, False):
         env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
@@ -538,7 +539,7 @@ def test_a_publish_whose_summary_cannot_be_printed_still_succeeds(
 def test_a_closed_stderr_keeps_every_exit_code(tmp_path: Path) -> None:
     """``2>&-``: publish exited 1 ("invalid config") after doing its work, a lock wait 1, not 3."""
     config = copy_example(tmp_path)
-    command = shlex.quote(str(Path(sys.executable).with_name("airdates")))
+    command = shlex.quote(AIRDATES)
     run = f"{command} publish -c {shlex.quote(str(config))} --now 2026-01-10T12:00"
 
     def code(line: str) -> int:
@@ -563,7 +564,7 @@ def test_titles_an_8_bit_terminal_cannot_show_are_escaped_not_a_traceback(
         '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n',
         encoding="utf-8",
     )
-    command = str(Path(sys.executable).with_name("airdates"))
+    command = AIRDATES
     env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
 
     def run(*argv: str) -> subprocess.CompletedProcess[bytes]:
@@ -587,7 +588,7 @@ def test_a_relative_config_from_a_folder_since_deleted_is_a_config_error(
     """The folder cron started in is gone: exit 1 and why, not exit 4 and "no such file"."""
     gone = tmp_path / "gone"
     gone.mkdir()
-    command = str(Path(sys.executable).with_name("airdates"))
+    command = AIRDATES
     script = f'cd {shlex.quote(str(gone))} && rmdir {shlex.quote(str(gone))} && ' + (
         f"{shlex.quote(command)} publish -c airdates.toml"
     )
@@ -645,7 +646,7 @@ def test_a_config_piped_in_by_the_shell_is_read(tmp_path: Path) -> None:
         '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
         '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
     )
-    command = str(Path(sys.executable).with_name("airdates"))
+    command = AIRDATES
     done = subprocess.run(  # noqa: S603 - the installed command
         [command, "check", "-c", "/dev/stdin", "--now", "2026-01-10T12:00"],
         input=config, capture_output=True, text=True, timeout=30, check=False, cwd=tmp_path,
@@ -666,7 +667,7 @@ def test_a_config_piped_in_by_the_shell_publishes(tmp_path: Path) -> None:
         '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
         '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
     )
-    command = str(Path(sys.executable).with_name("airdates"))
+    command = AIRDATES
     argv = [command, "publish", "-c", "/dev/stdin", "--now", "2026-01-10T12:00"]
     first, again = (
         subprocess.run(  # noqa: S603 - the installed command
@@ -695,7 +696,7 @@ def test_a_piped_config_s_relative_folders_are_in_the_current_folder(tmp_path: P
         '[[shows.airs]]\nrule = "daily at 18:00"\nfrom = 2026-01-01\n'
     )
     (tmp_path / "eps.csv").write_text("number,title\n3,From the spreadsheet\n")
-    command = str(Path(sys.executable).with_name("airdates"))
+    command = AIRDATES
     done = subprocess.run(  # noqa: S603 - the installed command
         [command, "publish", "-c", "/dev/stdin", "--now", "2026-01-10T12:00"],
         input=config, capture_output=True, text=True, timeout=30, check=False, cwd=tmp_path,
@@ -719,7 +720,7 @@ def test_a_config_redirected_from_a_file_takes_its_paths_from_that_file(tmp_path
     (site / "eps.csv").write_text("number,title\n3,From the spreadsheet\n")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    command = str(Path(sys.executable).with_name("airdates"))
+    command = AIRDATES
     with (site / "airdates.toml").open() as config:
         done = subprocess.run(  # noqa: S603 - the installed command
             [command, "publish", "-c", "/dev/stdin", "--now", "2026-01-10T12:00"],

@@ -22,6 +22,7 @@ from publisher.serve import ServeError, make_server
 
 HUB = "https://hub.example.org/"
 BASE = "https://feeds.example.org/cqtv/"
+AIRDATES = str(Path(sys.executable).with_name("airdates"))  # the installed command
 CONFIG = (  # a config of one show: serve reads its output folder and hub from it
     '[site]\ntitle = "T"\nbase_url = "https://feeds.example.org/"\n'
     '[[shows]]\nid = "s"\ntitle = "S"\nduration = "30 minutes"\n'
@@ -279,7 +280,7 @@ def test_ctrl_c_exits_cleanly(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         free = probe.getsockname()[1]
     command = [
-        str(Path(sys.executable).with_name("airdates")),
+        AIRDATES,
         "serve",
         "-c",
         str(config),
@@ -315,8 +316,7 @@ def test_serving_a_folder_not_published_yet_says_so(tmp_path: Path) -> None:
     """Every request would be 404: the second line says why, and what to run."""
     config = tmp_path / "airdates.toml"
     config.write_text(CONFIG.replace("[site]\n", '[site]\noutput = "public"\n'))
-    command = [str(Path(sys.executable).with_name("airdates")), "serve", "-c", str(config),
-               "--port", "0"]
+    command = [AIRDATES, "serve", "-c", str(config), "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
     try:
         lines = _first_lines(process, 2)
@@ -334,7 +334,7 @@ def test_serving_a_folder_not_published_yet_says_so(tmp_path: Path) -> None:
 def test_an_empty_bind_address_is_refused_not_every_interface(bind: str, tmp_path: Path) -> None:
     """``--bind "$HOST"`` with the variable unset listened on 0.0.0.0: on the network."""
     config = Path(__file__).parent.parent / "examples" / "lets-meet" / "airdates.toml"
-    command = str(Path(sys.executable).with_name("airdates"))
+    command = AIRDATES
     done = subprocess.run(  # noqa: S603 - the installed command; it served for ever before
         [command, "serve", "-c", str(config), "--bind", bind, "--port", "0"],
         capture_output=True, text=True, timeout=20, check=False, cwd=tmp_path,
@@ -346,7 +346,7 @@ def test_an_empty_bind_address_is_refused_not_every_interface(bind: str, tmp_pat
 def test_an_output_that_is_a_file_is_refused_not_served(tmp_path: Path) -> None:
     """``serve --output airdates.toml`` served nothing, saying the folder was "not there yet"."""
     config = Path(__file__).parent.parent / "examples" / "lets-meet" / "airdates.toml"
-    command = str(Path(sys.executable).with_name("airdates"))
+    command = AIRDATES
     a_file = tmp_path / "a-file"
     a_file.write_text("not a folder")
     done = subprocess.run(  # noqa: S603 - the installed command; it served for ever before
